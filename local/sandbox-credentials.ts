@@ -1,0 +1,16 @@
+/**
+ * Credentials the local stack uses when the OTT_* variables are unset. They are made up, known
+ * to everyone, and accepted only by the local OTT Pay sandbox.
+ */
+export const SANDBOX_CREDENTIALS = {
+  merchantId: 'SB00000001',
+  operatorId: '0000000001',
+  signKey: '0123456789ABCDEF',
+  /** The mini-program AppID the local runtime reports in getWXContext(). */
+  appId: 'wx00000000sandbox',
+  /** Key the simulated WeChat Pay signs payInfo with (D15); WeChat's real key never leaves WeChat. */
+  wechatApiKey: 'SANDBOXWECHATPAYAPIKEY0000000000',
+} as const;
+
+export const DEFAULT_SANDBOX_PORT = 8700;
+export const DEFAULT_LOCAL_CLOUD_PORT = 8701;

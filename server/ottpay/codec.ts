@@ -1,0 +1,175 @@
+/**
+ * OTT Pay Appendix A: the md5 digest, the AES key derived from it, AES-128-ECB and Base64,
+ * and the verification of everything that comes back (decisions D4–D6).
+ */
+import { createCipheriv, createDecipheriv, createHash, timingSafeEqual } from 'crypto';
+
+/** Business data we send: flat, every value a string (D3). */
+export type OutgoingData = Readonly<Record<string, string>>;
+
+/** A scalar as it may arrive in decrypted data. */
+export type Scalar = string | number | boolean | null;
+
+/** Business data that decrypted and whose md5 matched: flat, scalars only. */
+export type VerifiedData = Readonly<Record<string, Scalar>>;
+
+/** The integrity-protected pair of every envelope. */
+export interface SealedData {
+  md5: string;
+  data: string;
+}
+
+export type VerificationFailure =
+  | 'MISSING_FIELD'
+  | 'MALFORMED_MD5'
+  | 'BAD_BASE64'
+  | 'DECRYPT_FAILED'
+  | 'BAD_JSON'
+  | 'NESTED_VALUE'
+  | 'MD5_MISMATCH';
+
+/** Raised when received data does not verify; the message never contains key material. */
+export class VerificationError extends Error {
+  constructor(
+    readonly reason: VerificationFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'VerificationError';
+  }
+}
+
+const MD5_PATTERN = /^[0-9A-Fa-f]{32}$/;
+const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const AES_BLOCK = 16;
+
+function md5Upper(text: string): string {
+  return createHash('md5').update(text, 'utf8').digest('hex').toUpperCase();
+}
+
+function byCodePoint(a: string, b: string): number {
+  const left = Array.from(a);
+  const right = Array.from(b);
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const diff = left[i].codePointAt(0)! - right[i].codePointAt(0)!;
+    if (diff !== 0) return diff;
+  }
+  return left.length - right.length;
+}
+
+/** The string OTT digests: values concatenated in code-point order of their keys (D4). */
+export function digestInput(values: Readonly<Record<string, string>>): string {
+  return Object.keys(values)
+    .sort(byCodePoint)
+    .map((key) => values[key])
+    .join('');
+}
+
+/** Uppercase hex MD5 of the key-sorted values (D4). */
+export function digest(values: Readonly<Record<string, string>>): string {
+  return md5Upper(digestInput(values));
+}
+
+/** The 16 ASCII characters in the middle of MD5(md5 + signKey): the AES-128 key (Appendix A step 4). */
+export function deriveAesKey(md5: string, signKey: string): string {
+  return md5Upper(md5 + signKey).slice(8, 24);
+}
+
+/** Encrypts business data into the `md5` and `data` of a request envelope. */
+export function seal(values: OutgoingData, signKey: string): SealedData {
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value !== 'string') {
+      throw new TypeError(`OTT Pay data field "${key}" must be a string`);
+    }
+  }
+  const md5 = digest(values);
+  const cipher = createCipheriv('aes-128-ecb', Buffer.from(deriveAesKey(md5, signKey), 'ascii'), null);
+  const data = Buffer.concat([cipher.update(JSON.stringify(values), 'utf8'), cipher.final()]).toString('base64');
+  return { md5, data };
+}
+
+/**
+ * Base64 as OTT sends it (D6): CR, LF and tabs are dropped; spaces are dropped when the rest
+ * then decodes to whole AES blocks, otherwise they are read as '+' (form-encoding damage).
+ */
+export function decodeCiphertext(text: string): Buffer {
+  const unwrapped = text.replace(/[\r\n\t]/g, '');
+  const withoutSpaces = unwrapped.replace(/ /g, '');
+  const candidates = unwrapped.includes(' ') ? [withoutSpaces, unwrapped.replace(/ /g, '+')] : [unwrapped];
+  for (const candidate of candidates) {
+    if (!BASE64_PATTERN.test(candidate)) continue;
+    const bytes = Buffer.from(candidate, 'base64');
+    if (bytes.length > 0 && bytes.length % AES_BLOCK === 0) return bytes;
+  }
+  throw new VerificationError('BAD_BASE64', 'data is not Base64 of whole AES blocks');
+}
+
+/** How Java's Double.toString renders an integral value (OTT's SDK digests numbers that way). */
+export function javaDoubleText(value: number): string {
+  const magnitude = Math.abs(value);
+  if (magnitude === 0 || (magnitude >= 1e-3 && magnitude < 1e7)) return `${value}.0`;
+  const [mantissa, exponent] = value.toExponential().split('e');
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
+}
+
+function renderedValues(values: VerifiedData, renderNumber: (n: number) => string): Record<string, string> {
+  const rendered: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value === null) continue; // Gson drops nulls from what it digests
+    rendered[key] = typeof value === 'number' ? renderNumber(value) : String(value);
+  }
+  return rendered;
+}
+
+function sameMd5(expected: string, received: string): boolean {
+  return timingSafeEqual(Buffer.from(expected, 'ascii'), Buffer.from(received.toUpperCase(), 'ascii'));
+}
+
+function parseFlatObject(plaintext: string): VerifiedData {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(plaintext);
+  } catch {
+    throw new VerificationError('BAD_JSON', 'decrypted data is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new VerificationError('BAD_JSON', 'decrypted data is not a JSON object');
+  }
+  for (const [key, value] of Object.entries(parsed)) {
+    if (typeof value === 'object' && value !== null) {
+      throw new VerificationError('NESTED_VALUE', `decrypted field "${key}" is nested and cannot be verified`);
+    }
+  }
+  return parsed as VerifiedData;
+}
+
+/**
+ * Decrypts the `data` of a response or call-back with the key derived from its received `md5`,
+ * then recomputes the md5 over the decrypted values and compares in constant time (D5).
+ */
+export function unseal(sealed: Partial<SealedData>, signKey: string): VerifiedData {
+  const { md5, data } = sealed;
+  if (typeof md5 !== 'string' || typeof data !== 'string' || data === '') {
+    throw new VerificationError('MISSING_FIELD', 'envelope has no md5 or no data');
+  }
+  if (!MD5_PATTERN.test(md5)) {
+    throw new VerificationError('MALFORMED_MD5', 'md5 is not 32 hexadecimal characters');
+  }
+  const ciphertext = decodeCiphertext(data);
+  let plaintext: string;
+  try {
+    const decipher = createDecipheriv('aes-128-ecb', Buffer.from(deriveAesKey(md5, signKey), 'ascii'), null);
+    const bytes = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+    plaintext = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new VerificationError('DECRYPT_FAILED', 'data does not decrypt with the key derived from md5 and the sign key');
+  }
+  const values = parseFlatObject(plaintext);
+  const renderings = [String, javaDoubleText];
+  const hasIntegralNumber = Object.values(values).some((v) => typeof v === 'number' && Number.isInteger(v));
+  for (const render of hasIntegralNumber ? renderings : renderings.slice(0, 1)) {
+    const recomputed = md5Upper(digestInput(renderedValues(values, (n) => (Number.isInteger(n) ? render(n) : String(n)))));
+    if (sameMd5(recomputed, md5)) return values;
+  }
+  throw new VerificationError('MD5_MISMATCH', 'md5 does not match the decrypted data');
+}

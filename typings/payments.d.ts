@@ -1,0 +1,168 @@
+/**
+ * The contract between the mini-program pages and the cloud functions: events, results, order
+ * states and error codes. Amounts are integer minor units (cents of the merchant currency, CAD).
+ * Import with `import type`; nothing here exists at run time.
+ */
+
+/**
+ * Order states. Transitions only move forward:
+ *   CREATED → PAYING → PAID → PARTIALLY_REFUNDED → REFUNDED
+ *   CREATED | PAYING → FAILED | CLOSED | REVIEW | PAID
+ *   PAID | PARTIALLY_REFUNDED → REFUNDED
+ * PAYING means OTT Pay accepted the order (or its answer is still unknown) and the payer may pay.
+ * REVIEW means a verified call-back or query disagreed on money: never counted as paid.
+ * FAILED, CLOSED, REVIEW and REFUNDED are final.
+ */
+export type OrderState =
+  | 'CREATED'
+  | 'PAYING'
+  | 'PAID'
+  | 'REVIEW'
+  | 'FAILED'
+  | 'CLOSED'
+  | 'PARTIALLY_REFUNDED'
+  | 'REFUNDED';
+
+/** How the order is paid: inside the mini-program, or by scanning a QR code shown by staff. */
+export type PaymentChannel = 'MINIPROGRAM' | 'QR';
+
+/** Stable error codes returned by the cloud functions as `{ ok: false, code, message }`. */
+export type ErrorCode =
+  /** The event is malformed (missing or mistyped field); the message names the field. */
+  | 'INVALID_REQUEST'
+  /** amountCents is not an integer from 1 to the configured maximum. */
+  | 'INVALID_AMOUNT'
+  /** tipCents is not an integer from 0 to the configured maximum. */
+  | 'INVALID_TIP'
+  /** The same requestId was used before with different amounts. */
+  | 'REQUEST_CONFLICT'
+  /** No such order for this caller (someone else's order reads the same). */
+  | 'NOT_FOUND'
+  /** The caller is not configured staff. */
+  | 'FORBIDDEN'
+  /** OTT Pay's answer is unknown (timeout, PROCESSING, SYSTEM_ERROR…): the order stays pending and is settled by query. */
+  | 'PAYMENT_PENDING'
+  /** OTT Pay refused the request; the message shows OTT's code. */
+  | 'PAYMENT_REJECTED'
+  /** The order cannot be refunded in its state (not paid, already refunded, under review). */
+  | 'NOT_REFUNDABLE'
+  /** The refund is more than what was paid minus what was already refunded. */
+  | 'REFUND_TOO_LARGE'
+  /** The exchange rate cannot be had right now; the page works without it. */
+  | 'RATE_UNAVAILABLE'
+  /** The store or OTT Pay is unavailable; try again. */
+  | 'SERVICE_UNAVAILABLE';
+
+export interface FunctionError {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+  /** Set when an order exists despite the error (PAYMENT_PENDING), so the page can follow it. */
+  orderId?: string;
+}
+
+export type FunctionResult<T> = ({ ok: true } & T) | FunctionError;
+
+/** Exactly the arguments `wx.requestPayment` takes, as OTT Pay signed them. */
+export interface WxPaymentParams {
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: 'MD5' | 'HMAC-SHA256' | 'RSA';
+  paySign: string;
+}
+
+/** An order as a page may see it. Timestamps are ISO 8601 UTC. */
+export interface OrderView {
+  orderId: string;
+  state: OrderState;
+  channel: PaymentChannel;
+  amountCents: number;
+  tipCents: number;
+  /** amountCents + tipCents: what the payer is charged. */
+  totalCents: number;
+  refundedCents: number;
+  currency: 'CAD';
+  createdAt: string;
+  paidAt?: string;
+}
+
+export interface CreatePaymentEvent {
+  amountCents: number;
+  tipCents?: number;
+  /** Client-generated idempotency key, 8–64 characters of [A-Za-z0-9_-]; reused on retry. */
+  requestId: string;
+}
+export type CreatePaymentResult = FunctionResult<{ orderId: string; payment: WxPaymentParams }>;
+
+export interface QueryPaymentEvent {
+  orderId: string;
+}
+export type QueryPaymentResult = FunctionResult<{ order: OrderView }>;
+
+export interface ListPaymentsEvent {
+  /** 1–50, default 20. */
+  pageSize?: number;
+  /** nextCursor of the previous page. */
+  cursor?: string;
+}
+export type ListPaymentsResult = FunctionResult<{ orders: OrderView[]; nextCursor?: string }>;
+
+export interface RefundEvent {
+  orderId: string;
+  amountCents: number;
+  /** Idempotency key of this refund attempt. */
+  requestId: string;
+}
+export interface RefundView {
+  refundId: string;
+  orderId: string;
+  amountCents: number;
+  /** PENDING until OTT Pay confirms. */
+  state: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  createdAt: string;
+}
+export type RefundResult = FunctionResult<{ refund: RefundView; order: OrderView }>;
+
+export type MerchantSummaryEvent = Record<string, never>;
+export interface DailyTakings {
+  /** The merchant's local calendar day, YYYY-MM-DD. */
+  date: string;
+  paidCount: number;
+  grossCents: number;
+  refundedCents: number;
+  netCents: number;
+}
+export type MerchantSummaryResult = FunctionResult<{ today: DailyTakings; recent: OrderView[] }>;
+
+export interface CollectByQrEvent {
+  amountCents: number;
+  requestId: string;
+}
+export type CollectByQrResult = FunctionResult<{
+  order: OrderView;
+  /** The weixin:// URL the QR code encodes. */
+  codeUrl: string;
+  /** The QR code as a PNG data URL, ready for an <image> src. */
+  qrDataUrl: string;
+}>;
+
+export type ExchangeRateEvent = Record<string, never>;
+export type ExchangeRateResult = FunctionResult<{
+  currency: 'CAD';
+  /** CNY per unit of the merchant currency, scaled by 10^8 (OTT's EX_RATE_QUERY `rate`). */
+  rateE8: number;
+  /** When the rate was read from OTT Pay (ISO 8601 UTC). */
+  fetchedAt: string;
+}>;
+
+/** Names of the functions called with wx.cloud.callFunction, with their events and results. */
+export interface CloudFunctions {
+  createPayment: { event: CreatePaymentEvent; result: CreatePaymentResult };
+  queryPayment: { event: QueryPaymentEvent; result: QueryPaymentResult };
+  listPayments: { event: ListPaymentsEvent; result: ListPaymentsResult };
+  refund: { event: RefundEvent; result: RefundResult };
+  merchantSummary: { event: MerchantSummaryEvent; result: MerchantSummaryResult };
+  collectByQr: { event: CollectByQrEvent; result: CollectByQrResult };
+  exchangeRate: { event: ExchangeRateEvent; result: ExchangeRateResult };
+}
