@@ -1,0 +1,46 @@
+import { existsSync, readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+
+/** What a cloud function module exports, as CloudBase calls it. */
+export type CloudMain = (event: unknown, context: Record<string, unknown>) => unknown;
+
+export interface TimerTrigger {
+  name: string;
+  /** CloudBase's seven-field cron expression, kept for display; locally the period is configured. */
+  config: string;
+}
+
+export interface LoadedFunction {
+  name: string;
+  main: CloudMain;
+  /** Seconds, from config.json as CloudBase reads it (3 when absent). */
+  timeoutSeconds: number;
+  timers: TimerTrigger[];
+}
+
+interface FunctionConfig {
+  timeout?: number;
+  triggers?: Array<{ name: string; type: string; config: string }>;
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 3;
+
+/** Loads every cloudfunctions/<name>/ that has a TypeScript entry, from source. */
+export function loadFunctions(cloudfunctionsDir: string): LoadedFunction[] {
+  const loaded: LoadedFunction[] = [];
+  for (const name of readdirSync(cloudfunctionsDir).sort()) {
+    const entry = join(cloudfunctionsDir, name, 'src', 'index.ts');
+    if (!existsSync(entry)) continue;
+    const configPath = join(cloudfunctionsDir, name, 'config.json');
+    const config: FunctionConfig = existsSync(configPath) ? JSON.parse(readFileSync(configPath, 'utf8')) : {};
+    const exported = require(entry) as { main?: unknown };
+    if (typeof exported.main !== 'function') throw new Error(`cloud function ${name} does not export main`);
+    loaded.push({
+      name,
+      main: exported.main as CloudMain,
+      timeoutSeconds: config.timeout ?? DEFAULT_TIMEOUT_SECONDS,
+      timers: (config.triggers ?? []).filter((t) => t.type === 'timer').map((t) => ({ name: t.name, config: t.config })),
+    });
+  }
+  return loaded;
+}

@@ -1,0 +1,199 @@
+/**
+ * A local stand-in for CloudBase: runs cloud functions from source as wx.cloud.callFunction and the
+ * HTTP access service would, and fires their timer triggers.
+ */
+import { randomUUID } from 'crypto';
+import { createServer, IncomingMessage, ServerResponse } from 'http';
+import type { AddressInfo } from 'net';
+import type { LoadedFunction } from './function-registry';
+import { Base64Policy, fromFunctionResult, toIntegratedRequest } from './integrated-http';
+import { runWithCaller } from './wx-context';
+
+export interface CloudRuntimeOptions {
+  host?: string;
+  port: number;
+  functions: LoadedFunction[];
+  /** HTTP access routes: path (e.g. /ottpay/callback) → function name. */
+  routes: Record<string, string>;
+  envId?: string;
+  /** The mini-program AppID reported to functions when the caller sends none. */
+  appId: string;
+  base64Bodies?: Base64Policy;
+  /** Period of every timer trigger locally; 0 disables timers. */
+  timerPeriodMs?: number;
+  /** Extra JSON endpoints under /local/<name> for the developer's tools. */
+  controls?: Record<string, (body: unknown) => Promise<unknown> | unknown>;
+  log?: (line: string) => void;
+}
+
+export interface CloudRuntime {
+  url: string;
+  port: number;
+  invoke(name: string, event: unknown, caller?: { openid?: string; appid?: string }): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+class InvocationError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new InvocationError(413, -501001, 'request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(value));
+}
+
+export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<CloudRuntime> {
+  const host = options.host ?? '127.0.0.1';
+  const envId = options.envId ?? 'local';
+  const log = options.log ?? (() => undefined);
+  const byName = new Map(options.functions.map((f) => [f.name, f]));
+
+  async function invoke(name: string, event: unknown, caller: { openid?: string; appid?: string } = {}): Promise<unknown> {
+    const fn = byName.get(name);
+    if (!fn) throw new InvocationError(404, -501000, `FUNCTION_NOT_FOUND: no cloud function named ${name}`);
+    const requestId = randomUUID();
+    const context = { request_id: requestId, function_name: name, namespace: envId, memory_limit_in_mb: 256, time_limit_in_ms: fn.timeoutSeconds * 1000 };
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new InvocationError(504, -504003, `Invoking task timed out after ${fn.timeoutSeconds} seconds`)),
+        fn.timeoutSeconds * 1000,
+      );
+    });
+    try {
+      const running = runWithCaller(caller, envId, () => Promise.resolve().then(() => fn.main(event, context)));
+      return await Promise.race([running, timeout]);
+    } catch (error) {
+      if (error instanceof InvocationError) throw error;
+      throw new InvocationError(500, -504002, `functions execute fail: ${(error as Error)?.stack ?? String(error)}`);
+    } finally {
+      clearTimeout(timer);
+      log(`${name} ${Date.now() - started}ms`);
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const body = await readBody(req);
+    if (url.pathname.startsWith('/functions/') && req.method === 'POST') {
+      const name = decodeURIComponent(url.pathname.slice('/functions/'.length));
+      let event: unknown;
+      try {
+        event = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new InvocationError(400, -501001, 'the request body must be the event as JSON');
+      }
+      const openid = req.headers['x-wx-openid'];
+      const appid = req.headers['x-wx-appid'];
+      const result = await invoke(name, event, {
+        openid: typeof openid === 'string' && openid !== '' ? openid : undefined,
+        appid: typeof appid === 'string' && appid !== '' ? appid : options.appId,
+      });
+      sendJson(res, 200, { result, requestID: '' });
+      return;
+    }
+    if (url.pathname.startsWith('/http/')) {
+      const routePath = url.pathname.slice('/http'.length);
+      const name = options.routes[routePath];
+      if (!name) throw new InvocationError(404, -501000, `no HTTP access route ${routePath}`);
+      const event = toIntegratedRequest(
+        { method: req.method ?? 'GET', url, routePath, headers: req.headers, body },
+        envId,
+        options.base64Bodies ?? 'auto',
+      );
+      const reply = fromFunctionResult(await invoke(name, event));
+      res.writeHead(reply.status, reply.headers);
+      res.end(reply.body);
+      return;
+    }
+    if (url.pathname.startsWith('/local/') && req.method === 'POST') {
+      const control = options.controls?.[url.pathname.slice('/local/'.length)];
+      if (!control) throw new InvocationError(404, -501000, `no control ${url.pathname}`);
+      sendJson(res, 200, await control(body.length === 0 ? {} : JSON.parse(body.toString('utf8'))));
+      return;
+    }
+    if (url.pathname === '/' && req.method === 'GET') {
+      sendJson(res, 200, {
+        functions: options.functions.map((f) => ({ name: f.name, timeoutSeconds: f.timeoutSeconds, timers: f.timers })),
+        routes: options.routes,
+      });
+      return;
+    }
+    throw new InvocationError(404, -501000, `nothing at ${req.method} ${url.pathname}`);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const failure =
+        error instanceof InvocationError ? error : new InvocationError(500, -504002, (error as Error)?.message ?? String(error));
+      log(`error ${req.method} ${req.url}: ${failure.message.split('\n')[0]}`);
+      if (!res.headersSent) {
+        sendJson(res, failure.status, { errCode: failure.errCode, errMsg: `cloud.callFunction:fail errCode: ${failure.errCode} | errMsg: ${failure.message}` });
+      } else {
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const timers: NodeJS.Timeout[] = [];
+  const period = options.timerPeriodMs ?? 0;
+  if (period > 0) {
+    for (const fn of options.functions) {
+      for (const trigger of fn.timers) {
+        let running = false;
+        const timer = setInterval(() => {
+          if (running) return;
+          running = true;
+          invoke(fn.name, { Type: 'Timer', TriggerName: trigger.name, Time: new Date().toISOString() })
+            .catch((error: Error) => log(`timer ${fn.name}: ${error.message.split('\n')[0]}`))
+            .finally(() => (running = false));
+        }, period);
+        timer.unref();
+        timers.push(timer);
+      }
+    }
+  }
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    invoke,
+    close: async () => {
+      timers.forEach(clearInterval);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,266 @@
+/** The sandbox's ledger on disk: transactions, refunds and call-backs in nedb files under dataDir. */
+import { mkdir } from 'fs/promises';
+import { join } from 'path';
+import Datastore from '@seald-io/nedb';
+
+/** STATUS_QUERY `order_status` vocabulary (D10). */
+export type TransactionState =
+  | 'init'
+  | 'notpay'
+  | 'success'
+  | 'failure'
+  | 'orderclosed'
+  | 'partial_refunded'
+  | 'fully_refunded';
+
+export type PaymentAction = 'MAPPPAY' | 'ACTIVEPAY';
+
+/** What OTT hands over for wx.requestPayment, as it signed it. */
+export interface PayInfo {
+  appId: string;
+  timeStamp: string;
+  nonceStr: string;
+  packageStr: string;
+  signType: 'MD5';
+  paySign: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  event: string;
+}
+
+export interface TransactionRecord {
+  orderId: string;
+  seq: number;
+  action: PaymentAction;
+  state: TransactionState;
+  /** Integer minor units of `currency`, as requested (`amount` excludes `tip`). */
+  amount: number;
+  tip: number;
+  refunded: number;
+  currency: 'CAD';
+  operatorId: string;
+  appId?: string;
+  openId?: string;
+  /** Who paid by scanning the QR code. */
+  payerOpenId?: string;
+  callbackUrl: string;
+  prepayId?: string;
+  payInfo?: PayInfo;
+  codeUrl?: string;
+  bizpayOrderId?: string;
+  saleNum: string;
+  exchangeRateE8: number;
+  tradeTime: string;
+  finishTime?: string;
+  createdAt: string;
+  updatedAt: string;
+  paidAt?: string;
+  history: HistoryEntry[];
+}
+
+export interface RefundRecord {
+  refundOrderId: string;
+  oriOrderId: string;
+  amount: number;
+  seq: number;
+  createdAt: string;
+}
+
+export interface CallbackEnvelope {
+  rsp_code: 'SUCCESS';
+  rsp_msg: 'success';
+  merchant_id: string;
+  data: string;
+  md5: string;
+}
+
+export interface AttemptRecord {
+  at: string;
+  /** Which of the copies sent at once (duplicate fault); 1 normally. */
+  copy: number;
+  httpStatus: number | null;
+  /** The reply body, truncated. */
+  reply: string | null;
+  error: string | null;
+  durationMs: number;
+  ok: boolean;
+}
+
+/**
+ * pending: waiting for its next attempt (at nextAttemptAt); held: kept back by the reorder fault;
+ * delivered: answered SUCCESS; failed: the retry schedule ran out; dropped: skipped by the drop fault.
+ */
+export type CallbackState = 'pending' | 'held' | 'delivered' | 'failed' | 'dropped';
+
+export interface CallbackRecord {
+  id: string;
+  orderId: string;
+  url: string;
+  trigger: 'payment' | 'resend';
+  state: CallbackState;
+  copies: number;
+  /** Attempt rounds made so far (one round sends `copies` requests at once). */
+  rounds: number;
+  /** Epoch ms of the next attempt while pending; persisted so retries resume after a restart. */
+  nextAttemptAt: number | null;
+  seq: number;
+  createdAt: string;
+  updatedAt: string;
+  /** The business data before encryption. */
+  data: Record<string, string>;
+  envelope: CallbackEnvelope;
+  attempts: AttemptRecord[];
+}
+
+type Stored<T> = T & { _id?: string };
+
+function plain<T>(doc: Stored<T> | null | undefined): T | null {
+  if (!doc) return null;
+  const { _id, ...rest } = doc;
+  void _id;
+  return rest as T;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { errorType?: string } | null)?.errorType === 'uniqueViolated';
+}
+
+export class SandboxStore {
+  private lastSeq = 0;
+
+  private constructor(
+    private readonly transactions: Datastore<TransactionRecord>,
+    private readonly refunds: Datastore<RefundRecord>,
+    private readonly callbacks: Datastore<CallbackRecord>,
+  ) {}
+
+  static async open(dataDir: string): Promise<SandboxStore> {
+    await mkdir(dataDir, { recursive: true });
+    const open = async <T>(name: string): Promise<Datastore<T>> => {
+      const datastore = new Datastore<T>({ filename: join(dataDir, name) });
+      await datastore.loadDatabaseAsync();
+      return datastore;
+    };
+    const store = new SandboxStore(
+      await open<TransactionRecord>('transactions.db'),
+      await open<RefundRecord>('refunds.db'),
+      await open<CallbackRecord>('callbacks.db'),
+    );
+    await store.transactions.ensureIndexAsync({ fieldName: 'orderId', unique: true });
+    await store.transactions.ensureIndexAsync({ fieldName: 'prepayId', unique: true, sparse: true });
+    await store.transactions.ensureIndexAsync({ fieldName: 'codeUrl', unique: true, sparse: true });
+    await store.refunds.ensureIndexAsync({ fieldName: 'refundOrderId', unique: true });
+    await store.callbacks.ensureIndexAsync({ fieldName: 'id', unique: true });
+    await store.callbacks.ensureIndexAsync({ fieldName: 'orderId' });
+    for (const datastore of [store.transactions, store.refunds, store.callbacks] as Datastore<{ seq: number }>[]) {
+      const newest = (await datastore.findAsync({}).sort({ seq: -1 }).limit(1)) as unknown as { seq: number }[];
+      if (newest.length > 0) store.lastSeq = Math.max(store.lastSeq, newest[0].seq);
+    }
+    return store;
+  }
+
+  /** Increasing creation order that survives restarts (close to epoch ms). */
+  nextSeq(): number {
+    this.lastSeq = Math.max(Date.now(), this.lastSeq + 1);
+    return this.lastSeq;
+  }
+
+  /** false when the order id (or prepay id / code URL) is taken. */
+  async insertTransaction(record: TransactionRecord): Promise<boolean> {
+    try {
+      await this.transactions.insertAsync({ ...record });
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async findTransaction(query: Partial<Pick<TransactionRecord, 'orderId' | 'prepayId' | 'codeUrl'>>): Promise<TransactionRecord | null> {
+    return plain(await this.transactions.findOneAsync(query));
+  }
+
+  async listTransactions(): Promise<TransactionRecord[]> {
+    const docs = (await this.transactions.findAsync({}).sort({ seq: -1 })) as unknown as Stored<TransactionRecord>[];
+    return docs.map((doc) => plain(doc)!);
+  }
+
+  /** Sets fields of the order when it also matches `where`; returns the updated record, or null when nothing matched. */
+  async updateTransaction(
+    orderId: string,
+    where: Record<string, unknown>,
+    set: Partial<TransactionRecord>,
+    event: string,
+  ): Promise<TransactionRecord | null> {
+    const at = new Date().toISOString();
+    const { affectedDocuments } = await this.transactions.updateAsync(
+      { ...where, orderId },
+      { $set: { ...set, updatedAt: at }, $push: { history: { at, event } } },
+      { returnUpdatedDocs: true },
+    );
+    return plain(affectedDocuments as Stored<TransactionRecord> | null);
+  }
+
+  /** false when the refund order id is taken. */
+  async insertRefund(record: RefundRecord): Promise<boolean> {
+    try {
+      await this.refunds.insertAsync({ ...record });
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async removeRefund(refundOrderId: string): Promise<void> {
+    await this.refunds.removeAsync({ refundOrderId }, {});
+  }
+
+  async findRefund(refundOrderId: string): Promise<RefundRecord | null> {
+    return plain(await this.refunds.findOneAsync({ refundOrderId }));
+  }
+
+  async listRefunds(oriOrderId: string): Promise<RefundRecord[]> {
+    const docs = (await this.refunds.findAsync({ oriOrderId }).sort({ seq: 1 })) as unknown as Stored<RefundRecord>[];
+    return docs.map((doc) => plain(doc)!);
+  }
+
+  async insertCallback(record: CallbackRecord): Promise<void> {
+    await this.callbacks.insertAsync({ ...record });
+  }
+
+  async findCallback(id: string): Promise<CallbackRecord | null> {
+    return plain(await this.callbacks.findOneAsync({ id }));
+  }
+
+  /** Call-backs, oldest first; of one order, or of every order. */
+  async listCallbacks(orderId?: string): Promise<CallbackRecord[]> {
+    const query = orderId === undefined ? {} : { orderId };
+    const docs = (await this.callbacks.findAsync(query).sort({ seq: 1 })) as unknown as Stored<CallbackRecord>[];
+    return docs.map((doc) => plain(doc)!);
+  }
+
+  async unfinishedCallbacks(): Promise<CallbackRecord[]> {
+    const docs = (await this.callbacks
+      .findAsync({ state: { $in: ['pending', 'held'] } })
+      .sort({ seq: 1 })) as unknown as Stored<CallbackRecord>[];
+    return docs.map((doc) => plain(doc)!);
+  }
+
+  async updateCallback(id: string, set: Partial<CallbackRecord>, attempts: AttemptRecord[] = []): Promise<void> {
+    const update: Record<string, unknown> = { $set: { ...set, updatedAt: new Date().toISOString() } };
+    if (attempts.length > 0) update.$push = { attempts: { $each: attempts } };
+    await this.callbacks.updateAsync({ id }, update, {});
+  }
+
+  /** Rewrites the files without superseded lines. */
+  async close(): Promise<void> {
+    await Promise.all([
+      this.transactions.compactDatafileAsync(),
+      this.refunds.compactDatafileAsync(),
+      this.callbacks.compactDatafileAsync(),
+    ]);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The whole local stack in one process: the OTT Pay sandbox and the local cloud runtime running
+ * the real functions from source, wired together with the sandbox credentials by default.
+ */
+import { join, resolve } from 'path';
+import { jsonLineLogger, type Logger } from '../server/app/log';
+import { providePlatform } from '../server/app/platform';
+import { loadPaymentSettings } from '../server/app/settings';
+import { openNedbStore } from '../server/orders/nedb-store';
+import { OttClient } from '../server/ottpay/client';
+import { loadOttConfig } from '../server/ottpay/config';
+import { loadFunctions } from './cloud-runtime/function-registry';
+import { startCloudRuntime, type CloudRuntime } from './cloud-runtime/server';
+import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
+import { DEFAULT_LOCAL_CLOUD_PORT, DEFAULT_SANDBOX_PORT, SANDBOX_CREDENTIALS } from './sandbox-credentials';
+import { switchableStore } from './switchable-store';
+
+export const CALLBACK_ROUTE = '/ottpay/callback';
+/** The openid the local stack treats as staff unless MERCHANT_STAFF_OPENIDS says otherwise. */
+export const LOCAL_STAFF_OPENID = 'o-local-staff';
+
+export interface LocalStackOptions {
+  env?: NodeJS.ProcessEnv;
+  dataDir?: string;
+  sandboxPort?: number;
+  cloudPort?: number;
+  /** Period of the sweep timer; 0 disables it. */
+  sweepIntervalMs?: number;
+  sandbox?: Partial<SandboxOptions>;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  sandbox: Sandbox;
+  runtime: CloudRuntime;
+  callbackUrl: string;
+  setStoreAvailable(available: boolean): void;
+  close(): Promise<void>;
+}
+
+function portFrom(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
+  const text = env[variable];
+  if (text === undefined || text === '') return fallback;
+  if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65535) throw new Error(`${variable} must be a port number`);
+  return Number(text);
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = resolve(options.dataDir ?? env.LOCAL_DATA_DIR ?? '.local-data');
+  const cloudPort = options.cloudPort ?? portFrom(env, 'LOCAL_CLOUD_PORT', DEFAULT_LOCAL_CLOUD_PORT);
+  const credentials = {
+    merchantId: env.OTT_MERCHANT_ID || SANDBOX_CREDENTIALS.merchantId,
+    operatorId: env.OTT_OPERATOR_ID || SANDBOX_CREDENTIALS.operatorId,
+    signKey: env.OTT_SIGN_KEY || SANDBOX_CREDENTIALS.signKey,
+  };
+
+  const sandbox = await startSandbox({
+    port: options.sandboxPort ?? portFrom(env, 'OTT_SANDBOX_PORT', DEFAULT_SANDBOX_PORT),
+    dataDir: join(dataDir, 'sandbox'),
+    ...credentials,
+    appId: SANDBOX_CREDENTIALS.appId,
+    log: (line) => log(`[sandbox] ${line}`),
+    ...options.sandbox,
+  });
+
+  const opened = await openNedbStore(join(dataDir, 'cloud'));
+  const switchable = switchableStore(opened);
+  const functionEnv: NodeJS.ProcessEnv = {
+    ...env,
+    OTT_API_URL: env.OTT_API_URL || `${sandbox.url}/processV2`,
+    OTT_MERCHANT_ID: credentials.merchantId,
+    OTT_OPERATOR_ID: credentials.operatorId,
+    OTT_SIGN_KEY: credentials.signKey,
+    MERCHANT_STAFF_OPENIDS: env.MERCHANT_STAFF_OPENIDS ?? LOCAL_STAFF_OPENID,
+  };
+  let callbackUrl = env.OTT_CALLBACK_URL || '';
+  const functionLog: Logger = jsonLineLogger((line) => log(`[cloud] ${line}`));
+  providePlatform(async () => {
+    const ottConfig = loadOttConfig({ ...functionEnv, OTT_CALLBACK_URL: callbackUrl });
+    return {
+      settings: loadPaymentSettings(functionEnv),
+      ottConfig,
+      ott: new OttClient(ottConfig),
+      store: switchable.store,
+      now: () => new Date(),
+      log: functionLog,
+    };
+  });
+
+  const runtime = await startCloudRuntime({
+    port: cloudPort,
+    functions: loadFunctions(resolve(__dirname, '..', 'cloudfunctions')),
+    routes: { [CALLBACK_ROUTE]: 'paymentCallback' },
+    appId: SANDBOX_CREDENTIALS.appId,
+    timerPeriodMs: options.sweepIntervalMs ?? Number(env.SWEEP_INTERVAL_MS || 60_000),
+    controls: {
+      store: (body) => {
+        const available = (body as { available?: unknown }).available;
+        if (typeof available === 'boolean') switchable.setAvailable(available);
+        return { available: switchable.isAvailable() };
+      },
+    },
+    log: (line) => log(`[cloud] ${line}`),
+  });
+  callbackUrl ||= `${runtime.url}/http${CALLBACK_ROUTE}`;
+
+  return {
+    sandbox,
+    runtime,
+    callbackUrl,
+    setStoreAvailable: switchable.setAvailable,
+    close: async () => {
+      await runtime.close();
+      await sandbox.close();
+      await opened.close();
+    },
+  };
+}

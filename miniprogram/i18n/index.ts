@@ -1,0 +1,41 @@
+import { en } from './en';
+import { zh, type MessageCode, type Messages } from './zh';
+
+export type { MessageCode, Messages };
+export type Language = 'zh' | 'en';
+
+/** "zh_CN", "zh-Hant", "zh" → zh; everything else → en. */
+export function pickLanguage(language: string | undefined): Language {
+  if (language === undefined || language === '') return 'zh';
+  return /^zh/i.test(language) ? 'zh' : 'en';
+}
+
+/** The phone's WeChat language, read each time a page opens. */
+export function currentLanguage(): Language {
+  try {
+    if (typeof wx.getAppBaseInfo === 'function') return pickLanguage(wx.getAppBaseInfo().language);
+    return pickLanguage(wx.getSystemInfoSync().language);
+  } catch {
+    return 'zh';
+  }
+}
+
+export function messagesFor(language: Language): Messages {
+  return language === 'en' ? en : zh;
+}
+
+export function getMessages(): Messages {
+  return messagesFor(currentLanguage());
+}
+
+/** Fills "{name}" placeholders. */
+export function format(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole,
+  );
+}
+
+export function errorMessage(messages: Messages, code: string): string {
+  const known = messages.errors as Record<string, string>;
+  return Object.prototype.hasOwnProperty.call(known, code) ? known[code] : messages.errors.UNKNOWN;
+}

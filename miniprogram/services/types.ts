@@ -1,0 +1,20 @@
+/** The contract with the cloud functions, re-exported for the mini-program (types only). */
+export type {
+  CloudFunctions,
+  CollectByQrEvent,
+  CollectByQrResult,
+  CreatePaymentEvent,
+  CreatePaymentResult,
+  DailyTakings,
+  ErrorCode,
+  ExchangeRateResult,
+  FunctionError,
+  ListPaymentsResult,
+  MerchantSummaryResult,
+  OrderState,
+  OrderView,
+  QueryPaymentResult,
+  RefundEvent,
+  RefundResult,
+  WxPaymentParams,
+} from '../../typings/payments';

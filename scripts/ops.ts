@@ -1,0 +1,139 @@
+/**
+ * `npm run ops -- <command>`: the on-call tool for a merchant's developer.
+ *
+ *   review [--older-than-minutes N]   orders in REVIEW, and orders pending longer than N minutes (default 30)
+ *   show ORDER_ID                     one order with its audit trail, refunds and raw call-backs
+ *   requery ORDER_ID                  STATUS_QUERY at OTT Pay and apply the answer
+ *   export YYYY-MM-DD                 that day's orders (merchant time zone) as CSV on stdout
+ *
+ * Target: the CloudBase environment given by TCB_ENV_ID, TCB_SECRET_ID and TCB_SECRET_KEY, or the
+ * local stack's embedded store with --local (LOCAL_DATA_DIR; stop `npm start` first, the embedded
+ * store has one writer at a time). requery also needs the OTT_* settings (the local stack's
+ * sandbox defaults with --local).
+ */
+import { join, resolve } from 'path';
+import { localDay } from '../server/app/calendar';
+import { jsonLineLogger } from '../server/app/log';
+import type { Platform } from '../server/app/platform';
+import { loadPaymentSettings } from '../server/app/settings';
+import { createCloudBaseStore } from '../server/orders/cloudbase-store';
+import { toOrderView } from '../server/orders/model';
+import { openNedbStore } from '../server/orders/nedb-store';
+import type { OrderStore } from '../server/orders/store';
+import { OttClient } from '../server/ottpay/client';
+import { loadOttConfig } from '../server/ottpay/config';
+import { refreshFromOtt } from '../server/payments/settlement';
+import { SANDBOX_CREDENTIALS } from '../local/sandbox-credentials';
+import { ordersToCsv } from './reconciliation';
+
+class UsageError extends Error {}
+
+interface Target {
+  store: OrderStore;
+  env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+async function openTarget(local: boolean, env: NodeJS.ProcessEnv): Promise<Target> {
+  if (local) {
+    const store = await openNedbStore(join(resolve(env.LOCAL_DATA_DIR ?? '.local-data'), 'cloud'));
+    const sandboxPort = env.OTT_SANDBOX_PORT || '8700';
+    return {
+      store,
+      env: {
+        ...env,
+        OTT_API_URL: env.OTT_API_URL || `http://127.0.0.1:${sandboxPort}/processV2`,
+        OTT_MERCHANT_ID: env.OTT_MERCHANT_ID || SANDBOX_CREDENTIALS.merchantId,
+        OTT_OPERATOR_ID: env.OTT_OPERATOR_ID || SANDBOX_CREDENTIALS.operatorId,
+        OTT_SIGN_KEY: env.OTT_SIGN_KEY || SANDBOX_CREDENTIALS.signKey,
+        OTT_CALLBACK_URL: env.OTT_CALLBACK_URL || `http://127.0.0.1:${env.LOCAL_CLOUD_PORT || '8701'}/http/ottpay/callback`,
+      },
+      close: () => store.close(),
+    };
+  }
+  const missing = ['TCB_ENV_ID', 'TCB_SECRET_ID', 'TCB_SECRET_KEY'].filter((name) => !env[name]);
+  if (missing.length > 0) throw new UsageError(`set ${missing.join(', ')} (or use --local for the local stack)`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tcb = require('@cloudbase/node-sdk') as { init(options: object): { database(): unknown } };
+  const app = tcb.init({ env: env.TCB_ENV_ID, secretId: env.TCB_SECRET_ID, secretKey: env.TCB_SECRET_KEY });
+  return {
+    store: createCloudBaseStore(app.database() as Parameters<typeof createCloudBaseStore>[0], { wrapWrites: false }),
+    env,
+    close: async () => undefined,
+  };
+}
+
+function platformFor(target: Target): Platform {
+  const ottConfig = loadOttConfig(target.env);
+  return {
+    settings: loadPaymentSettings(target.env),
+    ottConfig,
+    ott: new OttClient(ottConfig),
+    store: target.store,
+    now: () => new Date(),
+    log: jsonLineLogger((line) => process.stderr.write(line + '\n')),
+  };
+}
+
+function money(cents: number): string {
+  return `${(cents / 100).toFixed(2)}`;
+}
+
+function orderLine(o: { orderId: string; state: string; amountCents: number; tipCents: number; createdAt: string; updatedAt: string; reviewReason?: string }): string {
+  return [o.orderId, o.state.padEnd(18), money(o.amountCents + o.tipCents).padStart(10), o.createdAt, o.reviewReason ?? ''].join('  ');
+}
+
+async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<void> {
+  const local = args.includes('--local');
+  const rest = args.filter((a) => a !== '--local');
+  const [command, ...params] = rest;
+  if (!command || command === 'help') {
+    out('usage: npm run ops -- [--local] review [--older-than-minutes N] | show ORDER_ID | requery ORDER_ID | export YYYY-MM-DD\n');
+    return;
+  }
+  if (!['review', 'show', 'requery', 'export'].includes(command)) throw new UsageError(`unknown command ${command}`);
+  const target = await openTarget(local, env);
+  try {
+    const { store } = target;
+    if (command === 'review') {
+      const flag = params.indexOf('--older-than-minutes');
+      const minutes = flag >= 0 ? Number(params[flag + 1]) : 30;
+      if (!Number.isFinite(minutes) || minutes < 0) throw new UsageError('--older-than-minutes takes a number');
+      const review = await store.listOrdersByState(['REVIEW'], { limit: 500 });
+      const pending = await store.listOrdersByState(['CREATED', 'PAYING'], { updatedBefore: new Date(Date.now() - minutes * 60_000).toISOString(), limit: 500 });
+      out(`In REVIEW (${review.length}):\n${review.map(orderLine).join('\n')}${review.length ? '\n' : ''}`);
+      out(`Pending longer than ${minutes} min (${pending.length}):\n${pending.map(orderLine).join('\n')}${pending.length ? '\n' : ''}`);
+      return;
+    }
+    if (command === 'export') {
+      const date = params[0];
+      if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError('export takes a date YYYY-MM-DD');
+      const day = localDay(loadPaymentSettings(target.env).timeZone, new Date(), date);
+      const orders = await store.listOrdersCreatedBetween(day.start.toISOString(), day.end.toISOString(), 100_000);
+      out(ordersToCsv([...orders].reverse()));
+      return;
+    }
+    const orderId = params[0];
+    if (!orderId) throw new UsageError(`${command} takes an ORDER_ID`);
+    const order = await store.getOrder(orderId);
+    if (!order) throw new UsageError(`no order ${orderId}`);
+    if (command === 'requery') {
+      const after = await refreshFromOtt(platformFor(target), order, 'ops');
+      out(`${orderId}: ${order.state} -> ${after.state}\n`);
+      return;
+    }
+    const [audit, refunds, callbacks] = await Promise.all([store.listAudit(orderId), store.listRefunds(orderId), store.listCallbacks({ orderId, limit: 50 })]);
+    out(JSON.stringify({ order, view: toOrderView(order), audit, refunds, callbacks }, null, 2) + '\n');
+  } finally {
+    await target.close();
+  }
+}
+
+export { run as runOps, UsageError };
+
+if (require.main === module) {
+  run(process.argv.slice(2), process.env, (text) => process.stdout.write(text)).catch((error: Error) => {
+    process.stderr.write(`ops: ${error.message}\n`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  });
+}

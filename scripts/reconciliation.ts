@@ -1,0 +1,51 @@
+/** A day's payments as CSV, in the shape a merchant lines up against OTT Pay's merchant center. */
+import type { Order } from '../server/orders/model';
+
+export const CSV_COLUMNS = [
+  'order_id',
+  'state',
+  'channel',
+  'created_at_utc',
+  'paid_at_utc',
+  'amount',
+  'tip',
+  'total',
+  'refunded',
+  'currency',
+  'ott_sale_num',
+  'bizpay_order_id',
+  'ott_finish_time',
+] as const;
+
+function cents(value: number): string {
+  const sign = value < 0 ? '-' : '';
+  const abs = Math.abs(value);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+function field(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function ordersToCsv(orders: readonly Order[]): string {
+  const rows = orders.map((o) =>
+    [
+      o.orderId,
+      o.state,
+      o.channel,
+      o.createdAt,
+      o.paidAt ?? '',
+      cents(o.amountCents),
+      cents(o.tipCents),
+      cents(o.amountCents + o.tipCents),
+      cents(o.refundedCents),
+      o.currency,
+      o.ott?.saleNum ?? '',
+      o.ott?.bizpayOrderId ?? '',
+      o.ott?.finishTime ?? '',
+    ]
+      .map(field)
+      .join(','),
+  );
+  return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+}

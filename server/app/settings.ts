@@ -1,0 +1,72 @@
+/**
+ * Settings of the payment functions other than OTT Pay's own (server/ottpay/config.ts), read
+ * from the functions' environment variables. Errors name the variable.
+ */
+export interface PaymentSettings {
+  /** Largest amount (before tip) a payer may enter, in cents: MAX_AMOUNT_CENTS. */
+  maxAmountCents: number;
+  /** Largest tip, in cents: MAX_TIP_CENTS (defaults to MAX_AMOUNT_CENTS). */
+  maxTipCents: number;
+  /** Openids allowed to see takings, refund and collect by QR: MERCHANT_STAFF_OPENIDS, comma-separated. */
+  staffOpenids: ReadonlySet<string>;
+  /** A pending order older than this is asked about at OTT Pay when its payer looks at it. */
+  queryPendingAfterMs: number;
+  /** The sweep queries orders pending longer than this. */
+  sweepPendingAfterMs: number;
+  /** The sweep closes orders still unpaid after this long. */
+  closeAbandonedAfterMs: number;
+  /** IANA zone of the merchant's calendar day (takings, CSV export). */
+  timeZone: string;
+  /** Body of the reply that acknowledges a recorded call-back (D8). */
+  callbackReplyBody: string;
+  /** How long an exchange rate read from OTT Pay is reused (D13). */
+  rateCacheMs: number;
+}
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {
+  const text = env[variable]?.trim();
+  if (text === undefined || text === '') return fallback;
+  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new SettingsError(`${variable} must be a whole number from ${min} to ${max}`);
+  }
+  return Number(text);
+}
+
+function timeZone(env: NodeJS.ProcessEnv): string {
+  const zone = env.MERCHANT_TIME_ZONE?.trim() || 'America/Toronto';
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+  } catch {
+    throw new SettingsError('MERCHANT_TIME_ZONE must be an IANA time zone such as America/Vancouver');
+  }
+  return zone;
+}
+
+const HOUR = 3_600_000;
+
+export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): PaymentSettings {
+  const maxAmountCents = wholeNumber(env, 'MAX_AMOUNT_CENTS', 1_000_000, 1, 100_000_000);
+  return {
+    maxAmountCents,
+    maxTipCents: wholeNumber(env, 'MAX_TIP_CENTS', maxAmountCents, 0, 100_000_000),
+    staffOpenids: new Set(
+      (env.MERCHANT_STAFF_OPENIDS ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    ),
+    queryPendingAfterMs: wholeNumber(env, 'QUERY_PENDING_AFTER_MS', 5_000, 0, HOUR),
+    sweepPendingAfterMs: wholeNumber(env, 'SWEEP_PENDING_AFTER_MS', 120_000, 0, 24 * HOUR),
+    closeAbandonedAfterMs: wholeNumber(env, 'CLOSE_ABANDONED_AFTER_MS', 2 * HOUR, 60_000, 30 * 24 * HOUR),
+    timeZone: timeZone(env),
+    callbackReplyBody: env.OTT_CALLBACK_REPLY?.trim() || 'SUCCESS',
+    rateCacheMs: 600_000,
+  };
+}

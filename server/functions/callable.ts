@@ -1,0 +1,51 @@
+/**
+ * The frame of every function the mini-program calls: the caller comes from getWXContext()
+ * (never from the event), read before the first await; bad events and business errors become
+ * { ok: false, code, message }; only defects throw.
+ */
+import * as cloud from 'wx-server-sdk';
+import type { FunctionError } from '../../typings/payments';
+import { cloudBasePlatform } from '../app/cloudbase-platform';
+import { getPlatform, type Platform } from '../app/platform';
+import { StoreUnavailableError } from '../orders/store';
+import { eventObject } from './event-fields';
+import { FunctionFailure } from './failure';
+
+export interface Caller {
+  openid: string;
+  appid: string;
+}
+
+export type CallableHandler<R> = (event: Record<string, unknown>, caller: Caller, platform: Platform) => Promise<R>;
+
+export function callable<R>(name: string, handler: CallableHandler<R>): (event: unknown) => Promise<R | FunctionError> {
+  return (event: unknown) => {
+    const context = cloud.getWXContext();
+    const caller = { openid: String(context.OPENID ?? ''), appid: String(context.APPID ?? '') };
+    return run(name, handler, event, caller);
+  };
+}
+
+async function run<R>(name: string, handler: CallableHandler<R>, event: unknown, caller: Caller): Promise<R | FunctionError> {
+  if (caller.openid === '') {
+    return { ok: false, code: 'FORBIDDEN', message: `${name} can only be called from the mini-program` };
+  }
+  const platform = await getPlatform(cloudBasePlatform);
+  try {
+    return await handler(eventObject(event), caller, platform);
+  } catch (error) {
+    if (error instanceof FunctionFailure) return error.toResult();
+    if (error instanceof StoreUnavailableError) {
+      platform.log.error('store.unavailable', { function: name, message: error.message });
+      return { ok: false, code: 'SERVICE_UNAVAILABLE', message: 'The payment service is busy. Please try again.' };
+    }
+    throw error;
+  }
+}
+
+/** Staff are the openids configured in MERCHANT_STAFF_OPENIDS. */
+export function requireStaff(caller: Caller, platform: Platform): void {
+  if (!platform.settings.staffOpenids.has(caller.openid)) {
+    throw new FunctionFailure('FORBIDDEN', 'Only the merchant’s staff can do this.');
+  }
+}

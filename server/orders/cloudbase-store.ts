@@ -1,0 +1,356 @@
+import type { OrderState } from '../../typings/payments';
+import type { AuditEntry, Order, RawCallback, RefundRecord, RefundState } from './model';
+import {
+  auditToDocument,
+  callbackToDocument,
+  documentToAudit,
+  documentToCallback,
+  documentToOrder,
+  documentToRefund,
+  orderToDocument,
+  patchDocument,
+  refundToDocument,
+  type StoredDocument,
+} from './documents';
+import {
+  applyOrderChanges,
+  applyRefundChanges,
+  clampLimit,
+  COLLECTIONS,
+  MAX_LIST_LIMIT,
+  newRecordId,
+  RecordNotFoundError,
+  StoreUnavailableError,
+  toStoreError,
+  type CollectionName,
+  type OrderChanges,
+  type OrderPageCursor,
+  type OrderStore,
+  type RefundChanges,
+  type StoreOptions,
+} from './store';
+
+/**
+ * What the adapter accepts: `cloud.database()` of wx-server-sdk or `app.database()` of
+ * @cloudbase/node-sdk. Their own typings are too loose to use (wx-server-sdk types every call as
+ * `Promise | void | string`), so the adapter narrows them once to the subset below.
+ */
+export interface CloudBaseDatabaseLike {
+  collection(name: string): unknown;
+  readonly command: unknown;
+}
+
+type Doc = Record<string, unknown>;
+
+/** The subset of the CloudBase database API this adapter calls. */
+interface CbQuery {
+  where(condition: object): CbQuery;
+  orderBy(fieldPath: string, direction: 'asc' | 'desc'): CbQuery;
+  limit(max: number): CbQuery;
+  /** Both SDKs: `{ data: Doc[] }`. */
+  get(): Promise<unknown>;
+  /** wx-server-sdk: `{ stats: { updated } }`; node-sdk: `{ updated }`. */
+  update(arg: object): Promise<unknown>;
+}
+
+interface CbCollection extends CbQuery {
+  /** wx-server-sdk: `{ _id }`; node-sdk: `{ id }`. */
+  add(arg: object): Promise<unknown>;
+}
+
+interface CbCommand {
+  in(values: unknown[]): unknown;
+  lt(value: unknown): unknown;
+  gte(value: unknown): unknown;
+  and(conditions: object[]): object;
+  or(conditions: object[]): object;
+}
+
+interface CbDatabase {
+  readonly command: CbCommand;
+  collection(name: string): CbCollection;
+}
+
+export interface CloudBaseStoreOptions extends StoreOptions {
+  /**
+   * true for wx-server-sdk (`add({ data })`, `update({ data })`), false for @cloudbase/node-sdk
+   * (`add(data)`, `update(data)`).
+   */
+  wrapWrites: boolean;
+}
+
+/** An index a collection needs, for the deploy instructions (CloudBase console → database → indexes). */
+export interface IndexSpec {
+  name: string;
+  fields: { field: string; direction: 'asc' | 'desc' }[];
+  unique?: boolean;
+}
+
+export const CLOUDBASE_INDEXES: Readonly<Record<CollectionName, readonly IndexSpec[]>> = {
+  orders: [
+    {
+      name: 'openid_createdAt',
+      fields: [
+        { field: 'openid', direction: 'asc' },
+        { field: 'createdAt', direction: 'desc' },
+      ],
+    },
+    {
+      name: 'state_updatedAt',
+      fields: [
+        { field: 'state', direction: 'asc' },
+        { field: 'updatedAt', direction: 'asc' },
+      ],
+    },
+    { name: 'createdAt', fields: [{ field: 'createdAt', direction: 'desc' }] },
+  ],
+  refunds: [{ name: 'orderId', fields: [{ field: 'orderId', direction: 'asc' }] }],
+  order_audit: [
+    {
+      name: 'orderId_at',
+      fields: [
+        { field: 'orderId', direction: 'asc' },
+        { field: 'at', direction: 'asc' },
+      ],
+    },
+  ],
+  ott_callbacks: [
+    {
+      name: 'orderId_receivedAt',
+      fields: [
+        { field: 'orderId', direction: 'asc' },
+        { field: 'receivedAt', direction: 'desc' },
+      ],
+    },
+    { name: 'receivedAt', fields: [{ field: 'receivedAt', direction: 'desc' }] },
+  ],
+};
+
+interface SdkErrorLike {
+  code?: unknown;
+  errCode?: unknown;
+  message?: unknown;
+  errMsg?: unknown;
+}
+
+const DUPLICATE_MESSAGE = /E11000 duplicate key|DATABASE_DUPLICATE_WRITE/;
+
+/**
+ * A write refused because the key exists. The server answers either `DATABASE_DUPLICATE_WRITE` or
+ * `DATABASE_REQUEST_FAILED` with MongoDB's "E11000 duplicate key error …" message. node-sdk throws
+ * (or, with throwOnCode off, returns) `{ code, message }`; wx-server-sdk rethrows it as an Error
+ * whose `errCode` is numeric (-502001 / -501001) and whose message keeps the server's text.
+ */
+export function isDuplicateKeyError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return typeof err === 'string' && DUPLICATE_MESSAGE.test(err);
+  const e = err as SdkErrorLike;
+  if (e.code === 'DATABASE_DUPLICATE_WRITE' || e.code === 11000 || e.errCode === 11000) return true;
+  return [e.message, e.errMsg].some((text) => typeof text === 'string' && DUPLICATE_MESSAGE.test(text));
+}
+
+/** node-sdk with throwOnCode off resolves failures as `{ code, message }` instead of throwing. */
+function failedResult(res: unknown): boolean {
+  return typeof res === 'object' && res !== null && typeof (res as SdkErrorLike).code === 'string' && (res as SdkErrorLike).code !== '';
+}
+
+function checked(res: unknown): Record<string, unknown> {
+  if (failedResult(res)) throw res;
+  if (typeof res !== 'object' || res === null) throw new Error(`unexpected database result: ${String(res)}`);
+  return res as Record<string, unknown>;
+}
+
+function documentsOf(res: unknown): Doc[] {
+  const data = checked(res).data;
+  if (!Array.isArray(data)) throw new Error('database result has no document list');
+  return data as Doc[];
+}
+
+function updatedCount(res: unknown): number {
+  const r = checked(res);
+  const stats = r.stats as { updated?: unknown } | undefined;
+  const updated = stats !== undefined ? stats.updated : r.updated;
+  if (typeof updated !== 'number') throw new Error('database result has no update count');
+  return updated;
+}
+
+export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: CloudBaseStoreOptions): OrderStore {
+  const db = database as unknown as CbDatabase;
+  const now = options.now ?? (() => new Date());
+  const write = (data: object): object => (options.wrapWrites ? { data } : data);
+  const collection = (name: CollectionName): CbCollection => db.collection(name);
+
+  async function run<T>(what: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      throw toStoreError(what, err);
+    }
+  }
+
+  async function fetchById(name: CollectionName, id: string): Promise<Doc | null> {
+    const docs = documentsOf(await collection(name).where({ _id: id }).limit(1).get());
+    return docs[0] ?? null;
+  }
+
+  async function fetchAll(query: CbQuery, limit: number): Promise<Doc[]> {
+    return documentsOf(await query.limit(limit).get());
+  }
+
+  /**
+   * Adds `doc` under its `_id`. A failed add is followed by a read: a duplicate key means the
+   * record exists, and a write whose reply was lost may have landed all the same.
+   */
+  async function insertOnce(name: CollectionName, doc: StoredDocument): Promise<{ created: boolean; doc: Doc }> {
+    let failure: unknown;
+    try {
+      checked(await collection(name).add(write(doc)));
+      return { created: true, doc };
+    } catch (err) {
+      failure = err;
+    }
+    const existing = await fetchById(name, doc._id);
+    if (existing) return { created: false, doc: existing };
+    throw new StoreUnavailableError(
+      isDuplicateKeyError(failure) ? `${name}: duplicate key ${doc._id} but no such record` : `add to ${name} failed`,
+      failure,
+    );
+  }
+
+  async function compareAndSet(name: CollectionName, condition: Doc, patch: object): Promise<boolean> {
+    return updatedCount(await collection(name).where(condition).update(write(patchDocument(patch)))) === 1;
+  }
+
+  const _ = () => db.command;
+
+  return {
+    createOrder: (order: Order) =>
+      run('createOrder', async () => {
+        const { created, doc } = await insertOnce(COLLECTIONS.orders, orderToDocument(order));
+        return { created, order: documentToOrder(doc) };
+      }),
+
+    getOrder: (orderId: string) =>
+      run('getOrder', async () => {
+        const doc = await fetchById(COLLECTIONS.orders, orderId);
+        return doc ? documentToOrder(doc) : null;
+      }),
+
+    updateOrderIf: (orderId: string, expected: { state: OrderState; version: number }, changes: OrderChanges) =>
+      run('updateOrderIf', async () => {
+        const doc = await fetchById(COLLECTIONS.orders, orderId);
+        if (!doc) return null;
+        const current = documentToOrder(doc);
+        if (current.state !== expected.state || current.version !== expected.version) return null;
+        const { next, patch } = applyOrderChanges(current, changes, now().toISOString());
+        const condition = { _id: orderId, state: expected.state, version: expected.version };
+        return (await compareAndSet(COLLECTIONS.orders, condition, patch)) ? next : null;
+      }),
+
+    listOrdersByOpenid: (openid: string, page: { limit: number; before?: OrderPageCursor }) =>
+      run('listOrdersByOpenid', async () => {
+        const limit = clampLimit(page.limit);
+        if (limit === 0) return [];
+        let condition: object = { openid };
+        if (page.before) {
+          const { createdAt, orderId } = page.before;
+          condition = _().or([
+            { openid, createdAt: _().lt(createdAt) },
+            { openid, createdAt, orderId: _().lt(orderId) },
+          ]);
+        }
+        const query = collection(COLLECTIONS.orders)
+          .where(condition)
+          .orderBy('createdAt', 'desc')
+          .orderBy('orderId', 'desc');
+        return (await fetchAll(query, limit)).map(documentToOrder);
+      }),
+
+    listOrdersByState: (states: OrderState[], opts: { updatedBefore?: string; limit: number }) =>
+      run('listOrdersByState', async () => {
+        const limit = clampLimit(opts.limit);
+        if (limit === 0 || states.length === 0) return [];
+        const condition: Doc = { state: _().in(states) };
+        if (opts.updatedBefore !== undefined) condition.updatedAt = _().lt(opts.updatedBefore);
+        const query = collection(COLLECTIONS.orders)
+          .where(condition)
+          .orderBy('updatedAt', 'asc')
+          .orderBy('orderId', 'asc');
+        return (await fetchAll(query, limit)).map(documentToOrder);
+      }),
+
+    listOrdersCreatedBetween: (fromIso: string, toIso: string, limit: number) =>
+      run('listOrdersCreatedBetween', async () => {
+        const n = clampLimit(limit);
+        if (n === 0) return [];
+        const query = collection(COLLECTIONS.orders)
+          .where(_().and([{ createdAt: _().gte(fromIso) }, { createdAt: _().lt(toIso) }]))
+          .orderBy('createdAt', 'desc')
+          .orderBy('orderId', 'desc');
+        return (await fetchAll(query, n)).map(documentToOrder);
+      }),
+
+    createRefund: (refund: RefundRecord) =>
+      run('createRefund', async () => {
+        const { created, doc } = await insertOnce(COLLECTIONS.refunds, refundToDocument(refund));
+        return { created, refund: documentToRefund(doc) };
+      }),
+
+    updateRefundIf: (refundId: string, expected: { state: RefundState; version: number }, changes: RefundChanges) =>
+      run('updateRefundIf', async () => {
+        const doc = await fetchById(COLLECTIONS.refunds, refundId);
+        if (!doc) return null;
+        const current = documentToRefund(doc);
+        if (current.state !== expected.state || current.version !== expected.version) return null;
+        const { next, patch } = applyRefundChanges(current, changes, now().toISOString());
+        const condition = { _id: refundId, state: expected.state, version: expected.version };
+        return (await compareAndSet(COLLECTIONS.refunds, condition, patch)) ? next : null;
+      }),
+
+    listRefunds: (orderId: string) =>
+      run('listRefunds', async () => {
+        const query = collection(COLLECTIONS.refunds)
+          .where({ orderId })
+          .orderBy('createdAt', 'asc')
+          .orderBy('refundId', 'asc');
+        return (await fetchAll(query, MAX_LIST_LIMIT)).map(documentToRefund);
+      }),
+
+    appendAudit: (entry: AuditEntry) =>
+      run('appendAudit', async () => {
+        checked(await collection(COLLECTIONS.audit).add(write(auditToDocument(entry, newRecordId(now())))));
+      }),
+
+    listAudit: (orderId: string) =>
+      run('listAudit', async () => {
+        const query = collection(COLLECTIONS.audit).where({ orderId }).orderBy('at', 'asc').orderBy('_id', 'asc');
+        return (await fetchAll(query, MAX_LIST_LIMIT)).map(documentToAudit);
+      }),
+
+    recordCallback: (raw: RawCallback) =>
+      run('recordCallback', async () => {
+        const id = newRecordId(now());
+        checked(await collection(COLLECTIONS.callbacks).add(write(callbackToDocument(raw, id))));
+        return id;
+      }),
+
+    updateCallback: (id: string, changes: { orderId?: string; verdict: string }) =>
+      run('updateCallback', async () => {
+        const updated = updatedCount(
+          await collection(COLLECTIONS.callbacks).where({ _id: id }).update(write(patchDocument(changes))),
+        );
+        if (updated === 0 && !(await fetchById(COLLECTIONS.callbacks, id))) {
+          throw new RecordNotFoundError(COLLECTIONS.callbacks, id);
+        }
+      }),
+
+    listCallbacks: (opts: { orderId?: string; limit: number }) =>
+      run('listCallbacks', async () => {
+        const limit = clampLimit(opts.limit);
+        if (limit === 0) return [];
+        const base = collection(COLLECTIONS.callbacks);
+        const filtered: CbQuery = opts.orderId !== undefined ? base.where({ orderId: opts.orderId }) : base;
+        const query = filtered.orderBy('receivedAt', 'desc').orderBy('_id', 'desc');
+        return (await fetchAll(query, limit)).map(documentToCallback);
+      }),
+  };
+}

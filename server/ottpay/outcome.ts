@@ -1,0 +1,44 @@
+/** What every OTT Pay action returns instead of throwing (D11). */
+import type { VerifiedData } from './codec';
+
+/**
+ * - ok: SUCCESS, and the data verified, names our merchant and parsed.
+ * - unknown: the outcome is not known (OTT PROCESSING / TIMEOUT / SYSTEM_ERROR / DB_ERROR, or one of
+ *   LocalUnknownCode); keep the order pending and find out later with STATUS_QUERY.
+ * - exists: OTT Pay already knows this order id; query that order.
+ * - rejected: OTT Pay refused; ourDefect marks PARAM_INVALID / PARAM_ERROR.
+ */
+export type OttOutcome<T> =
+  | { kind: 'ok'; value: T; data: VerifiedData }
+  | { kind: 'unknown'; code: string; message: string }
+  | { kind: 'exists'; code: 'ORDER_PAID' | 'ORDER_USED'; message: string }
+  | { kind: 'rejected'; code: string; message: string; ourDefect: boolean };
+
+/**
+ * Codes of 'unknown' outcomes found on our side, next to OTT Pay's own codes:
+ * TRANSPORT_TIMEOUT, NETWORK_ERROR, HTTP_<status> (non-2xx), BAD_RESPONSE (not a JSON envelope
+ * with a rsp_code), the codec's VerificationFailure reasons (MISSING_FIELD, MALFORMED_MD5,
+ * BAD_BASE64, DECRYPT_FAILED, BAD_JSON, NESTED_VALUE, MD5_MISMATCH), FOREIGN_MERCHANT (verified
+ * data names another merchant), ORDER_MISMATCH (verified data names another order or currency),
+ * BAD_FIELD (a verified field cannot be read), BAD_PAY_INFO (payInfo unusable).
+ */
+export type LocalUnknownCode =
+  | 'TRANSPORT_TIMEOUT'
+  | 'NETWORK_ERROR'
+  | `HTTP_${number}`
+  | 'BAD_RESPONSE'
+  | 'MISSING_FIELD'
+  | 'MALFORMED_MD5'
+  | 'BAD_BASE64'
+  | 'DECRYPT_FAILED'
+  | 'BAD_JSON'
+  | 'NESTED_VALUE'
+  | 'MD5_MISMATCH'
+  | 'FOREIGN_MERCHANT'
+  | 'ORDER_MISMATCH'
+  | 'BAD_FIELD'
+  | 'BAD_PAY_INFO';
+
+export function unknownOutcome(code: string, message: string): { kind: 'unknown'; code: string; message: string } {
+  return { kind: 'unknown', code, message };
+}
