@@ -6,6 +6,7 @@
 import { build } from 'esbuild';
 import { existsSync, readdirSync } from 'fs';
 import { join, resolve } from 'path';
+import { isEntryPoint } from '../server/app/entry-point';
 
 export const FUNCTIONS_DIR = resolve(__dirname, '..', 'cloudfunctions');
 
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
+if (isEntryPoint(__filename)) {
   main().catch((error: Error) => {
     console.error(error.message);
     process.exit(1);

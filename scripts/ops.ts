@@ -25,6 +25,7 @@ import { loadOttConfig } from '../server/ottpay/config';
 import { refreshFromOtt } from '../server/payments/settlement';
 import { SANDBOX_CREDENTIALS } from '../local/sandbox-credentials';
 import { ordersToCsv } from './reconciliation';
+import { isEntryPoint } from '../server/app/entry-point';
 
 class UsageError extends Error {}
 
@@ -131,7 +132,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
 
 export { run as runOps, UsageError };
 
-if (require.main === module) {
+if (isEntryPoint(__filename)) {
   run(process.argv.slice(2), process.env, (text) => process.stdout.write(text)).catch((error: Error) => {
     process.stderr.write(`ops: ${error.message}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);

@@ -10,8 +10,9 @@
  *   CREATED | PAYING → FAILED | CLOSED | REVIEW | PAID
  *   PAID | PARTIALLY_REFUNDED → REFUNDED
  * PAYING means OTT Pay accepted the order (or its answer is still unknown) and the payer may pay.
- * REVIEW means a verified call-back or query disagreed on money: never counted as paid.
- * FAILED, CLOSED, REVIEW and REFUNDED are final.
+ *   FAILED | CLOSED → REVIEW (OTT Pay reports money taken after the order was given up)
+ * REVIEW means a verified call-back or query disagreed on money, or came too late: never counted
+ * as paid, a person decides. FAILED, CLOSED, REVIEW and REFUNDED are final for the payer.
  */
 export type OrderState =
   | 'CREATED'

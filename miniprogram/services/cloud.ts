@@ -1,4 +1,4 @@
-import type { CloudFunctions } from './types';
+import type { CloudFunctions, FunctionError } from './types';
 
 /** A failure on the phone's side: no answer from the function (offline, timeout, cloud not initialised). */
 export interface NetworkFailure {
@@ -8,7 +8,8 @@ export interface NetworkFailure {
   orderId?: undefined;
 }
 
-export type CallResult<N extends keyof CloudFunctions> = CloudFunctions[N]['result'] | NetworkFailure;
+/** Every function's result already includes FunctionError; naming it lets a generic caller build one. */
+export type CallResult<N extends keyof CloudFunctions> = CloudFunctions[N]['result'] | FunctionError | NetworkFailure;
 
 /** wx.cloud.callFunction has its own timeout; this one bounds a call on a very poor connection. */
 export const CALL_TIMEOUT_MS = 20000;

@@ -10,5 +10,5 @@ export function estimateFen(totalCents: number, rateE8: number): number | null {
   if (!Number.isSafeInteger(rateE8) || rateE8 <= 0) return null;
   const scale = BigInt(RATE_SCALE);
   const fen = (BigInt(totalCents) * BigInt(rateE8) + scale / BigInt(2)) / scale;
-  return Number(fen);
+  return fen <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(fen) : null;
 }

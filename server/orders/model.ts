@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { OrderState, OrderView, PaymentChannel, RefundView } from '../../typings/payments';
+import type { OrderState, OrderView, PaymentChannel, RefundView, WxPaymentParams } from '../../typings/payments';
 
 /** What OTT Pay told us about an order; values kept verbatim as OTT sent them (D12). */
 export interface OttOrderInfo {
@@ -22,11 +22,15 @@ export interface Order {
   tipCents: number;
   currency: 'CAD';
   refundedCents: number;
+  /** Cents held by refunds asked of OTT Pay that have not failed (confirmed ones included). */
+  reservedRefundCents: number;
   /** Bumped by every compare-and-set update. */
   version: number;
   createdAt: string;
   updatedAt: string;
   paidAt?: string;
+  /** What wx.requestPayment needs, as OTT Pay signed it; kept so a retried createPayment answers the same. */
+  payment?: WxPaymentParams;
   ott?: OttOrderInfo;
   reviewReason?: string;
   lastQueriedAt?: string;
@@ -113,16 +117,13 @@ function digestChars(input: string, length: number): string {
   return out.toUpperCase();
 }
 
-function utcDate(now: Date): string {
-  return now.toISOString().slice(0, 10).replace(/-/g, '');
-}
-
 /**
- * The order id for a payer's request: YYYYMMDD (UTC, from `now`) + 20 characters of [0-9A-Z]
- * derived from openid and requestId. 28 ASCII letters/digits, as OTT's `order_id` requires.
+ * The order id for a payer's request: 28 characters of [0-9A-Z] derived from openid and
+ * requestId, ASCII letters/digits as OTT's `order_id` requires. The same request always maps to
+ * the same order, on any day, which is what makes createPayment idempotent.
  */
-export function orderIdFor(openid: string, requestId: string, now: Date): string {
-  return utcDate(now) + digestChars(`${openid}\n${requestId}`, 20);
+export function orderIdFor(openid: string, requestId: string): string {
+  return digestChars(`${openid}\n${requestId}`, 28);
 }
 
 /** The refund id (OTT's refund `order_id`) for a refund request on an order: 'R' + 24 characters of [0-9A-Z]. */

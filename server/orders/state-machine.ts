@@ -18,8 +18,9 @@ export const TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[]>> = 
   PAID: ['PARTIALLY_REFUNDED', 'REFUNDED'],
   PARTIALLY_REFUNDED: ['REFUNDED'],
   REVIEW: [],
-  FAILED: [],
-  CLOSED: [],
+  // OTT Pay may still report money taken for an order we gave up on: a person must look at it.
+  FAILED: ['REVIEW'],
+  CLOSED: ['REVIEW'],
   REFUNDED: [],
 };
 
@@ -28,9 +29,11 @@ export function canTransition(from: OrderState, to: OrderState): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-/** FAILED, CLOSED, REVIEW and REFUNDED: nothing moves an order out of them. */
+const FINAL: ReadonlySet<OrderState> = new Set(['FAILED', 'CLOSED', 'REVIEW', 'REFUNDED']);
+
+/** FAILED, CLOSED, REVIEW and REFUNDED: the payer's outcome is settled (FAILED and CLOSED move only to REVIEW). */
 export function isFinal(state: OrderState): boolean {
-  return TRANSITIONS[state].length === 0;
+  return FINAL.has(state);
 }
 
 /** CREATED and PAYING: the payment's outcome is not known yet. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import type { OrderState } from '../../typings/payments';
+import type { OrderState, WxPaymentParams } from '../../typings/payments';
 import type { AuditEntry, Order, OttOrderInfo, RawCallback, RefundRecord, RefundState } from './model';
 import { assertTransition, InvalidTransitionError } from './state-machine';
 
@@ -16,7 +16,9 @@ export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 export interface OrderChanges {
   state?: OrderState;
   refundedCents?: number;
+  reservedRefundCents?: number;
   paidAt?: string;
+  payment?: WxPaymentParams;
   /** Merged key by key into the stored `ott`. */
   ott?: OttOrderInfo;
   reviewReason?: string;

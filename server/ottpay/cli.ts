@@ -9,6 +9,7 @@ import { seal, unseal, VerificationError } from './codec';
 import { ConfigError, loadOttConfig, SIGN_KEY_PATTERN } from './config';
 import type { OttOutcome } from './outcome';
 import type { Transport } from './transport';
+import { isEntryPoint } from '../app/entry-point';
 
 export interface CliIo {
   readStdin(): Promise<string>;
@@ -169,7 +170,7 @@ function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   });
 }
 
-if ((require as unknown as NodeJS.Require).main === module) {
+if (isEntryPoint(__filename)) {
   void runCli(process.argv.slice(2), {
     readStdin: () => readAll(process.stdin),
     stdout: (text) => process.stdout.write(text),

@@ -30,7 +30,7 @@ export function readPaymentRequest(event: Record<string, unknown>, platform: Pla
 /** Writes the order (state CREATED) unless this request already has one, which must agree on money. */
 export async function writeOrder(platform: Platform, caller: Caller, request: PaymentRequest, channel: Order['channel']): Promise<Order> {
   const now = platform.now().toISOString();
-  const orderId = orderIdFor(caller.openid, request.requestId, platform.now());
+  const orderId = orderIdFor(caller.openid, request.requestId);
   const { created, order } = await platform.store.createOrder({
     orderId,
     openid: caller.openid,

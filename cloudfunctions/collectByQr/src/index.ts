@@ -1,4 +1,4 @@
 import { callable } from '../../../server/functions/callable';
-import { collectByQr } from '../../../server/payments/merchant';
+import { collectByQr } from '../../../server/payments/collect-by-qr';
 
 export const main = callable('collectByQr', collectByQr);

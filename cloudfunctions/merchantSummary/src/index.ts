@@ -1,4 +1,4 @@
 import { callable } from '../../../server/functions/callable';
-import { merchantSummary } from '../../../server/payments/merchant';
+import { merchantSummary } from '../../../server/payments/merchant-summary';
 
 export const main = callable('merchantSummary', merchantSummary);

@@ -1,32 +1,14 @@
-/** The staff-only functions behind the merchant view: today's takings, and collect by QR code. */
+/** collectByQr (staff only): an ACTIVEPAY order a customer pays by scanning a QR code with another phone. */
 import QRCode from 'qrcode';
-import type { CollectByQrResult, DailyTakings, MerchantSummaryResult } from '../../typings/payments';
-import { localDay } from '../app/calendar';
+import type { CollectByQrResult } from '../../typings/payments';
 import type { Platform } from '../app/platform';
 import { Caller, requireStaff } from '../functions/callable';
 import { FunctionFailure } from '../functions/failure';
-import { Order, toOrderView } from '../orders/model';
+import { toOrderView } from '../orders/model';
 import { pendingFailure, readPaymentRequest, writeOrder } from './create-payment';
 import { updateOrder } from './order-updates';
 
-const COUNTED = new Set(['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED']);
-const MAX_ORDERS_PER_DAY = 5000;
-
-export function takings(date: string, orders: Order[]): DailyTakings {
-  const paid = orders.filter((o) => COUNTED.has(o.state));
-  const grossCents = paid.reduce((sum, o) => sum + o.amountCents + o.tipCents, 0);
-  const refundedCents = paid.reduce((sum, o) => sum + o.refundedCents, 0);
-  return { date, paidCount: paid.length, grossCents, refundedCents, netCents: grossCents - refundedCents };
-}
-
-export async function merchantSummary(_event: Record<string, unknown>, caller: Caller, platform: Platform): Promise<MerchantSummaryResult> {
-  requireStaff(caller, platform);
-  const day = localDay(platform.settings.timeZone, platform.now());
-  const orders = await platform.store.listOrdersCreatedBetween(day.start.toISOString(), day.end.toISOString(), MAX_ORDERS_PER_DAY);
-  return { ok: true, today: takings(day.date, orders), recent: orders.slice(0, 20).map(toOrderView) };
-}
-
-/** An ACTIVEPAY order the customer pays by scanning; the staff member who made it can watch it. */
+/** The order belongs to the staff member who made it, so their queryPayment can watch it. */
 export async function collectByQr(event: Record<string, unknown>, caller: Caller, platform: Platform): Promise<CollectByQrResult> {
   requireStaff(caller, platform);
   const request = readPaymentRequest(event, platform);

@@ -1,0 +1,186 @@
+import * as path from 'path';
+import simulate = require('miniprogram-simulate');
+import type { CloudFunctions, OrderView } from '../../typings/payments';
+
+export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
+
+/** Loads a page (once per test file): miniprogram-simulate requires its index.ts through jest. */
+export function loadPage(name: 'pay' | 'result' | 'history' | 'merchant'): string {
+  return simulate.load(path.join(MINIPROGRAM_ROOT, 'pages', name, 'index'), { rootPath: MINIPROGRAM_ROOT });
+}
+
+export type Page = ReturnType<typeof simulate.render>;
+
+/** Renders and attaches a page, then runs onLoad as WeChat does when it opens one. */
+export async function openPage(id: string, query?: Record<string, string>): Promise<Page> {
+  const page = simulate.render(id);
+  page.attach(document.createElement('parent-wrapper'));
+  if (query) (page.instance as unknown as { onLoad(q: Record<string, string>): void }).onLoad(query);
+  await flush();
+  return page;
+}
+
+let fakeClock = false;
+
+/** Jest's fake timers (they also fake Date), so polling runs without waiting real time. */
+export function useFakeClock(): void {
+  jest.useFakeTimers();
+  fakeClock = true;
+}
+
+export function useRealClock(): void {
+  jest.useRealTimers();
+  fakeClock = false;
+}
+
+/** Lets pending promise chains (taps, cloud calls, setData) run to the end. */
+export async function flush(rounds = 10): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    if (fakeClock) await jest.advanceTimersByTimeAsync(0);
+    else await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+/** Moves the fake clock forward, running whatever comes due. */
+export async function elapse(ms: number): Promise<void> {
+  await jest.advanceTimersByTimeAsync(ms);
+  await flush();
+}
+
+interface JsonNode {
+  tagName: string;
+  event: Record<string, { name: string }>;
+  attrs: Array<{ name: string; value: unknown }>;
+  children: Array<JsonNode | string>;
+}
+
+/** Every element with a tap handler, as rendered now, and whether it carries an aria-label. */
+export function tappables(page: Page): Array<{ tag: string; id: unknown; ariaLabel: unknown }> {
+  const found: Array<{ tag: string; id: unknown; ariaLabel: unknown }> = [];
+  const walk = (node: JsonNode | string) => {
+    if (typeof node === 'string') return;
+    const events = Object.values(node.event ?? {}).map((e) => e.name);
+    if (events.includes('tap')) {
+      const value = (name: string) => node.attrs.find((a) => a.name === name)?.value;
+      found.push({ tag: node.tagName, id: value('id'), ariaLabel: value('ariaLabel') });
+    }
+    node.children.forEach(walk);
+  };
+  walk(page.toJSON() as unknown as JsonNode);
+  return found;
+}
+
+export function find(page: Page, selector: string) {
+  const node = page.querySelector(selector);
+  if (!node) throw new Error(`nothing matches ${selector}`);
+  return node;
+}
+
+export function exists(page: Page, selector: string): boolean {
+  return page.querySelector(selector) !== undefined && page.querySelector(selector) !== null;
+}
+
+export function text(page: Page, selector: string): string {
+  return (find(page, selector).dom?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** An attribute as written in the WXML (miniprogram-simulate keeps them off the DOM). */
+export function attr(page: Page, selector: string, name: string): unknown {
+  const camel = name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+  const found = find(page, selector).toJSON().attrs.find((a) => a.name === name || a.name === camel);
+  return found?.value;
+}
+
+export async function tap(page: Page, selector: string): Promise<void> {
+  find(page, selector).dispatchEvent('tap');
+  await flush();
+}
+
+const KEY_IDS: Record<string, string> = { '.': 'dot', '<': 'del' };
+
+/** Types on the on-screen keypad, one tap per character ("<" is delete). */
+export async function typeKeys(page: Page, keys: string): Promise<void> {
+  const keypad = find(page, '#keypad');
+  for (const ch of keys) {
+    const key = keypad.querySelector(`#key-${KEY_IDS[ch] ?? ch}`);
+    if (!key) throw new Error(`no key for ${ch}`);
+    key.dispatchEvent('tap');
+    await flush(2);
+  }
+  await flush();
+}
+
+type Handler<N extends keyof CloudFunctions> = (event: CloudFunctions[N]['event']) => CloudFunctions[N]['result'] | Promise<CloudFunctions[N]['result']>;
+export type Handlers = { [N in keyof CloudFunctions]?: Handler<N> | jest.Mock };
+
+interface WxMock {
+  cloud: { callFunction: jest.Mock };
+  requestPayment: jest.Mock;
+  navigateTo: jest.Mock;
+  navigateBack: jest.Mock;
+  redirectTo: jest.Mock;
+  reLaunch: jest.Mock;
+  showModal: jest.Mock;
+  showToast: jest.Mock;
+  setNavigationBarTitle: jest.Mock;
+  stopPullDownRefresh: jest.Mock;
+  getAppBaseInfo: jest.Mock;
+}
+
+/**
+ * Gives the simulated wx what it lacks (wx.cloud) and records navigation. A function without a
+ * handler answers FORBIDDEN for merchantSummary and RATE_UNAVAILABLE for exchangeRate, as for a payer.
+ */
+export function installWx(handlers: Handlers, language = 'zh_CN'): WxMock {
+  const callFunction = jest.fn(async ({ name, data }: { name: keyof CloudFunctions; data: unknown }) => {
+    const handler = handlers[name] as ((event: unknown) => unknown) | undefined;
+    if (handler) return { errMsg: 'cloud.callFunction:ok', result: await handler(data) };
+    if (name === 'merchantSummary') return { errMsg: 'cloud.callFunction:ok', result: { ok: false, code: 'FORBIDDEN', message: 'not staff' } };
+    if (name === 'exchangeRate') return { errMsg: 'cloud.callFunction:ok', result: { ok: false, code: 'RATE_UNAVAILABLE', message: 'no rate' } };
+    throw { errCode: -404011, errMsg: `cloud.callFunction:fail no handler for ${name}` };
+  });
+  const mock: WxMock = {
+    cloud: { callFunction },
+    requestPayment: jest.fn((options: { success?: (r: unknown) => void }) => options.success?.({ errMsg: 'requestPayment:ok' })),
+    navigateTo: jest.fn(),
+    navigateBack: jest.fn(),
+    redirectTo: jest.fn(),
+    reLaunch: jest.fn(),
+    showModal: jest.fn((options: { success?: (r: unknown) => void }) => options.success?.({ confirm: false, cancel: true })),
+    showToast: jest.fn(),
+    setNavigationBarTitle: jest.fn(),
+    stopPullDownRefresh: jest.fn(),
+    getAppBaseInfo: jest.fn(() => ({ language, SDKVersion: '3.8.0' })),
+  };
+  Object.assign(wx, mock);
+  return mock;
+}
+
+/** The events passed to one cloud function, in order. */
+export function calls(mock: WxMock, name: keyof CloudFunctions): unknown[] {
+  return mock.cloud.callFunction.mock.calls.filter(([arg]) => arg.name === name).map(([arg]) => arg.data);
+}
+
+export function order(overrides: Partial<OrderView> = {}): OrderView {
+  return {
+    orderId: 'ord_0001',
+    state: 'PAID',
+    channel: 'MINIPROGRAM',
+    amountCents: 1250,
+    tipCents: 0,
+    totalCents: 1250,
+    refundedCents: 0,
+    currency: 'CAD',
+    createdAt: '2024-05-01T18:00:00.000Z',
+    paidAt: '2024-05-01T18:00:05.000Z',
+    ...overrides,
+  };
+}
+
+export const PAYMENT = {
+  timeStamp: '1714586400',
+  nonceStr: 'n0nce',
+  package: 'prepay_id=wx123',
+  signType: 'MD5' as const,
+  paySign: 'ABCDEF',
+};

@@ -1,0 +1,75 @@
+import { en } from '../../miniprogram/i18n/en';
+import { currentLanguage, errorMessage, format, messagesFor, pickLanguage } from '../../miniprogram/i18n/index';
+import { zh } from '../../miniprogram/i18n/zh';
+import type { ErrorCode } from '../../typings/payments';
+import { installWx } from './helpers';
+
+const ERROR_CODES: Record<ErrorCode, true> = {
+  INVALID_REQUEST: true,
+  INVALID_AMOUNT: true,
+  INVALID_TIP: true,
+  REQUEST_CONFLICT: true,
+  NOT_FOUND: true,
+  FORBIDDEN: true,
+  PAYMENT_PENDING: true,
+  PAYMENT_REJECTED: true,
+  NOT_REFUNDABLE: true,
+  REFUND_TOO_LARGE: true,
+  RATE_UNAVAILABLE: true,
+  SERVICE_UNAVAILABLE: true,
+};
+
+function keys(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [prefix];
+  return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k)).sort();
+}
+
+test('language from WeChat: zh* → zh, anything else → en', () => {
+  expect(pickLanguage('zh_CN')).toBe('zh');
+  expect(pickLanguage('zh_TW')).toBe('zh');
+  expect(pickLanguage('zh-Hant')).toBe('zh');
+  expect(pickLanguage('en')).toBe('en');
+  expect(pickLanguage('fr_CA')).toBe('en');
+  expect(pickLanguage(undefined)).toBe('zh');
+});
+
+test('reads getAppBaseInfo, else getSystemInfoSync', () => {
+  const wxMock = installWx({}, 'en_US');
+  expect(currentLanguage()).toBe('en');
+  const base = wxMock.getAppBaseInfo;
+  (wx as { getAppBaseInfo?: unknown }).getAppBaseInfo = undefined;
+  const system = wx.getSystemInfoSync;
+  (wx as { getSystemInfoSync: unknown }).getSystemInfoSync = () => ({ language: 'en' });
+  try {
+    expect(currentLanguage()).toBe('en');
+  } finally {
+    (wx as { getAppBaseInfo?: unknown }).getAppBaseInfo = base;
+    (wx as { getSystemInfoSync: unknown }).getSystemInfoSync = system;
+  }
+});
+
+test('both languages have the same keys and no empty string', () => {
+  expect(keys(en)).toEqual(keys(zh));
+  for (const messages of [zh, en]) {
+    for (const key of keys(messages)) {
+      const value = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], messages);
+      expect(typeof value === 'string' && value.trim().length > 0).toBe(true);
+    }
+  }
+});
+
+test('every error code of the contract, network failure and cancellation have a message', () => {
+  for (const code of [...Object.keys(ERROR_CODES), 'NETWORK']) {
+    expect(errorMessage(zh, code)).toBe(zh.errors[code as keyof typeof zh.errors]);
+    expect(errorMessage(en, code)).toBe(en.errors[code as keyof typeof en.errors]);
+    expect(errorMessage(zh, code)).not.toBe(zh.errors.UNKNOWN);
+  }
+  expect(errorMessage(en, 'SOMETHING_NEW')).toBe(en.errors.UNKNOWN);
+  expect(zh.result.cancelledTitle).toBeTruthy();
+  expect(en.result.cancelledTitle).toBeTruthy();
+});
+
+test('format fills placeholders', () => {
+  expect(format(messagesFor('en').pay.payButton, { amount: 'CAD 1.00' })).toBe('Pay CAD 1.00');
+  expect(format('{a} {b}', { a: 1 })).toBe('1 {b}');
+});

@@ -1,0 +1,158 @@
+import { config } from '../../miniprogram/config';
+import { delayFor, nextDelay, PAYMENT_BACKOFF, QR_BACKOFF, schedule } from '../../miniprogram/utils/backoff';
+import { estimateFen } from '../../miniprogram/utils/cny';
+import { applyKey, type Key } from '../../miniprogram/utils/keypad';
+import { mergeOrders, outcomeOf, refundableCents, sortNewestFirst } from '../../miniprogram/utils/order';
+import { isValidRequestId, newRequestId } from '../../miniprogram/utils/request-id';
+import { tipCents, tipForPercent } from '../../miniprogram/utils/tip';
+import { formatDateTime } from '../../miniprogram/utils/time';
+import { order } from './helpers';
+
+const press = (keys: Array<Key>, max = 1_000_000) => keys.reduce((input, key) => applyKey(input, key, max), '');
+const typed = (text: string, max?: number) => press(text.split('').map((c) => (c === '<' ? 'del' : c)) as Key[], max);
+
+describe('keypad', () => {
+  test('builds valid amounts', () => {
+    expect(typed('19.99')).toBe('19.99');
+    expect(typed('.5')).toBe('0.5');
+    expect(typed('0.05')).toBe('0.05');
+  });
+
+  test('refuses a second dot, a third decimal and leading zeros', () => {
+    expect(typed('1.2.3')).toBe('1.23');
+    expect(typed('1.234')).toBe('1.23');
+    expect(typed('00')).toBe('0');
+    expect(typed('007')).toBe('7');
+  });
+
+  test('refuses going over the maximum', () => {
+    expect(typed('100000')).toBe('10000');
+    expect(typed('10000.01')).toBe('10000.0');
+    expect(typed('60', 5000)).toBe('6');
+    expect(typed('50.01', 5000)).toBe('50.0');
+  });
+
+  test('deletes and clears', () => {
+    expect(typed('12.5<<')).toBe('12');
+    expect(typed('<')).toBe('');
+    expect(applyKey('12.5', 'clear', 1_000_000)).toBe('');
+  });
+});
+
+describe('tip', () => {
+  test.each([
+    [1999, 15, 300],
+    [1000, 15, 150],
+    [333, 10, 33],
+    [5, 10, 1],
+    [4, 10, 0],
+    [15, 10, 2],
+    [1250, 0, 0],
+    [0, 15, 0],
+  ])('%d cents at %d%% → %d', (amount, percent, expected) => {
+    expect(tipForPercent(amount, percent)).toBe(expected);
+  });
+
+  test('custom tip is taken as typed', () => {
+    expect(tipCents(1000, { kind: 'custom', cents: 275 })).toBe(275);
+    expect(tipCents(1000, { kind: 'percent', percent: 20 })).toBe(200);
+  });
+});
+
+describe('CNY estimate', () => {
+  test('rounds to the fen, half up', () => {
+    expect(estimateFen(2299, 523456789)).toBe(12034);
+    expect(estimateFen(1, 50000000)).toBe(1);
+    expect(estimateFen(1, 49999999)).toBe(0);
+    expect(estimateFen(0, 523456789)).toBe(0);
+  });
+
+  test('is exact where the product passes floating point precision', () => {
+    const total = 999_999;
+    const rate = 123_456_789_050;
+    expect(total * rate).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
+    expect(estimateFen(total, rate)).toBe(1_234_566_656);
+    expect(estimateFen(2 ** 40, 2 ** 40)).toBeNull();
+  });
+
+  test('refuses what it cannot compute', () => {
+    expect(estimateFen(100, 0)).toBeNull();
+    expect(estimateFen(100, 1.5)).toBeNull();
+    expect(estimateFen(-1, 100)).toBeNull();
+  });
+});
+
+describe('backoff', () => {
+  test('delays grow, are capped and fit in the time limit', () => {
+    const delays = schedule(PAYMENT_BACKOFF);
+    expect(delays[0]).toBe(1000);
+    expect(delays[1]).toBe(1500);
+    expect(Math.max(...delays)).toBe(PAYMENT_BACKOFF.capMs);
+    expect(delays.reduce((a, b) => a + b, 0)).toBe(PAYMENT_BACKOFF.totalMs);
+    for (let i = 1; i < delays.length - 1; i++) expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1]);
+  });
+
+  test('stops once the time is up', () => {
+    expect(nextDelay(3, 30000, PAYMENT_BACKOFF)).toBeNull();
+    expect(nextDelay(20, 29000, PAYMENT_BACKOFF)).toBe(1000);
+    expect(delayFor(50, QR_BACKOFF)).toBe(QR_BACKOFF.capMs);
+  });
+});
+
+describe('request id', () => {
+  test('8–64 characters of [A-Za-z0-9_-], different each time', () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const id = newRequestId();
+      expect(isValidRequestId(id)).toBe(true);
+      ids.add(id);
+    }
+    expect(ids.size).toBe(1000);
+  });
+
+  test('built from the injected clock and randomness', () => {
+    expect(newRequestId(() => 0, 36)).toBe('mp10_AAAAAAAAAAAAAAAA');
+    expect(isValidRequestId(newRequestId(() => 0.9999999, 0))).toBe(true);
+    expect(isValidRequestId('short')).toBe(false);
+    expect(isValidRequestId('has space 123')).toBe(false);
+  });
+});
+
+describe('orders', () => {
+  test('outcome for the payer', () => {
+    expect(outcomeOf('PAID')).toBe('paid');
+    expect(outcomeOf('REFUNDED')).toBe('paid');
+    expect(outcomeOf('CLOSED')).toBe('notPaid');
+    expect(outcomeOf('REVIEW')).toBe('review');
+    expect(outcomeOf('PAYING')).toBe('pending');
+  });
+
+  test('refundable amount', () => {
+    expect(refundableCents(order({ totalCents: 1500, refundedCents: 500, state: 'PARTIALLY_REFUNDED' }))).toBe(1000);
+    expect(refundableCents(order({ state: 'REVIEW' }))).toBe(0);
+    expect(refundableCents(order({ state: 'REFUNDED', refundedCents: 1250 }))).toBe(0);
+  });
+
+  test('newest first, and pages merge without duplicates', () => {
+    const a = order({ orderId: 'a', createdAt: '2024-05-01T10:00:00Z' });
+    const b = order({ orderId: 'b', createdAt: '2024-05-02T10:00:00Z' });
+    const c = order({ orderId: 'c', createdAt: '2024-04-30T10:00:00Z' });
+    expect(sortNewestFirst([a, c, b]).map((o) => o.orderId)).toEqual(['b', 'a', 'c']);
+    expect(mergeOrders([b, a], [a, c]).map((o) => o.orderId)).toEqual(['b', 'a', 'c']);
+  });
+
+  test('dates shown in local time', () => {
+    expect(formatDateTime('2024-05-01T18:00:05.000Z')).toMatch(/^2024-05-0[12] \d\d:\d\d$/);
+    expect(formatDateTime('nonsense')).toBe('');
+    expect(formatDateTime(undefined)).toBe('');
+  });
+});
+
+describe('config', () => {
+  test('defaults a merchant starts from', () => {
+    expect(config.maxAmountCents).toBe(1_000_000);
+    expect(config.currency).toBe('CAD');
+    expect(config.tipPercents[0]).toBe(0);
+    expect(config.cloudEnv).toBe('your-cloud-env-id');
+  });
+});

@@ -1,0 +1,146 @@
+import type { Db } from '@cloudbase/database';
+import {
+  CLOUDBASE_INDEXES,
+  createCloudBaseStore,
+  isDuplicateKeyError,
+  type CloudBaseDatabaseLike,
+} from '../../../server/orders/cloudbase-store';
+import { COLLECTIONS, StoreUnavailableError } from '../../../server/orders/store';
+import { FakeCloudBase, type FakeCloudBaseOptions } from './fake-cloudbase';
+import { makeOrder, orderStoreContract } from './store-contract';
+
+type WxDatabase = ReturnType<(typeof import('wx-server-sdk'))['database']>;
+
+// Compile-time only: both SDKs' database objects are accepted without a cast.
+export const acceptsWxServerSdk = (db: WxDatabase): CloudBaseDatabaseLike => db;
+export const acceptsNodeSdk = (db: Db): CloudBaseDatabaseLike => db;
+
+const configs: [string, FakeCloudBaseOptions, boolean][] = [
+  ['cloudbase-store over wx-server-sdk', { mode: 'wx-server-sdk' }, true],
+  ['cloudbase-store over node-sdk', { mode: 'node-sdk' }, false],
+  ['cloudbase-store over node-sdk with throwOnCode off', { mode: 'node-sdk', throwOnCode: false }, false],
+];
+
+for (const [name, fakeOptions, wrapWrites] of configs) {
+  orderStoreContract(name, async (now) => {
+    const fake = new FakeCloudBase(fakeOptions);
+    return {
+      store: createCloudBaseStore(fake.database, { wrapWrites, now }),
+      breakBackend: () => fake.setUnavailable(true),
+      dispose: async () => undefined,
+    };
+  });
+}
+
+describe('cloudbase-store', () => {
+  const setup = (options: FakeCloudBaseOptions = { mode: 'wx-server-sdk' }) => {
+    const fake = new FakeCloudBase(options);
+    const store = createCloudBaseStore(fake.database, { wrapWrites: options.mode === 'wx-server-sdk' });
+    return { fake, store };
+  };
+
+  it('stores an order under its orderId, in the collection named orders', async () => {
+    const { fake, store } = setup();
+    const order = makeOrder();
+    await store.createOrder(order);
+    expect(fake.documents('orders')).toEqual([{ ...order, _id: order.orderId }]);
+  });
+
+  it('stores call-back headers as name/value pairs', async () => {
+    const { fake, store } = setup({ mode: 'node-sdk' });
+    const id = await store.recordCallback({ receivedAt: '2024-05-01T12:00:00.000Z', body: 'b', headers: { 'x.a': '1' } });
+    expect(fake.documents('ott_callbacks')).toEqual([
+      { _id: id, receivedAt: '2024-05-01T12:00:00.000Z', body: 'b', headers: [{ name: 'x.a', value: '1' }] },
+    ]);
+  });
+
+  it('finds the existing order when a duplicate _id comes back as DATABASE_DUPLICATE_WRITE, whose code wx-server-sdk drops', async () => {
+    const { store } = setup({ mode: 'wx-server-sdk', duplicateCode: 'DATABASE_DUPLICATE_WRITE' });
+    const order = makeOrder();
+    await store.createOrder(order);
+    expect(await store.createOrder({ ...order, tipCents: 0 })).toEqual({ created: false, order });
+  });
+
+  it('reports created=false for an add whose reply was lost after it landed', async () => {
+    const { fake, store } = setup();
+    const order = makeOrder();
+    fake.failNext(1, { ops: ['add'], afterWrite: true });
+    expect(await store.createOrder(order)).toEqual({ created: false, order });
+  });
+
+  it('throws StoreUnavailableError when an add fails and nothing was written', async () => {
+    const { fake, store } = setup();
+    fake.failNext(1, { ops: ['add'] });
+    await expect(store.createOrder(makeOrder())).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(fake.documents('orders')).toEqual([]);
+  });
+
+  it.each(['wx-server-sdk', 'node-sdk'] as const)('throws StoreUnavailableError when reads fail (%s)', async (mode) => {
+    const { fake, store } = setup({ mode });
+    const order = makeOrder();
+    await store.createOrder(order);
+    fake.failNext(1, { ops: ['get'] });
+    await expect(store.getOrder(order.orderId)).rejects.toBeInstanceOf(StoreUnavailableError);
+    fake.failNext(1, { ops: ['get'] });
+    await expect(store.listOrdersByOpenid(order.openid, { limit: 5 })).rejects.toBeInstanceOf(StoreUnavailableError);
+    fake.failNext(1, { ops: ['update'] });
+    await expect(store.updateOrderIf(order.orderId, { state: 'CREATED', version: 0 }, { state: 'PAYING' })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    expect(await store.getOrder(order.orderId)).toEqual(order);
+  });
+
+  it('writes in the dialect it is told to use', async () => {
+    const unwrappedOnWx = createCloudBaseStore(new FakeCloudBase({ mode: 'wx-server-sdk' }).database, { wrapWrites: false });
+    await expect(unwrappedOnWx.createOrder(makeOrder())).rejects.toBeInstanceOf(StoreUnavailableError);
+
+    const nodeFake = new FakeCloudBase({ mode: 'node-sdk' });
+    const wrappedOnNode = createCloudBaseStore(nodeFake.database, { wrapWrites: true });
+    await wrappedOnNode.createOrder(makeOrder());
+    expect(Object.keys(nodeFake.documents('orders')[0]).sort()).toEqual(['_id', 'data']);
+  });
+
+  it('lists the indexes of every collection', () => {
+    expect(Object.keys(CLOUDBASE_INDEXES).sort()).toEqual(Object.values(COLLECTIONS).sort());
+    expect(CLOUDBASE_INDEXES.orders.map((i) => i.fields.map((f) => `${f.field}:${f.direction}`).join(','))).toEqual([
+      'openid:asc,createdAt:desc',
+      'state:asc,updatedAt:asc',
+      'createdAt:desc',
+    ]);
+  });
+
+  describe('isDuplicateKeyError', () => {
+    const e11000 =
+      '[FailedOperation.Insert] bulk write error: [{E11000 duplicate key error collection: tnt-abc.orders index: _id_ dup key: { _id: "X" }}]';
+
+    it('recognises what the SDKs produce for a duplicate key', () => {
+      expect(isDuplicateKeyError(Object.assign(new Error(e11000), { code: 'DATABASE_REQUEST_FAILED', requestId: 'r' }))).toBe(true);
+      expect(isDuplicateKeyError({ code: 'DATABASE_DUPLICATE_WRITE', message: 'duplicate write' })).toBe(true);
+      const wx = `collection.add:fail -502001 database request fail. ${e11000}`;
+      expect(isDuplicateKeyError(Object.assign(new Error(wx), { errCode: -502001, errMsg: wx }))).toBe(true);
+      expect(isDuplicateKeyError({ code: 11000 })).toBe(true);
+    });
+
+    it('recognises the fake’s duplicate errors in both dialects', async () => {
+      for (const options of [{ mode: 'wx-server-sdk' }, { mode: 'node-sdk' }, { mode: 'node-sdk', throwOnCode: false }] as FakeCloudBaseOptions[]) {
+        const fake = new FakeCloudBase(options);
+        const coll = fake.database.collection('orders');
+        const doc = { _id: 'D1', a: 1 };
+        const arg = options.mode === 'wx-server-sdk' ? { data: doc } : doc;
+        await coll.add(arg);
+        const second = await coll.add(arg).then(
+          (res) => res,
+          (err: unknown) => err,
+        );
+        expect(isDuplicateKeyError(second)).toBe(true);
+      }
+    });
+
+    it('does not take other failures for duplicates', () => {
+      expect(isDuplicateKeyError(new Error('collection.add:fail -501001 system error. request timed out'))).toBe(false);
+      expect(isDuplicateKeyError({ code: 'DATABASE_PERMISSION_DENIED', message: 'permission denied' })).toBe(false);
+      expect(isDuplicateKeyError(null)).toBe(false);
+      expect(isDuplicateKeyError('ETIMEDOUT')).toBe(false);
+    });
+  });
+});

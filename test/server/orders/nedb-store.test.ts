@@ -1,0 +1,86 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'fs/promises';
+import os from 'os';
+import path from 'path';
+import { openNedbStore } from '../../../server/orders/nedb-store';
+import { COLLECTIONS, StoreUnavailableError } from '../../../server/orders/store';
+import { makeOrder, makeRefund, orderStoreContract } from './store-contract';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), 'orders-nedb-'));
+}
+
+orderStoreContract('nedb-store', async (now) => {
+  const dir = await tempDir();
+  const store = await openNedbStore(dir, { now });
+  return {
+    store,
+    breakBackend: async () => {
+      // A directory where a data file was makes every append fail (EISDIR).
+      for (const name of Object.values(COLLECTIONS)) {
+        const file = path.join(dir, `${name}.db`);
+        await rm(file, { force: true });
+        await mkdir(file);
+      }
+    },
+    dispose: async () => {
+      await store.close().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('nedb-store', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps one data file per collection', async () => {
+    const store = await openNedbStore(dir);
+    await store.close();
+    expect((await readdir(dir)).sort()).toEqual(['order_audit.db', 'orders.db', 'ott_callbacks.db', 'refunds.db']);
+  });
+
+  it('keeps every record across a restart', async () => {
+    const clock = new Date('2024-05-01T13:00:00.000Z');
+    const first = await openNedbStore(dir, { now: () => clock });
+    const order = makeOrder();
+    await first.createOrder(order);
+    const paying = await first.updateOrderIf(order.orderId, { state: 'CREATED', version: 0 }, { state: 'PAYING', ott: { codeUrl: 'weixin://x' } });
+    const refund = makeRefund(order, 'refund-req-1');
+    await first.createRefund(refund);
+    await first.appendAudit({ orderId: order.orderId, at: clock.toISOString(), from: 'CREATED', to: 'PAYING', cause: 'create' });
+    const callbackId = await first.recordCallback({ receivedAt: clock.toISOString(), body: 'raw body', headers: { 'x.y': 'z' } });
+    await first.updateCallback(callbackId, { orderId: order.orderId, verdict: 'paid' });
+    await first.close();
+
+    const second = await openNedbStore(dir, { now: () => clock });
+    expect(await second.getOrder(order.orderId)).toEqual(paying);
+    expect(await second.listRefunds(order.orderId)).toEqual([refund]);
+    expect(await second.listAudit(order.orderId)).toMatchObject([{ from: 'CREATED', to: 'PAYING' }]);
+    expect(await second.listCallbacks({ orderId: order.orderId, limit: 5 })).toEqual([
+      { id: callbackId, receivedAt: clock.toISOString(), orderId: order.orderId, body: 'raw body', headers: { 'x.y': 'z' }, verdict: 'paid' },
+    ]);
+    expect(await second.createOrder({ ...order, amountCents: 1 })).toEqual({ created: false, order: paying });
+    expect(await second.updateOrderIf(order.orderId, { state: 'CREATED', version: 0 }, { state: 'PAID' })).toBeNull();
+    expect(await second.updateOrderIf(order.orderId, { state: 'PAYING', version: 1 }, { state: 'PAID' })).toMatchObject({ state: 'PAID', version: 2 });
+    await second.close();
+  });
+
+  it('refuses calls once closed', async () => {
+    const store = await openNedbStore(dir);
+    await store.close();
+    await expect(store.getOrder('X')).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('fails to open with StoreUnavailableError when the directory cannot hold data files', async () => {
+    const file = path.join(dir, 'not-a-directory');
+    await writeFile(file, 'x');
+    await expect(openNedbStore(file)).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});
