@@ -88,7 +88,7 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
       );
     });
     try {
-      const running = runWithCaller(caller, envId, () => Promise.resolve().then(() => fn.main(event, context)));
+      const running = runWithCaller(caller, envId, () => new Promise<unknown>((resolve) => resolve(fn.main(event, context))));
       return await Promise.race([running, timeout]);
     } catch (error) {
       if (error instanceof InvocationError) throw error;

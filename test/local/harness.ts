@@ -68,3 +68,10 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+let sequence = 0;
+/** A request id no other test uses. */
+export function newRequestId(label = 'req'): string {
+  sequence += 1;
+  return `${label}-${process.pid}-${Date.now().toString(36)}-${sequence}`;
+}

@@ -1,0 +1,88 @@
+import type { ListPaymentsEvent, OrderView } from '../../typings/payments';
+import { calls, exists, find, flush, installWx, loadPage, openPage, order, tap, tappables, text } from './helpers';
+
+const historyPage = loadPage('history');
+
+function day(n: number, state: OrderView['state'] = 'PAID'): OrderView {
+  return order({ orderId: `ord_${n}`, state, totalCents: n * 100, createdAt: `2024-05-${String(n).padStart(2, '0')}T12:00:00Z` });
+}
+
+type Page = Awaited<ReturnType<typeof openPage>>;
+const pageInstance = (page: Page) => page.instance as unknown as { onReachBottom(): void; onPullDownRefresh(): Promise<void> };
+
+describe('history page', () => {
+  test('lists the payer payments newest first with state labels, and opens one', async () => {
+    const wxMock = installWx({ listPayments: () => ({ ok: true, orders: [day(3, 'REFUNDED'), day(5), day(4, 'CLOSED')] }) });
+    const page = await openPage(historyPage);
+    expect(text(page, '#order-0')).toContain('CAD 5.00');
+    expect(text(page, '#order-0')).toContain('已支付');
+    expect(text(page, '#order-1')).toContain('已关闭');
+    expect(text(page, '#order-2')).toContain('已退款');
+    expect(text(page, '#no-more')).toBe('没有更多了');
+
+    find(page, '#order-1').querySelector('.order')?.dispatchEvent('tap');
+    await flush();
+    expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/result/index?orderId=ord_4&from=history' });
+  });
+
+  test('pages with "load more" and on reaching the bottom', async () => {
+    const wxMock = installWx({
+      listPayments: (event: ListPaymentsEvent) => {
+        if (!event.cursor) return { ok: true, orders: [day(9), day(8)], nextCursor: 'c1' };
+        if (event.cursor === 'c1') return { ok: true, orders: [day(7), day(6)], nextCursor: 'c2' };
+        return { ok: true, orders: [day(5)] };
+      },
+    });
+    const page = await openPage(historyPage);
+    expect(page.querySelectorAll('.list__item')).toHaveLength(2);
+    await tap(page, '#load-more');
+    expect(page.querySelectorAll('.list__item')).toHaveLength(4);
+    pageInstance(page).onReachBottom();
+    await flush();
+    expect(page.querySelectorAll('.list__item')).toHaveLength(5);
+    expect(exists(page, '#load-more')).toBe(false);
+    pageInstance(page).onReachBottom();
+    await flush();
+    expect(calls(wxMock, 'listPayments')).toEqual([{ pageSize: 20 }, { pageSize: 20, cursor: 'c1' }, { pageSize: 20, cursor: 'c2' }]);
+    expect(text(page, '#order-4')).toContain('CAD 5.00');
+  });
+
+  test('pull to refresh reloads the first page and stops the spinner', async () => {
+    let orders = [day(1)];
+    const wxMock = installWx({ listPayments: () => ({ ok: true, orders }) });
+    const page = await openPage(historyPage);
+    expect(page.querySelectorAll('.list__item')).toHaveLength(1);
+    orders = [day(2), day(1)];
+    await pageInstance(page).onPullDownRefresh();
+    await flush();
+    expect(page.querySelectorAll('.list__item')).toHaveLength(2);
+    expect(text(page, '#order-0')).toContain('CAD 2.00');
+    expect(wxMock.stopPullDownRefresh).toHaveBeenCalled();
+  });
+
+  test('empty state', async () => {
+    installWx({ listPayments: () => ({ ok: true, orders: [] }) });
+    const page = await openPage(historyPage);
+    expect(text(page, '#empty')).toBe('还没有付款记录');
+  });
+
+  test('a failure shows a message with retry', async () => {
+    const wxMock = installWx({ listPayments: () => ({ ok: true, orders: [day(1)] }) });
+    wxMock.cloud.callFunction.mockRejectedValueOnce({ errCode: -1, errMsg: 'cloud.callFunction:fail' });
+    const page = await openPage(historyPage);
+    expect(text(page, '#error')).toContain('网络连接不稳定');
+    await tap(page, '#retry');
+    expect(exists(page, '#error')).toBe(false);
+    expect(page.querySelectorAll('.list__item')).toHaveLength(1);
+  });
+
+  test('in English, and every control labelled', async () => {
+    installWx({ listPayments: () => ({ ok: true, orders: [day(2, 'PARTIALLY_REFUNDED')], nextCursor: 'c' }) }, 'en');
+    const page = await openPage(historyPage);
+    expect(text(page, '#order-0')).toContain('Partly refunded');
+    expect(text(page, '#load-more')).toBe('Load more');
+    const controls = tappables(page);
+    expect(controls.length).toBeGreaterThanOrEqual(2);
+    for (const control of controls) expect(control.ariaLabel).toEqual(expect.stringMatching(/\S/));
+  });
+});
