@@ -1,5 +1,5 @@
 /**
- * The one file a merchant edits. The mini-program holds no secrets: signing and merchant
+ * The one file a merchant edits. Nothing here is confidential: signing and merchant
  * credentials live only in the cloud functions.
  */
 export const config = {

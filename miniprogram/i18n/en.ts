@@ -78,7 +78,7 @@ export const en: Messages = {
       'We have not received the result yet. The payment may still go through, and the shop will see it. Please do not pay twice; check again in a moment.',
     checkAgain: 'Check again',
     notPaidTitle: 'Not paid',
-    notPaidBody: 'This payment did not go through. You were not charged.',
+    notPaidBody: 'This payment did not go through. If your WeChat bill shows a charge, the shop will see it and sort it out.',
     cancelledTitle: 'Payment cancelled',
     cancelledBody: 'You cancelled the payment. If you did pay, it will show here and the shop will see it.',
     walletFailedTitle: 'Payment not completed',

@@ -84,7 +84,7 @@ export const zh = {
     pendingBody: '我们还没有收到支付结果。付款可能仍会完成，商家那边也会看到。请不要重复付款，稍后再查看。',
     checkAgain: '再次查询',
     notPaidTitle: '未支付',
-    notPaidBody: '这次付款没有完成，没有扣款。',
+    notPaidBody: '这次付款没有完成。如果您的微信账单显示已扣款，商家会看到并处理。',
     cancelledTitle: '支付已取消',
     cancelledBody: '您取消了支付。如果其实已经付款，结果会显示在这里，商家也会看到。',
     walletFailedTitle: '支付没有完成',

@@ -3,7 +3,7 @@ const RANDOM_LENGTH = 16;
 
 /**
  * An idempotency key for one payment or refund attempt: "mp" + time in base 36 + 16 random
- * characters, 8–64 characters of [A-Za-z0-9_-]. Unique, not secret.
+ * characters, 8–64 characters of [A-Za-z0-9_-]. Unique, not confidential.
  */
 export function newRequestId(random: () => number = Math.random, now: number = Date.now()): string {
   let suffix = '';

@@ -64,7 +64,7 @@ export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): Payme
     ),
     queryPendingAfterMs: wholeNumber(env, 'QUERY_PENDING_AFTER_MS', 5_000, 0, HOUR),
     sweepPendingAfterMs: wholeNumber(env, 'SWEEP_PENDING_AFTER_MS', 120_000, 0, 24 * HOUR),
-    closeAbandonedAfterMs: wholeNumber(env, 'CLOSE_ABANDONED_AFTER_MS', 2 * HOUR, 60_000, 30 * 24 * HOUR),
+    closeAbandonedAfterMs: wholeNumber(env, 'CLOSE_ABANDONED_AFTER_MS', 2 * HOUR, 1_000, 30 * 24 * HOUR),
     timeZone: timeZone(env),
     callbackReplyBody: env.OTT_CALLBACK_REPLY?.trim() || 'SUCCESS',
     rateCacheMs: 600_000,

@@ -9,12 +9,16 @@ export function loadPage(name: 'pay' | 'result' | 'history' | 'merchant'): strin
   return simulate.load(path.join(MINIPROGRAM_ROOT, 'pages', name, 'index'), { rootPath: MINIPROGRAM_ROOT });
 }
 
-export type Page = ReturnType<typeof simulate.render>;
+type AnyObject = WechatMiniprogram.IAnyObject;
+export type Page = simulate.RootComponent<AnyObject, AnyObject, AnyObject>;
+
+/** jsdom's document (the project's tsconfig has no DOM lib). */
+const dom = (globalThis as unknown as { document: { createElement(tag: string): never } }).document;
 
 /** Renders and attaches a page, then runs onLoad as WeChat does when it opens one. */
 export async function openPage(id: string, query?: Record<string, string>): Promise<Page> {
-  const page = simulate.render(id);
-  page.attach(document.createElement('parent-wrapper'));
+  const page = simulate.render(id) as Page;
+  page.attach(dom.createElement('parent-wrapper'));
   if (query) (page.instance as unknown as { onLoad(q: Record<string, string>): void }).onLoad(query);
   await flush();
   return page;
@@ -111,7 +115,7 @@ export async function typeKeys(page: Page, keys: string): Promise<void> {
 }
 
 type Handler<N extends keyof CloudFunctions> = (event: CloudFunctions[N]['event']) => CloudFunctions[N]['result'] | Promise<CloudFunctions[N]['result']>;
-export type Handlers = { [N in keyof CloudFunctions]?: Handler<N> | jest.Mock };
+export type Handlers = { [N in keyof CloudFunctions]?: Handler<N> };
 
 interface WxMock {
   cloud: { callFunction: jest.Mock };

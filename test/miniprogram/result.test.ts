@@ -94,7 +94,7 @@ describe('result page', () => {
     const page = await openPage(resultPage, { orderId: 'ord_1', wallet: 'ok' });
     await elapse(1000);
     expect(text(page, '#not-paid')).toContain('未支付');
-    expect(text(page, '#not-paid')).toContain('没有扣款');
+    expect(text(page, '#not-paid')).toContain('这次付款没有完成');
     await tap(page, '#try-again');
     expect(wxMock.reLaunch).toHaveBeenCalledWith({ url: '/pages/pay/index' });
   });

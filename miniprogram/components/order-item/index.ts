@@ -5,9 +5,6 @@ import type { OrderView } from '../../services/types';
 
 /** One order in a list: amount, state, time, order number. Actions go in the slot. */
 Component({
-  options: {
-    multipleSlots: false,
-  },
   properties: {
     order: { type: Object, value: {} },
     /** When set, tapping the row emits `open` with `{ orderId }`. */

@@ -1,0 +1,174 @@
+import { getPlatform } from '../../server/app/platform';
+import { seal } from '../../server/ottpay/codec';
+import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
+import { newRequestId, PAYER, postRaw, startTestStack, type TestStack } from './harness';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(() => stack.close());
+
+interface Order {
+  orderId: string;
+  amountCents: number;
+  tipCents: number;
+}
+
+async function newOrder(amountCents: number, tipCents = 0): Promise<Order> {
+  const result = await stack.call('createPayment', { amountCents, tipCents, requestId: newRequestId('cb') }, PAYER);
+  if (!result.ok) throw new Error(result.code);
+  return { orderId: result.orderId, amountCents, tipCents };
+}
+
+function callbackData(order: Order, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    amount: String(order.amountCents),
+    ...(order.tipCents ? { tip: String(order.tipCents) } : {}),
+    order_id: order.orderId,
+    merchant_id: SANDBOX_CREDENTIALS.merchantId,
+    bizpay_order_id: 'WX0000000001',
+    finish_time: '20261122120000',
+    ...overrides,
+  };
+}
+
+function envelope(data: Record<string, string>, signKey: string = SANDBOX_CREDENTIALS.signKey): string {
+  return JSON.stringify({ rsp_code: 'SUCCESS', rsp_msg: 'success', merchant_id: SANDBOX_CREDENTIALS.merchantId, ...seal(data, signKey) });
+}
+
+function deliver(body: string, contentType = 'application/json') {
+  return postRaw(stack.callbackUrl, body, { 'content-type': contentType });
+}
+
+async function orderState(orderId: string): Promise<string> {
+  const result = await stack.call('queryPayment', { orderId }, PAYER);
+  if (!result.ok) throw new Error(result.code);
+  return result.order.state;
+}
+
+describe('paymentCallback', () => {
+  it('acknowledges a genuine call-back with SUCCESS and marks the order paid', async () => {
+    const order = await newOrder(1500, 200);
+    const reply = await deliver(envelope(callbackData(order)));
+    expect(reply).toEqual({ status: 200, text: 'SUCCESS' });
+    expect(await orderState(order.orderId)).toBe('PAID');
+  });
+
+  it('accepts form-encoded call-backs', async () => {
+    const order = await newOrder(1600);
+    const fields = JSON.parse(envelope(callbackData(order)));
+    const reply = await deliver(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded');
+    expect(reply.status).toBe(200);
+    expect(await orderState(order.orderId)).toBe('PAID');
+  });
+
+  it.each([
+    ['signed with another key', (order: Order) => envelope(callbackData(order), 'FFFFFFFFFFFFFFFF')],
+    ['with a tampered data', (order: Order) => {
+      const body = JSON.parse(envelope(callbackData(order)));
+      body.data = body.data.slice(0, 10) + (body.data[10] === 'A' ? 'B' : 'A') + body.data.slice(11);
+      return JSON.stringify(body);
+    }],
+    ['with a tampered md5', (order: Order) => {
+      const body = JSON.parse(envelope(callbackData(order)));
+      body.md5 = body.md5.slice(0, 31) + (body.md5[31] === '0' ? '1' : '0');
+      return JSON.stringify(body);
+    }],
+    ['for another merchant', (order: Order) => envelope(callbackData(order, { merchant_id: 'ON00009999' }))],
+    ['whose plaintext envelope alone says paid', (order: Order) => JSON.stringify({ rsp_code: 'SUCCESS', merchant_id: SANDBOX_CREDENTIALS.merchantId, order_id: order.orderId, amount: String(order.amountCents) })],
+    ['that is not JSON', () => '{not json'],
+  ])('refuses a call-back %s with 400 and changes nothing', async (_label, build) => {
+    const order = await newOrder(1700);
+    const reply = await deliver(build(order));
+    expect(reply).toEqual({ status: 400, text: 'FAIL' });
+    expect(await stack.call('queryPayment', { orderId: order.orderId }, PAYER)).toMatchObject({ ok: true, order: { state: 'PAYING' } });
+  });
+
+  it('settles a replayed call-back and 20 concurrent duplicates exactly once', async () => {
+    const order = await newOrder(1800, 100);
+    const body = envelope(callbackData(order));
+    const replies = await Promise.all(Array.from({ length: 20 }, () => deliver(body)));
+    expect(replies.every((r) => r.status === 200 && r.text === 'SUCCESS')).toBe(true);
+    const replay = await deliver(body);
+    expect(replay.status).toBe(200);
+    const ops = await storedRecords(order.orderId);
+    const toPaid = ops.audit.filter((a: { to: string }) => a.to === 'PAID');
+    expect(toPaid).toHaveLength(1);
+    expect(ops.callbacks).toHaveLength(21);
+    expect(ops.order).toMatchObject({ state: 'PAID' });
+  });
+
+  it('sends an order whose call-back disagrees on money to REVIEW, never PAID', async () => {
+    const order = await newOrder(1900, 100);
+    expect((await deliver(envelope(callbackData(order, { amount: '1800' })))).status).toBe(200);
+    expect(await orderState(order.orderId)).toBe('REVIEW');
+    expect((await deliver(envelope(callbackData(order)))).status).toBe(200);
+    expect(await orderState(order.orderId)).toBe('REVIEW');
+  });
+
+  it('sends a tip that disagrees to REVIEW', async () => {
+    const order = await newOrder(2000, 300);
+    await deliver(envelope(callbackData(order, { tip: '30' })));
+    expect(await orderState(order.orderId)).toBe('REVIEW');
+  });
+
+  it('acknowledges a genuine call-back for an order it does not know, and keeps it', async () => {
+    const reply = await deliver(envelope(callbackData({ orderId: 'UNKNOWN0000000000000000001', amountCents: 100, tipCents: 0 })));
+    expect(reply.status).toBe(200);
+  });
+
+  it('answers 503 while the store is down, and settles when OTT Pay retries', async () => {
+    const order = await newOrder(2100);
+    stack.setStoreAvailable(false);
+    try {
+      expect(await deliver(envelope(callbackData(order)))).toEqual({ status: 503, text: 'FAIL' });
+    } finally {
+      stack.setStoreAvailable(true);
+    }
+    expect(await orderState(order.orderId)).toBe('PAYING');
+    expect((await deliver(envelope(callbackData(order)))).status).toBe(200);
+    expect(await orderState(order.orderId)).toBe('PAID');
+  });
+
+  it('settles through the sandbox’s own retries after the store comes back', async () => {
+    const created = await stack.call('createPayment', { amountCents: 2200, requestId: newRequestId('retry') }, PAYER);
+    if (!created.ok) throw new Error(created.code);
+    stack.setStoreAvailable(false);
+    try {
+      await stack.wallet(created.payment, 'success');
+      await stack.sandbox.waitForDeliveries(created.orderId, (d) => d.some((c) => c.attempts.some((a) => a.httpStatus === 503)));
+    } finally {
+      stack.setStoreAvailable(true);
+    }
+    const deliveries = await stack.sandbox.waitForDeliveries(created.orderId, (d) => d.some((c) => c.state === 'delivered'));
+    expect(deliveries[0].attempts.length).toBeGreaterThanOrEqual(2);
+    expect(await orderState(created.orderId)).toBe('PAID');
+  });
+
+  it('reads call-backs the access service delivers base64-encoded', async () => {
+    const order = await newOrder(2300);
+    const body = envelope(callbackData(order));
+    const reply = (await stack.runtime.invoke('paymentCallback', {
+      path: '/ottpay/callback',
+      httpMethod: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(body).toString('base64'),
+      isBase64Encoded: true,
+    })) as { statusCode: number; body: string };
+    expect(reply).toMatchObject({ statusCode: 200, body: 'SUCCESS' });
+    expect(await orderState(order.orderId)).toBe('PAID');
+  });
+});
+
+/** What the functions stored, read through the platform the local stack provided. */
+async function storedRecords(orderId: string) {
+  const platform = await getPlatform(() => Promise.reject(new Error('the local stack provides the platform')));
+  const [order, audit, callbacks] = await Promise.all([
+    platform.store.getOrder(orderId),
+    platform.store.listAudit(orderId),
+    platform.store.listCallbacks({ orderId, limit: 100 }),
+  ]);
+  return { order, audit, callbacks };
+}
+

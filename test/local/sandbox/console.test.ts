@@ -1,0 +1,117 @@
+import { callOtt, CREDENTIALS, createPayment, KEY, mapppayData, newOrderId, opened, openSandbox, payOrder, Receiver, request, TestSandbox } from './helpers';
+
+let t: TestSandbox;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  receiver = await new Receiver(() => ({ status: 200, body: 'SUCCESS' })).start();
+  t = await openSandbox({ callbackRetryScheduleMs: [] });
+});
+
+afterAll(async () => {
+  await t.stop();
+  await receiver.close();
+});
+
+describe('web console', () => {
+  it('lists transactions with formatted amounts, call-back replies, buttons and fault switches, escaped', async () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    const pending = newOrderId('CP');
+    const paid = newOrderId('CD');
+    await createPayment(t.sandbox, pending, receiver.url, { amount: '123456', open_id: hostile });
+    receiver.setAnswer(() => ({ status: 500, body: '<b>"nope" & \'no\'</b>' }));
+    await payOrder(t.sandbox, paid, receiver.url, { amount: '1999', tip: '1' });
+    await t.sandbox.waitForDeliveries(paid, (d) => d[0]?.state === 'failed');
+    t.sandbox.faults.set({ duplicate: 2, response: { mode: 'WRONG_MD5', actions: ['REFUND'], times: 3 } });
+
+    const page = await request('GET', `${t.sandbox.url}/`);
+    t.sandbox.faults.reset();
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    const html = page.text;
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).toContain(pending);
+    expect(html).toContain(paid);
+    expect(html.indexOf(paid)).toBeLessThan(html.indexOf(pending));
+    expect(html).toContain('1,234.56 CAD');
+    expect(html).toContain('20.00 CAD');
+    expect(html).toContain('notpay');
+    expect(html).toContain(`data-action="approve" data-order="${pending}"`);
+    expect(html).toContain(`data-action="resend-callback" data-order="${paid}"`);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain(hostile);
+    expect(html).toContain('&lt;b&gt;&quot;nope&quot; &amp; &#39;no&#39;&lt;/b&gt;');
+    expect(html).toContain('HTTP 500');
+    expect(html).toContain('call-backs sent 2×');
+    expect(html).toContain('/processV2 WRONG_MD5 for REFUND, 3 more time(s)');
+    expect(html).toContain(CREDENTIALS.merchantId);
+    expect(html).not.toContain(KEY);
+    expect(html).not.toMatch(/<(link|img|script)[^>]+(src|href)=/i);
+  });
+
+  it('renders an empty ledger', async () => {
+    const empty = await openSandbox();
+    try {
+      expect((await request('GET', `${empty.sandbox.url}/`)).text).toContain('No transaction yet');
+    } finally {
+      await empty.stop();
+    }
+  });
+});
+
+describe('control endpoints', () => {
+  it('lists transactions newest first and shows one with its deliveries', async () => {
+    const a = newOrderId('LA');
+    const b = newOrderId('LB');
+    await createPayment(t.sandbox, a, receiver.url);
+    await payOrder(t.sandbox, b, receiver.url);
+    await t.sandbox.waitForDeliveries(b, (d) => d[0]?.attempts.length === 1);
+    const list = (await request('GET', `${t.sandbox.url}/sandbox/transactions`)).body.transactions;
+    const ids = list.map((tx: { orderId: string }) => tx.orderId);
+    expect(ids.indexOf(b)).toBeLessThan(ids.indexOf(a));
+    expect(list[ids.indexOf(b)]).toMatchObject({ state: 'success', amount: 1234, tip: 0, total: 1234, refunded: 0 });
+
+    const one = await request('GET', `${t.sandbox.url}/sandbox/transactions/${b}`);
+    expect(one.status).toBe(200);
+    expect(one.body.transaction.orderId).toBe(b);
+    expect(one.body.refunds).toEqual([]);
+    expect(one.body.deliveries).toHaveLength(1);
+    expect(one.body.deliveries[0].attempts[0]).toMatchObject({ httpStatus: expect.any(Number) });
+    expect((await request('GET', `${t.sandbox.url}/sandbox/transactions/NOSUCH`)).status).toBe(404);
+  });
+
+  it('approves, cancels, fails and closes pending payments; refuses what is not pending', async () => {
+    const url = (id: string, command: string) => `${t.sandbox.url}/sandbox/transactions/${id}/${command}`;
+    const approved = newOrderId('AP');
+    await createPayment(t.sandbox, approved, receiver.url);
+    receiver.setAnswer(() => ({ status: 200, body: 'SUCCESS' }));
+    const reply = await request('POST', url(approved, 'approve'));
+    expect(reply.status).toBe(200);
+    expect(reply.body.transaction).toMatchObject({ orderId: approved, state: 'success' });
+    const [delivery] = await t.sandbox.waitForDeliveries(approved, (d) => d[0]?.state === 'delivered');
+    expect(delivery.trigger).toBe('payment');
+    expect((await request('POST', url(approved, 'approve'))).status).toBe(409);
+    expect((await request('POST', url(approved, 'close'))).status).toBe(409);
+
+    const resent = await request('POST', url(approved, 'resend-callback'));
+    expect(resent.status).toBe(200);
+    await t.sandbox.waitForDeliveries(approved, (d) => d.length === 2 && d[1].state === 'delivered');
+
+    const cancelled = newOrderId('CA');
+    await createPayment(t.sandbox, cancelled, receiver.url);
+    expect((await request('POST', url(cancelled, 'cancel'))).body.transaction.state).toBe('notpay');
+    expect((await request('POST', url(cancelled, 'resend-callback'))).status).toBe(409);
+    expect((await request('POST', url(cancelled, 'fail'))).body.transaction.state).toBe('failure');
+    expect((await request('POST', url(cancelled, 'close'))).status).toBe(409);
+
+    const closed = newOrderId('CL');
+    opened(await callOtt(t.sandbox, 'MAPPPAY', mapppayData(closed, receiver.url)));
+    expect((await request('POST', url(closed, 'close'))).body.transaction.state).toBe('orderclosed');
+    const history = (await t.sandbox.transaction(closed))!.transaction.history.map((h) => h.event);
+    expect(history).toEqual(['MAPPPAY created', 'console: close']);
+
+    expect((await request('POST', url('NOSUCH', 'approve'))).status).toBe(404);
+    expect((await request('POST', url(closed, 'explode'))).status).toBe(404);
+    expect((await request('GET', `${t.sandbox.url}/nowhere`)).status).toBe(404);
+  });
+});
