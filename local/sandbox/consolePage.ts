@@ -64,7 +64,9 @@ function callbackBlock(callback: CallbackRecord): string {
       : '';
   const copies = callback.copies > 1 ? ` · ${callback.copies} copies each` : '';
   const attempts =
-    callback.attempts.length > 0 ? `<ul class="attempts">${callback.attempts.map(attemptRow).join('')}</ul>` : '<div class="muted">no attempt yet</div>';
+    callback.attempts.length > 0
+      ? `<ul class="attempts">${callback.attempts.map(attemptRow).join('')}</ul>`
+      : `<div class="muted">${callback.state === 'dropped' ? 'not sent: dropped by the drop fault' : 'no attempt yet'}</div>`;
   return `<div class="callback">
   <div><span class="badge cb-${escapeHtml(callback.state)}">${escapeHtml(callback.state)}</span>
   ${escapeHtml(callback.trigger === 'resend' ? 're-send' : 'call-back')} to <code>${escapeHtml(callback.url)}</code>
@@ -159,7 +161,8 @@ const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2329;background:#f4f6f8}
 header{background:#1f6f43;color:#fff;padding:12px 24px;display:flex;gap:24px;align-items:baseline;flex-wrap:wrap}
 header h1{font-size:18px;margin:0}
-header span{opacity:.9}
+header span{opacity:.92}
+header code{background:rgba(255,255,255,.16);color:#fff}
 main{padding:16px 24px}
 h2{font-size:15px;margin:0 0 8px}
 section{background:#fff;border:1px solid #dde3e8;border-radius:6px;padding:12px 16px;margin-bottom:16px}

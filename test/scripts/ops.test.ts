@@ -1,0 +1,73 @@
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { runOps } from '../../scripts/ops';
+import { newRequestId, PAYER, startTestStack } from '../local/harness';
+
+async function ops(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  let out = '';
+  await runOps(args, env, (text) => (out += text));
+  return out;
+}
+
+describe('npm run ops against the local stack', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ottpay-ops-'));
+  let paidId = '';
+  let lostId = '';
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    const stack = await startTestStack({ dataDir });
+    const paid = await stack.call('createPayment', { amountCents: 1234, tipCents: 66, requestId: newRequestId('ops') }, PAYER);
+    if (!paid.ok) throw new Error(paid.code);
+    await stack.wallet(paid.payment, 'success');
+    await stack.sandbox.waitForDeliveries(paid.orderId, (d) => d.some((c) => c.state === 'delivered'));
+    paidId = paid.orderId;
+
+    stack.sandbox.faults.set({ drop: 'all' });
+    const lost = await stack.call('createPayment', { amountCents: 500, requestId: newRequestId('ops') }, PAYER);
+    if (!lost.ok) throw new Error(lost.code);
+    await stack.wallet(lost.payment, 'success');
+    lostId = lost.orderId;
+    env = { LOCAL_DATA_DIR: dataDir, OTT_SANDBOX_PORT: String(stack.sandbox.port), LOCAL_CLOUD_PORT: String(stack.runtime.port) };
+    // The cloud runtime's store is closed so that ops is its only writer; the sandbox stays up for requery.
+    await stack.runtime.close();
+    (globalThis as { __sandbox?: unknown }).__sandbox = stack;
+  });
+
+  afterAll(async () => {
+    const stack = (globalThis as { __sandbox?: { sandbox: { close(): Promise<void> } } }).__sandbox;
+    await stack?.sandbox.close();
+  });
+
+  it('shows an order with its audit trail and the raw call-back', async () => {
+    const shown = JSON.parse(await ops(['--local', 'show', paidId], env));
+    expect(shown.order).toMatchObject({ orderId: paidId, state: 'PAID' });
+    expect(shown.audit.map((a: { to: string }) => a.to)).toEqual(['CREATED', 'PAYING', 'PAID']);
+    expect(shown.callbacks).toHaveLength(1);
+    expect(shown.callbacks[0].verdict).toBe('applied: PAID');
+  });
+
+  it('lists orders pending too long, and requery settles one at OTT Pay', async () => {
+    const review = await ops(['--local', 'review', '--older-than-minutes', '0'], env);
+    expect(review).toContain(lostId);
+    expect(await ops(['--local', 'requery', lostId], env)).toBe(`${lostId}: PAYING -> PAID\n`);
+    expect(await ops(['--local', 'review', '--older-than-minutes', '0'], env)).not.toContain(lostId);
+  });
+
+  it('exports a day as CSV with exact amounts', async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto' }).format(new Date());
+    const csv = await ops(['--local', 'export', today], env);
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('order_id,state,channel,created_at_utc,paid_at_utc,amount,tip,total,refunded,currency,ott_sale_num,bizpay_order_id,ott_finish_time');
+    const row = lines.find((l) => l.startsWith(paidId))!.split(',');
+    expect(row.slice(5, 10)).toEqual(['12.34', '0.66', '13.00', '0.00', 'CAD']);
+  });
+
+  it('explains its usage errors', async () => {
+    await expect(ops(['--local', 'show'], env)).rejects.toThrow('show takes an ORDER_ID');
+    await expect(ops(['--local', 'export', 'yesterday'], env)).rejects.toThrow('YYYY-MM-DD');
+    await expect(ops(['frobnicate'], env)).rejects.toThrow('unknown command');
+    await expect(ops(['review'], {})).rejects.toThrow('TCB_ENV_ID');
+  });
+});
