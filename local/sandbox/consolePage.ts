@@ -1,5 +1,5 @@
 /** The web console at `GET /`: one self-contained HTML page (inline CSS and script, no external assets). */
-import type { FaultSettings } from './faults';
+import type { CurrentFaults } from './faults';
 import { formatCents, rateText } from './formats';
 import { isPaid, paidTotal } from './ledger';
 import type { CallbackRecord, RefundRecord, TransactionRecord } from './store';
@@ -105,7 +105,7 @@ function transactionRows(detail: TransactionDetail): string {
 </td></tr>`;
 }
 
-function activeFaults(faults: FaultSettings): string[] {
+function activeFaults(faults: CurrentFaults): string[] {
   const active: string[] = [];
   if (faults.delayMs > 0) active.push(`call-backs delayed ${faults.delayMs} ms`);
   if (faults.duplicate > 1) active.push(`call-backs sent ${faults.duplicate}×`);
@@ -126,7 +126,7 @@ function option(value: string, current: string, label = value): string {
   return `<option value="${escapeHtml(value)}"${value === current ? ' selected' : ''}>${escapeHtml(label)}</option>`;
 }
 
-function faultForm(faults: FaultSettings): string {
+function faultForm(faults: CurrentFaults): string {
   const r = faults.response;
   const active = activeFaults(faults);
   const modes = ['', 'SYSTEM_ERROR', 'PROCESSING', 'TIMEOUT', 'CORRUPT_DATA', 'WRONG_MD5'];
@@ -236,7 +236,7 @@ const SCRIPT = `
 })();
 `;
 
-export function renderConsole(details: TransactionDetail[], faults: FaultSettings, info: ConsoleInfo): string {
+export function renderConsole(details: TransactionDetail[], faults: CurrentFaults, info: ConsoleInfo): string {
   const rows =
     details.length > 0
       ? details.map(transactionRows).join('\n')

@@ -44,19 +44,22 @@ export interface FaultSettings {
   reorder: number;
   /** Release held call-backs (newest first) when the oldest has waited this long. */
   reorderTimeoutMs: number;
-  response: NormalizedResponseFault | null;
+  response: ResponseFault | null;
   /** How the md5 of a reply renders integral numbers: JavaScript ("1") or Java Double ("1.0"). */
   numberDigest: 'js' | 'java';
 }
 
-export type FaultPatch = Partial<Omit<FaultSettings, 'response'>> & { response?: ResponseFault | null };
+export type FaultPatch = Partial<FaultSettings>;
+
+/** The switches as they stand, every field of the response fault filled in. */
+export type CurrentFaults = Omit<FaultSettings, 'response'> & { response: NormalizedResponseFault | null };
 
 export interface FaultController {
-  get(): FaultSettings;
+  get(): CurrentFaults;
   /** Changes the given switches; throws FaultSettingsError (and changes nothing) when one is invalid. */
-  set(patch: FaultPatch): FaultSettings;
+  set(patch: FaultPatch): CurrentFaults;
   /** Switches every fault off. */
-  reset(): FaultSettings;
+  reset(): CurrentFaults;
 }
 
 export class FaultSettingsError extends Error {
@@ -66,7 +69,7 @@ export class FaultSettingsError extends Error {
   }
 }
 
-export const NO_FAULTS: FaultSettings = Object.freeze({
+export const NO_FAULTS: CurrentFaults = Object.freeze({
   delayMs: 0,
   duplicate: 1,
   drop: 0,
@@ -109,11 +112,11 @@ function normalizeResponse(value: unknown): NormalizedResponseFault | null {
   };
 }
 
-function applyPatch(current: FaultSettings, patch: unknown): FaultSettings {
+function applyPatch(current: CurrentFaults, patch: unknown): CurrentFaults {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
     throw new FaultSettingsError('fault settings must be a JSON object');
   }
-  const next: FaultSettings = { ...current };
+  const next: CurrentFaults = { ...current };
   for (const [key, value] of Object.entries(patch)) {
     switch (key) {
       case 'delayMs':
@@ -145,7 +148,7 @@ function applyPatch(current: FaultSettings, patch: unknown): FaultSettings {
   return next;
 }
 
-function copy(settings: FaultSettings): FaultSettings {
+function copy(settings: CurrentFaults): CurrentFaults {
   return {
     ...settings,
     response: settings.response ? { ...settings.response, actions: [...settings.response.actions] } : null,
@@ -153,22 +156,22 @@ function copy(settings: FaultSettings): FaultSettings {
 }
 
 export class FaultSwitchboard implements FaultController {
-  private settings: FaultSettings;
+  private settings: CurrentFaults;
 
   constructor(initial: FaultPatch = {}) {
     this.settings = applyPatch(copy(NO_FAULTS), initial);
   }
 
-  get(): FaultSettings {
+  get(): CurrentFaults {
     return copy(this.settings);
   }
 
-  set(patch: FaultPatch): FaultSettings {
+  set(patch: FaultPatch): CurrentFaults {
     this.settings = applyPatch(this.settings, patch);
     return this.get();
   }
 
-  reset(): FaultSettings {
+  reset(): CurrentFaults {
     this.settings = copy(NO_FAULTS);
     return this.get();
   }

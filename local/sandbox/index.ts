@@ -11,7 +11,7 @@ import { SandboxServer, TransactionView, transactionView } from './server';
 import { CallbackRecord, RefundRecord, SandboxStore } from './store';
 import { Wallet } from './wallet';
 
-export type { FaultController, FaultPatch, FaultSettings, ResponseFault, ResponseFaultMode } from './faults';
+export type { CurrentFaults, FaultController, FaultPatch, FaultSettings, ResponseFault, ResponseFaultMode } from './faults';
 export type { AttemptRecord, CallbackRecord, RefundRecord, TransactionRecord, TransactionState } from './store';
 export type { TransactionView } from './server';
 

@@ -61,6 +61,9 @@ function readBody(request: http.IncomingMessage): Promise<string> {
     });
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
+    request.on('close', () => {
+      if (!request.complete) reject(new HttpError(400, 'the connection closed before the body ended'));
+    });
   });
 }
 
@@ -184,7 +187,7 @@ export class SandboxServer {
   private async route(method: string, path: string, request: http.IncomingMessage): Promise<Reply> {
     const { store, wallet, faults } = this.services;
     if (path === '/' && method === 'GET') return { status: 200, body: await this.consolePage(), html: true };
-    if (path === '/favicon.ico') return { status: 204, body: '' , html: true };
+    if (path === '/favicon.ico') return { status: 204, body: '', html: true };
     if (path === '/sandbox/wallet/pay' && method === 'POST') {
       const result = await wallet.pay(parseJson(await readBody(request)));
       return { ...result, note: result.body.errMsg };

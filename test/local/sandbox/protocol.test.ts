@@ -98,6 +98,14 @@ describe('MAPPPAY', () => {
     }
   });
 
+  it("accepts the tip spelled 'Tip' as the documentation's table does, but not both spellings", async () => {
+    const orderId = newOrderId('TP');
+    opened(await callOtt(t.sandbox, 'MAPPPAY', mapppayData(orderId, CALLBACK, { Tip: '66' })));
+    expect(await statusOf(orderId)).toMatchObject({ total_amount: 1300, tip: 66 });
+    const both = await callOtt(t.sandbox, 'MAPPPAY', mapppayData(newOrderId('TB'), CALLBACK, { Tip: '1', tip: '1' }));
+    expect(both.body.rsp_code).toBe('PARAM_INVALID');
+  });
+
   it('refuses a duplicate order_id with ORDER_USED, and with ORDER_PAID once paid', async () => {
     const orderId = newOrderId('DU');
     await createPayment(t.sandbox, orderId, CALLBACK);
