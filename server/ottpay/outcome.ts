@@ -1,5 +1,5 @@
 /** What every OTT Pay action returns instead of throwing (D11). */
-import type { VerifiedData } from './codec';
+import type { VerificationFailure, VerifiedData } from './codec';
 
 /**
  * - ok: SUCCESS, and the data verified, names our merchant and parsed.
@@ -27,13 +27,7 @@ export type LocalUnknownCode =
   | 'NETWORK_ERROR'
   | `HTTP_${number}`
   | 'BAD_RESPONSE'
-  | 'MISSING_FIELD'
-  | 'MALFORMED_MD5'
-  | 'BAD_BASE64'
-  | 'DECRYPT_FAILED'
-  | 'BAD_JSON'
-  | 'NESTED_VALUE'
-  | 'MD5_MISMATCH'
+  | VerificationFailure
   | 'FOREIGN_MERCHANT'
   | 'ORDER_MISMATCH'
   | 'BAD_FIELD'
