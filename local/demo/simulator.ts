@@ -1,0 +1,100 @@
+/**
+ * The real mini-program pages in miniprogram-simulate outside jest: a jsdom window stands in for
+ * the global one jest's jsdom environment would provide.
+ */
+import { existsSync } from 'fs';
+import { JSDOM } from 'jsdom';
+import Module from 'module';
+import { extname, join, resolve, sep } from 'path';
+import type * as Simulate from 'miniprogram-simulate';
+
+export const MINIPROGRAM_ROOT = resolve(__dirname, '..', '..', 'miniprogram');
+
+type AnyObject = WechatMiniprogram.IAnyObject;
+export type Page = Simulate.RootComponent<AnyObject, AnyObject, AnyObject>;
+export type PageName = 'pay' | 'result';
+
+let loaded: typeof Simulate | undefined;
+
+/**
+ * miniprogram-simulate requires a component as `<dir>/index`, which Node resolves to index.json
+ * before tsx's index.ts; jest puts .ts first. This does the same for the mini-program's components.
+ */
+function resolveComponentsToTypeScript(): void {
+  const loader = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
+  const resolveFilename = loader._resolveFilename;
+  loader._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {
+    if (request.startsWith(MINIPROGRAM_ROOT + sep) && extname(request) === '' && existsSync(`${request}.ts`)) {
+      return resolveFilename.call(this, `${request}.ts`, ...rest);
+    }
+    return resolveFilename.call(this, request, ...rest);
+  };
+}
+
+/** miniprogram-simulate, loaded once the browser globals it uses exist. */
+function simulator(): typeof Simulate {
+  if (loaded) return loaded;
+  resolveComponentsToTypeScript();
+  const { window } = new JSDOM('<!DOCTYPE html><html><head></head><body></body></html>', { pretendToBeVisual: true });
+  Object.assign(globalThis, {
+    window,
+    document: window.document,
+    CustomEvent: window.CustomEvent,
+    TouchEvent: window.TouchEvent,
+    requestAnimationFrame: window.requestAnimationFrame.bind(window),
+    cancelAnimationFrame: window.cancelAnimationFrame.bind(window),
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded = require('miniprogram-simulate') as typeof Simulate;
+  return loaded;
+}
+
+/** Makes `wx` exist (miniprogram-simulate defines it) so a bridge can be laid over it. */
+export function prepareSimulator(): void {
+  simulator();
+}
+
+const ids = new Map<PageName, string>();
+
+/** Renders and attaches a page, then runs onLoad as WeChat does when it opens one. */
+export function openPage(name: PageName, query: Record<string, string> = {}): Page {
+  const simulate = simulator();
+  let id = ids.get(name);
+  if (!id) {
+    id = simulate.load(join(MINIPROGRAM_ROOT, 'pages', name, 'index'), { rootPath: MINIPROGRAM_ROOT });
+    ids.set(name, id);
+  }
+  const page = simulate.render(id) as Page;
+  page.attach(document.createElement('parent-wrapper') as never);
+  const instance = page.instance as unknown as { onLoad?: (query: Record<string, string>) => void };
+  instance.onLoad?.(query);
+  return page;
+}
+
+export function exists(page: Page, selector: string): boolean {
+  return Boolean(page.querySelector(selector));
+}
+
+export function text(page: Page, selector: string): string {
+  const node = page.querySelector(selector);
+  return (node?.dom?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+export function tap(page: Page, selector: string): void {
+  const node = page.querySelector(selector);
+  if (!node) throw new Error(`the page has no ${selector} to tap`);
+  node.dispatchEvent('tap');
+}
+
+const KEY_IDS: Record<string, string> = { '.': 'dot' };
+
+/** Taps the on-screen keypad once per character. */
+export function typeOnKeypad(page: Page, keys: string): void {
+  const keypad = page.querySelector('#keypad');
+  if (!keypad) throw new Error('the page has no keypad');
+  for (const ch of keys) {
+    const key = keypad.querySelector(`#key-${KEY_IDS[ch] ?? ch}`);
+    if (!key) throw new Error(`the keypad has no key ${ch}`);
+    key.dispatchEvent('tap');
+  }
+}
