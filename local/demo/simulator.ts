@@ -41,10 +41,7 @@ function simulator(): typeof Simulate {
     document: window.document,
     CustomEvent: window.CustomEvent,
     TouchEvent: window.TouchEvent,
-    requestAnimationFrame: window.requestAnimationFrame.bind(window),
-    cancelAnimationFrame: window.cancelAnimationFrame.bind(window),
   });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   loaded = require('miniprogram-simulate') as typeof Simulate;
   return loaded;
 }
@@ -71,6 +68,17 @@ export function openPage(name: PageName, query: Record<string, string> = {}): Pa
   return page;
 }
 
+/** Path and query of a page URL, the query values left encoded as WeChat hands them to onLoad. */
+export function parsePageUrl(url: string): { path: string; query: Record<string, string> } {
+  const [path, search = ''] = url.split('?');
+  const query: Record<string, string> = {};
+  for (const pair of search.split('&').filter(Boolean)) {
+    const [key, value = ''] = pair.split('=');
+    query[key] = value;
+  }
+  return { path, query };
+}
+
 export function exists(page: Page, selector: string): boolean {
   return Boolean(page.querySelector(selector));
 }
@@ -80,21 +88,26 @@ export function text(page: Page, selector: string): string {
   return (node?.dom?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
-export function tap(page: Page, selector: string): void {
+/** Lets a dispatched tap (delivered in a microtask) and what it set off run. */
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+export async function tap(page: Page, selector: string): Promise<void> {
   const node = page.querySelector(selector);
   if (!node) throw new Error(`the page has no ${selector} to tap`);
   node.dispatchEvent('tap');
+  await tick();
 }
 
 const KEY_IDS: Record<string, string> = { '.': 'dot' };
 
-/** Taps the on-screen keypad once per character. */
-export function typeOnKeypad(page: Page, keys: string): void {
+/** Taps the on-screen keypad once per character, as a person types. */
+export async function typeOnKeypad(page: Page, keys: string): Promise<void> {
   const keypad = page.querySelector('#keypad');
   if (!keypad) throw new Error('the page has no keypad');
   for (const ch of keys) {
     const key = keypad.querySelector(`#key-${KEY_IDS[ch] ?? ch}`);
     if (!key) throw new Error(`the keypad has no key ${ch}`);
     key.dispatchEvent('tap');
+    await tick();
   }
 }

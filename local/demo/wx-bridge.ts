@@ -38,6 +38,7 @@ export interface BridgeOptions {
   onWallet?(errMsg: string): void;
   /** Toasts, dialogs and other things a page shows the person outside its own view. */
   onNotice?(text: string): void;
+  onTitle?(title: string): void;
 }
 
 export interface WxBridge {
@@ -170,8 +171,10 @@ export function installWxBridge(options: BridgeOptions): WxBridge {
     reLaunch: navigation('reLaunch'),
     navigateBack: navigation('navigateBack'),
     getAppBaseInfo: () => ({ language: options.language, SDKVersion: '3.8.0', theme: 'light' }),
-    setNavigationBarTitle: (call: { title: string } & Callbacks<{ errMsg: string }, never>) =>
-      answer(call, { ok: true, value: { errMsg: 'setNavigationBarTitle:ok' } }),
+    setNavigationBarTitle: (call: { title: string } & Callbacks<{ errMsg: string }, never>) => {
+      options.onTitle?.(call.title);
+      answer(call, { ok: true, value: { errMsg: 'setNavigationBarTitle:ok' } });
+    },
     showToast: (call: { title: string } & Callbacks<{ errMsg: string }, never>) => {
       options.onNotice?.(`toast: ${call.title}`);
       answer(call, { ok: true, value: { errMsg: 'showToast:ok' } });
