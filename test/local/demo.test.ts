@@ -1,37 +1,15 @@
-import { spawn } from 'child_process';
 import * as net from 'net';
 import * as path from 'path';
 import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
 import { startTestStack, type TestStack } from './harness';
+import { environmentWithout, ROOT, runScript, type Run } from '../run-script';
 
-const ROOT = path.resolve(__dirname, '../..');
 const DEMO = path.join(ROOT, 'local/demo.ts');
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment without the machine's OTT_* and local stack settings. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('OTT_') && key !== 'LOCAL_CLOUD_PORT' && key !== 'LOCAL_DATA_DIR') env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
+/** Runs the demo without the machine's OTT_* and local stack settings. */
 function runDemo(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'tsx/cjs', DEMO, ...args], { cwd: ROOT, env: cleanEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  const clean = environmentWithout((name) => name.startsWith('OTT_') || name === 'LOCAL_CLOUD_PORT' || name === 'LOCAL_DATA_DIR', env);
+  return runScript(DEMO, args, { env: clean });
 }
 
 function orderIdOf(run: Run): string {

@@ -1,8 +1,7 @@
-import { spawn } from 'child_process';
 import * as path from 'path';
+import { environmentWithout, ROOT, runScript, type Run } from '../../run-script';
 import { failure, FakeOtt, success, TEST_KEY, TEST_MERCHANT } from './fake-ott';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'server/ottpay/cli.ts');
 
 const TV1 = {
@@ -21,33 +20,9 @@ const TV2 = {
     '{"amount":"3","bizpay_order_id":"AL5909918566288061","exchange_rate":"5.057030","tip":"1","merchant_id":"ON00004652","order_id":"16795056216014900","finish_time":"2023-03-23 01:21:53","remarks":"可以","sub_openId":"2088032832386722"}',
 };
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment without any OTT_* variable of the machine running the tests. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('OTT_')) env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
 function runCli(args: string[], options: { stdin?: string; env?: Record<string, string>; viaTsxCli?: boolean } = {}): Promise<Run> {
-  const command = options.viaTsxCli ? [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), CLI] : ['-r', 'tsx/cjs', CLI];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...command, ...args], { cwd: ROOT, env: cleanEnv(options.env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
+  const env = environmentWithout((name) => name.startsWith('OTT_'), options.env);
+  return runScript(CLI, args, { env, stdin: options.stdin, viaTsxCli: options.viaTsxCli });
 }
 
 function expectOneErrorLine(run: Run, status: number): void {
