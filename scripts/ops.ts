@@ -54,7 +54,7 @@ async function openTarget(local: boolean, env: NodeJS.ProcessEnv): Promise<Targe
   }
   const missing = ['TCB_ENV_ID', 'TCB_SECRET_ID', 'TCB_SECRET_KEY'].filter((name) => !env[name]);
   if (missing.length > 0) throw new UsageError(`set ${missing.join(', ')} (or use --local for the local stack)`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // Loaded only here: --local never needs the CloudBase SDK.
   const tcb = require('@cloudbase/node-sdk') as { init(options: object): { database(): unknown } };
   const app = tcb.init({ env: env.TCB_ENV_ID, secretId: env.TCB_SECRET_ID, secretKey: env.TCB_SECRET_KEY });
   return {

@@ -1,5 +1,5 @@
 /** A day's payments as CSV, in the shape a merchant lines up against OTT Pay's merchant center. */
-import type { Order } from '../server/orders/model';
+import { totalCents, type Order } from '../server/orders/model';
 
 export const CSV_COLUMNS = [
   'order_id',
@@ -37,7 +37,7 @@ export function ordersToCsv(orders: readonly Order[]): string {
       o.paidAt ?? '',
       cents(o.amountCents),
       cents(o.tipCents),
-      cents(o.amountCents + o.tipCents),
+      cents(totalCents(o)),
       cents(o.refundedCents),
       o.currency,
       o.ott?.saleNum ?? '',

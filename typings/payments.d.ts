@@ -107,6 +107,7 @@ export interface ListPaymentsEvent {
   /** nextCursor of the previous page. */
   cursor?: string;
 }
+/** The caller's orders, newest first (createdAt, then orderId, descending); nextCursor is absent on the last page. */
 export type ListPaymentsResult = FunctionResult<{ orders: OrderView[]; nextCursor?: string }>;
 
 export interface RefundEvent {

@@ -78,6 +78,11 @@ export interface RawCallback {
   verdict?: string;
 }
 
+/** What the payer is charged: the amount plus the tip. */
+export function totalCents(order: Pick<Order, 'amountCents' | 'tipCents'>): number {
+  return order.amountCents + order.tipCents;
+}
+
 export function toOrderView(order: Order): OrderView {
   const view: OrderView = {
     orderId: order.orderId,
@@ -85,7 +90,7 @@ export function toOrderView(order: Order): OrderView {
     channel: order.channel,
     amountCents: order.amountCents,
     tipCents: order.tipCents,
-    totalCents: order.amountCents + order.tipCents,
+    totalCents: totalCents(order),
     refundedCents: order.refundedCents,
     currency: order.currency,
     createdAt: order.createdAt,

@@ -3,14 +3,14 @@ import type { DailyTakings, MerchantSummaryResult } from '../../typings/payments
 import { localDay } from '../app/calendar';
 import type { Platform } from '../app/platform';
 import { Caller, requireStaff } from '../functions/callable';
-import { Order, toOrderView } from '../orders/model';
+import { Order, toOrderView, totalCents } from '../orders/model';
 
 const COUNTED = new Set(['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED']);
 const MAX_ORDERS_PER_DAY = 5000;
 
 export function takings(date: string, orders: Order[]): DailyTakings {
   const paid = orders.filter((o) => COUNTED.has(o.state));
-  const grossCents = paid.reduce((sum, o) => sum + o.amountCents + o.tipCents, 0);
+  const grossCents = paid.reduce((sum, o) => sum + totalCents(o), 0);
   const refundedCents = paid.reduce((sum, o) => sum + o.refundedCents, 0);
   return { date, paidCount: paid.length, grossCents, refundedCents, netCents: grossCents - refundedCents };
 }

@@ -8,14 +8,10 @@ import type { Platform } from '../app/platform';
 import { Caller, requireStaff } from '../functions/callable';
 import { integerField, ORDER_ID, ORDER_ID_SHAPE, REQUEST_ID, REQUEST_ID_SHAPE, textField } from '../functions/event-fields';
 import { FunctionFailure } from '../functions/failure';
-import { Order, RefundRecord, refundIdFor, toOrderView, toRefundView } from '../orders/model';
+import { RefundRecord, refundIdFor, toOrderView, toRefundView, totalCents } from '../orders/model';
 import { updateOrder } from './order-updates';
 
 const REFUNDABLE = new Set(['PAID', 'PARTIALLY_REFUNDED']);
-
-function totalOf(order: Order): number {
-  return order.amountCents + order.tipCents;
-}
 
 async function settleRefund(platform: Platform, refund: RefundRecord, state: 'SUCCEEDED' | 'FAILED', failureCode?: string): Promise<RefundRecord> {
   const updated = await platform.store.updateRefundIf(
@@ -34,7 +30,7 @@ async function settleRefund(platform: Platform, refund: RefundRecord, state: 'SU
     await updateOrder(platform, refund.orderId, 'refund', (order) => {
       const refundedCents = order.refundedCents + refund.amountCents;
       return {
-        to: refundedCents >= totalOf(order) ? 'REFUNDED' : 'PARTIALLY_REFUNDED',
+        to: refundedCents >= totalCents(order) ? 'REFUNDED' : 'PARTIALLY_REFUNDED',
         changes: { refundedCents },
         detail: { refundId: refund.refundId, refunded: refund.amountCents },
       };
@@ -85,7 +81,7 @@ export async function refund(event: Record<string, unknown>, caller: Caller, pla
       if (!REFUNDABLE.has(current.state)) {
         throw new FunctionFailure('NOT_REFUNDABLE', `A payment that is ${current.state.toLowerCase()} cannot be refunded.`);
       }
-      const refundable = totalOf(current) - current.reservedRefundCents;
+      const refundable = totalCents(current) - current.reservedRefundCents;
       if (amountCents > refundable) {
         throw new FunctionFailure('REFUND_TOO_LARGE', `At most ${refundable} cents can still be refunded.`);
       }

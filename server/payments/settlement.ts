@@ -4,17 +4,13 @@
  * and failed end it; anything else leaves it pending. Wallet success never counts.
  */
 import type { Platform } from '../app/platform';
-import type { Order } from '../orders/model';
+import { totalCents, type Order } from '../orders/model';
 import { isPending } from '../orders/state-machine';
 import type { VerifiedCallback } from '../ottpay/callback';
 import type { StatusQueryResult } from '../ottpay/client';
 import { withoutUndefined } from '../ottpay/data-fields';
 import { mapOrderStatus } from '../ottpay/status';
 import { Decision, updateOrder, UpdateResult } from './order-updates';
-
-function totalOf(order: Order): number {
-  return order.amountCents + order.tipCents;
-}
 
 /** A payment OTT Pay reports for an order that we had already closed or failed needs a person. */
 function paidAfterEnd(order: Order, source: string): Decision | null {
@@ -48,9 +44,9 @@ export function applyStatus(platform: Platform, order: Order, status: StatusQuer
     const ott = withoutUndefined({ tradeTime: status.tradeTime, bizpayOrderId: status.bizpayOrderId });
     switch (status.status) {
       case 'paid': {
-        const totalAgrees = status.totalAmountCents === totalOf(current);
+        const totalAgrees = status.totalAmountCents === totalCents(current);
         const tipAgrees = status.tipCents === undefined || status.tipCents === current.tipCents;
-        const mismatch = `STATUS_QUERY total ${status.totalAmountCents ?? '-'} tip ${status.tipCents ?? '-'}; expected total ${totalOf(current)} tip ${current.tipCents}`;
+        const mismatch = `STATUS_QUERY total ${status.totalAmountCents ?? '-'} tip ${status.tipCents ?? '-'}; expected total ${totalCents(current)} tip ${current.tipCents}`;
         const decision = paidAfterEnd(current, 'STATUS_QUERY') ?? paidOrReview(current, totalAgrees && tipAgrees, mismatch, platform.now(), ott);
         return decision && { ...decision, detail };
       }

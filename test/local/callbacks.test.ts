@@ -114,8 +114,12 @@ describe('paymentCallback', () => {
   });
 
   it('acknowledges a genuine call-back for an order it does not know, and keeps it', async () => {
-    const reply = await deliver(envelope(callbackData({ orderId: 'UNKNOWN0000000000000000001', amountCents: 100, tipCents: 0 })));
+    const orderId = 'UNKNOWN0000000000000000001';
+    const reply = await deliver(envelope(callbackData({ orderId, amountCents: 100, tipCents: 0 })));
     expect(reply.status).toBe(200);
+    const stored = await storedRecords(orderId);
+    expect(stored.order).toBeNull();
+    expect(stored.callbacks.map((c) => c.verdict)).toEqual(['unknown order']);
   });
 
   it('answers 503 while the store is down, and settles when OTT Pay retries', async () => {

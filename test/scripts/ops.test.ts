@@ -2,7 +2,7 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { runOps } from '../../scripts/ops';
-import { newRequestId, PAYER, startTestStack } from '../local/harness';
+import { newRequestId, PAYER, startTestStack, type TestStack } from '../local/harness';
 
 async function ops(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   let out = '';
@@ -15,9 +15,10 @@ describe('npm run ops against the local stack', () => {
   let paidId = '';
   let lostId = '';
   let env: NodeJS.ProcessEnv;
+  let stack: TestStack;
 
   beforeAll(async () => {
-    const stack = await startTestStack({ dataDir });
+    stack = await startTestStack({ dataDir });
     const paid = await stack.call('createPayment', { amountCents: 1234, tipCents: 66, requestId: newRequestId('ops') }, PAYER);
     if (!paid.ok) throw new Error(paid.code);
     await stack.wallet(paid.payment, 'success');
@@ -30,15 +31,11 @@ describe('npm run ops against the local stack', () => {
     await stack.wallet(lost.payment, 'success');
     lostId = lost.orderId;
     env = { LOCAL_DATA_DIR: dataDir, OTT_SANDBOX_PORT: String(stack.sandbox.port), LOCAL_CLOUD_PORT: String(stack.runtime.port) };
-    // The cloud runtime's store is closed so that ops is its only writer; the sandbox stays up for requery.
+    // The cloud runtime stops, so ops is the only writer of the store; the sandbox stays up for requery.
     await stack.runtime.close();
-    (globalThis as { __sandbox?: unknown }).__sandbox = stack;
   });
 
-  afterAll(async () => {
-    const stack = (globalThis as { __sandbox?: { sandbox: { close(): Promise<void> } } }).__sandbox;
-    await stack?.sandbox.close();
-  });
+  afterAll(() => stack.sandbox.close());
 
   it('shows an order with its audit trail and the raw call-back', async () => {
     const shown = JSON.parse(await ops(['--local', 'show', paidId], env));

@@ -2,6 +2,7 @@ import { errorMessage, getMessages } from '../../i18n/index';
 import { listPayments } from '../../services/payments';
 import type { OrderView } from '../../services/types';
 import { mergeOrders, sortNewestFirst } from '../../utils/order';
+import { perInstance } from '../../utils/instance-state';
 
 const PAGE_SIZE = 20;
 
@@ -11,16 +12,7 @@ interface ListState {
   generation: number;
 }
 
-const lists = new WeakMap<object, ListState>();
-
-function listState(owner: object): ListState {
-  let state = lists.get(owner);
-  if (!state) {
-    state = { generation: 0 };
-    lists.set(owner, state);
-  }
-  return state;
-}
+const listState = perInstance<ListState>(() => ({ generation: 0 }));
 
 Component({
   data: {

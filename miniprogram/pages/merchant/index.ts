@@ -9,6 +9,7 @@ import { applyKey, isKey } from '../../utils/keypad';
 import { centsToInput, formatMoney, parseAmount } from '../../utils/money';
 import { outcomeOf, refundableCents } from '../../utils/order';
 import { newRequestId } from '../../utils/request-id';
+import { perInstance } from '../../utils/instance-state';
 
 type Status = 'loading' | 'forbidden' | 'error' | 'staff';
 type Mode = 'home' | 'refund' | 'collect';
@@ -44,16 +45,7 @@ interface PageState {
 }
 
 const TRANSIENT = ['NETWORK', 'SERVICE_UNAVAILABLE', 'PAYMENT_PENDING'];
-const states = new WeakMap<object, PageState>();
-
-function pageState(owner: object): PageState {
-  let state = states.get(owner);
-  if (!state) {
-    state = { pollGeneration: 0 };
-    states.set(owner, state);
-  }
-  return state;
-}
+const pageState = perInstance<PageState>(() => ({ pollGeneration: 0 }));
 
 /** The same requestId while the same thing is retried after a transient failure. */
 function attemptFor(previous: Attempt | undefined, key: string): Attempt {
