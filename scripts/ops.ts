@@ -1,9 +1,10 @@
 /**
  * `npm run ops -- <command>`: the on-call tool for a merchant's developer.
  *
- *   review [--older-than-minutes N]   orders in REVIEW, and orders pending longer than N minutes (default 30)
- *   show ORDER_ID                     one order with its audit trail, refunds and raw call-backs
- *   requery ORDER_ID                  STATUS_QUERY at OTT Pay and apply the answer
+ *   review [--older-than-minutes N]   what needs a person: orders in REVIEW (double charges included), orders
+ *                                     pending past the abandon age, refunds unresolved for N minutes (default 10)
+ *   show ORDER_ID                     one order with its attempts, refunds, history and raw call-backs
+ *   requery ORDER_ID                  ask OTT Pay about the order now (attempts and open refund) and apply the answers
  *   export YYYY-MM-DD                 that day's orders (merchant time zone) as CSV on stdout
  *
  * Target: the CloudBase environment given by TCB_ENV_ID, TCB_SECRET_ID and TCB_SECRET_KEY, or the
@@ -17,12 +18,14 @@ import { jsonLineLogger } from '../server/app/log';
 import type { Platform } from '../server/app/platform';
 import { loadPaymentSettings } from '../server/app/settings';
 import { createCloudBaseStore } from '../server/orders/cloudbase-store';
-import { toOrderView } from '../server/orders/model';
+import { toOrderView, type Order } from '../server/orders/model';
 import { openNedbStore } from '../server/orders/nedb-store';
 import type { OrderStore } from '../server/orders/store';
 import { OttClient } from '../server/ottpay/client';
 import { loadOttConfig } from '../server/ottpay/config';
-import { refreshFromOtt } from '../server/payments/settlement';
+import { advanceRefund } from '../server/payments/refund';
+import { inspectOrder } from '../server/payments/settlement';
+import { reviewLines } from './review';
 import { SANDBOX_CREDENTIALS } from '../local/sandbox-credentials';
 import { ordersToCsv } from './reconciliation';
 import { isEntryPoint } from '../server/app/entry-point';
@@ -76,14 +79,6 @@ function platformFor(target: Target): Platform {
   };
 }
 
-function money(cents: number): string {
-  return `${(cents / 100).toFixed(2)}`;
-}
-
-function orderLine(o: { orderId: string; state: string; amountCents: number; tipCents: number; createdAt: string; updatedAt: string; reviewReason?: string }): string {
-  return [o.orderId, o.state.padEnd(18), money(o.amountCents + o.tipCents).padStart(10), o.createdAt, o.reviewReason ?? ''].join('  ');
-}
-
 async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<void> {
   const local = args.includes('--local');
   const rest = args.filter((a) => a !== '--local');
@@ -98,12 +93,16 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
     const { store } = target;
     if (command === 'review') {
       const flag = params.indexOf('--older-than-minutes');
-      const minutes = flag >= 0 ? Number(params[flag + 1]) : 30;
+      const minutes = flag >= 0 ? Number(params[flag + 1]) : 10;
       if (!Number.isFinite(minutes) || minutes < 0) throw new UsageError('--older-than-minutes takes a number');
-      const review = await store.listOrdersByState(['REVIEW'], { limit: 500 });
-      const pending = await store.listOrdersByState(['CREATED', 'PAYING'], { updatedBefore: new Date(Date.now() - minutes * 60_000).toISOString(), limit: 500 });
-      out(`In REVIEW (${review.length}):\n${review.map(orderLine).join('\n')}${review.length ? '\n' : ''}`);
-      out(`Pending longer than ${minutes} min (${pending.length}):\n${pending.map(orderLine).join('\n')}${pending.length ? '\n' : ''}`);
+      const settings = loadPaymentSettings(target.env);
+      const now = Date.now();
+      const [review, pending, refunding] = await Promise.all([
+        store.listOrdersByState(['REVIEW'], { limit: 1000 }),
+        store.listOrdersByState(['CREATED', 'PAYING'], { createdBefore: new Date(now - settings.closeAbandonedAfterMs).toISOString(), limit: 1000 }),
+        store.listOrdersWithOpenRefund(new Date(now - minutes * 60_000).toISOString(), 1000),
+      ]);
+      out(reviewLines({ review, pending, refunding }, settings, new Date(now)));
       return;
     }
     if (command === 'export') {
@@ -119,12 +118,14 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
     const order = await store.getOrder(orderId);
     if (!order) throw new UsageError(`no order ${orderId}`);
     if (command === 'requery') {
-      const after = await refreshFromOtt(platformFor(target), order, 'ops');
+      const platform = platformFor(target);
+      let after: Order = await inspectOrder(platform, order, 'ops', { force: true });
+      after = await advanceRefund(platform, after, 'ops');
       out(`${orderId}: ${order.state} -> ${after.state}\n`);
       return;
     }
-    const [audit, refunds, callbacks] = await Promise.all([store.listAudit(orderId), store.listRefunds(orderId), store.listCallbacks({ orderId, limit: 50 })]);
-    out(JSON.stringify({ order, view: toOrderView(order), audit, refunds, callbacks }, null, 2) + '\n');
+    const callbacks = (await Promise.all(order.attempts.map((a) => store.listCallbacks({ orderId: a.ottOrderId, limit: 50 })))).flat();
+    out(JSON.stringify({ order, view: toOrderView(order), callbacks }, null, 2) + '\n');
   } finally {
     await target.close();
   }

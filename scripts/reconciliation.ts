@@ -1,5 +1,5 @@
 /** A day's payments as CSV, in the shape a merchant lines up against OTT Pay's merchant center. */
-import { totalCents, type Order } from '../server/orders/model';
+import { paidAttempt, payableAttempt, totalCents, type Order } from '../server/orders/model';
 
 export const CSV_COLUMNS = [
   'order_id',
@@ -12,6 +12,7 @@ export const CSV_COLUMNS = [
   'total',
   'refunded',
   'currency',
+  'ott_order_id',
   'ott_sale_num',
   'bizpay_order_id',
   'ott_finish_time',
@@ -28,8 +29,9 @@ function field(value: string): string {
 }
 
 export function ordersToCsv(orders: readonly Order[]): string {
-  const rows = orders.map((o) =>
-    [
+  const rows = orders.map((o) => {
+    const attempt = paidAttempt(o) ?? payableAttempt(o);
+    return [
       o.orderId,
       o.state,
       o.channel,
@@ -40,12 +42,13 @@ export function ordersToCsv(orders: readonly Order[]): string {
       cents(totalCents(o)),
       cents(o.refundedCents),
       o.currency,
-      o.ott?.saleNum ?? '',
-      o.ott?.bizpayOrderId ?? '',
-      o.ott?.finishTime ?? '',
+      attempt?.ottOrderId ?? '',
+      attempt?.saleNum ?? '',
+      attempt?.bizpayOrderId ?? '',
+      attempt?.finishTime ?? attempt?.tradeTime ?? '',
     ]
       .map(field)
-      .join(','),
-  );
+      .join(',');
+  });
   return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
 }

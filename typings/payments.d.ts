@@ -41,7 +41,11 @@ export type ErrorCode =
   | 'NOT_FOUND'
   /** The caller is not configured staff. */
   | 'FORBIDDEN'
-  /** OTT Pay's answer is unknown (timeout, PROCESSING, SYSTEM_ERROR…): the order stays pending and is settled by query. */
+  /**
+   * OTT Pay has not answered (timeout, PROCESSING, SYSTEM_ERROR…) and the payer has no payment details, so nothing
+   * can have been charged: retry with the same requestId; once the first try can no longer be waiting for OTT, a
+   * retry asks OTT again under a new attempt.
+   */
   | 'PAYMENT_PENDING'
   /** OTT Pay refused the request; the message shows OTT's code. */
   | 'PAYMENT_REJECTED'
@@ -52,7 +56,9 @@ export type ErrorCode =
   /** The exchange rate cannot be had right now; the page works without it. */
   | 'RATE_UNAVAILABLE'
   /** The store or OTT Pay is unavailable; try again. */
-  | 'SERVICE_UNAVAILABLE';
+  | 'SERVICE_UNAVAILABLE'
+  /** Another change to the same order is under way (a refund waiting for OTT Pay, or concurrent requests); try again shortly. */
+  | 'BUSY';
 
 export interface FunctionError {
   ok: false;

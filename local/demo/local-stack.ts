@@ -32,7 +32,7 @@ export async function startDemoStack(options: { verbose: boolean }): Promise<Dem
     if (!line.startsWith('[cloud] {')) return;
     try {
       const entry = JSON.parse(line.slice('[cloud] '.length)) as { event?: string; orderId?: string; to?: string; cause?: string };
-      if (entry.event === 'order.updated' && entry.cause) causes.set(`${entry.orderId} ${entry.to}`, entry.cause);
+      if (entry.event === 'order.state' && entry.cause) causes.set(`${entry.orderId} ${entry.to}`, entry.cause);
     } catch {
       // not one of the functions' JSON lines
     }

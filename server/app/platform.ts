@@ -5,14 +5,14 @@
  */
 import type { OrderStore } from '../orders/store';
 import type { OttConfig } from '../ottpay/config';
-import type { OttClient } from '../ottpay/client';
+import type { OttApi } from '../ottpay/client';
 import type { Logger } from './log';
 import type { PaymentSettings } from './settings';
 
 export interface Platform {
   settings: PaymentSettings;
   ottConfig: OttConfig;
-  ott: OttClient;
+  ott: OttApi;
   store: OrderStore;
   now(): Date;
   log: Logger;

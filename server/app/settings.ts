@@ -13,8 +13,18 @@ export interface PaymentSettings {
   queryPendingAfterMs: number;
   /** The sweep queries orders pending longer than this. */
   sweepPendingAfterMs: number;
-  /** The sweep closes orders still unpaid after this long. */
+  /** The sweep closes orders still unpaid after this long, once OTT Pay confirms they are not paid. */
   closeAbandonedAfterMs: number;
+  /** How long after it was issued an attempt can no longer be paid: WeChat's two hours for a prepay_id, plus five minutes. */
+  prepayValidityMs: number;
+  /** At most one STATUS_QUERY per order in this long, whoever asks. */
+  queryThrottleMs: number;
+  /** The sweep first checks a refund whose outcome is unknown after this long. */
+  refundCheckAfterMs: number;
+  /** Longest wait between two checks of an unsettled order. */
+  maxCheckIntervalMs: number;
+  /** The sweep starts no new work after this long, well inside its function timeout. */
+  sweepBudgetMs: number;
   /** IANA zone of the merchant's calendar day (takings, CSV export). */
   timeZone: string;
   /** Body of the reply that acknowledges a recorded call-back (D8). */
@@ -65,6 +75,11 @@ export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): Payme
     queryPendingAfterMs: wholeNumber(env, 'QUERY_PENDING_AFTER_MS', 5_000, 0, HOUR),
     sweepPendingAfterMs: wholeNumber(env, 'SWEEP_PENDING_AFTER_MS', 120_000, 0, 24 * HOUR),
     closeAbandonedAfterMs: wholeNumber(env, 'CLOSE_ABANDONED_AFTER_MS', 2 * HOUR, 1_000, 30 * 24 * HOUR),
+    prepayValidityMs: wholeNumber(env, 'PREPAY_VALIDITY_MS', 2 * HOUR + 5 * 60_000, 0, 30 * 24 * HOUR),
+    queryThrottleMs: wholeNumber(env, 'QUERY_THROTTLE_MS', 3_000, 0, HOUR),
+    refundCheckAfterMs: wholeNumber(env, 'REFUND_CHECK_AFTER_MS', 60_000, 0, HOUR),
+    maxCheckIntervalMs: wholeNumber(env, 'SWEEP_MAX_INTERVAL_MS', 30 * 60_000, 0, 24 * HOUR),
+    sweepBudgetMs: wholeNumber(env, 'SWEEP_BUDGET_MS', 25_000, 1_000, HOUR),
     timeZone: timeZone(env),
     callbackReplyBody: env.OTT_CALLBACK_REPLY?.trim() || 'SUCCESS',
     rateCacheMs: 600_000,

@@ -8,6 +8,7 @@ import type { FunctionError } from '../../typings/payments';
 import { cloudBasePlatform } from '../app/cloudbase-platform';
 import { getPlatform, type Platform } from '../app/platform';
 import { StoreUnavailableError } from '../orders/store';
+import { OrderBusyError } from '../payments/order-updates';
 import { eventObject } from './event-fields';
 import { FunctionFailure } from './failure';
 
@@ -38,6 +39,10 @@ async function run<R>(name: string, handler: CallableHandler<R>, event: unknown,
     if (error instanceof StoreUnavailableError) {
       platform.log.error('store.unavailable', { function: name, message: error.message });
       return { ok: false, code: 'SERVICE_UNAVAILABLE', message: 'The payment service is busy. Please try again.' };
+    }
+    if (error instanceof OrderBusyError) {
+      platform.log.warn('order.busy', { function: name, orderId: error.orderId });
+      return { ok: false, code: 'BUSY', message: 'This payment is being changed by another request. Try again in a moment.' };
     }
     throw error;
   }

@@ -1,32 +1,15 @@
 import type { OrderState } from '../../typings/payments';
-import type { AuditEntry, Order, RawCallback, RefundRecord, RefundState } from './model';
+import type { Order, RawCallback } from './model';
+import { callbackToDocument, documentToCallback, documentToOrder, orderFields, orderToDocument, type StoredDocument } from './documents';
 import {
-  auditToDocument,
-  callbackToDocument,
-  documentToAudit,
-  documentToCallback,
-  documentToOrder,
-  documentToRefund,
-  orderToDocument,
-  patchDocument,
-  refundToDocument,
-  type StoredDocument,
-} from './documents';
-import {
-  applyOrderChanges,
-  applyRefundChanges,
   clampLimit,
   COLLECTIONS,
-  MAX_LIST_LIMIT,
   newRecordId,
-  RecordNotFoundError,
   StoreUnavailableError,
   toStoreError,
   type CollectionName,
-  type OrderChanges,
   type OrderPageCursor,
   type OrderStore,
-  type RefundChanges,
   type StoreOptions,
 } from './store';
 
@@ -61,6 +44,7 @@ interface CbCollection extends CbQuery {
 interface CbCommand {
   in(values: unknown[]): unknown;
   lt(value: unknown): unknown;
+  lte(value: unknown): unknown;
   gte(value: unknown): unknown;
   and(conditions: object[]): object;
   or(conditions: object[]): object;
@@ -95,24 +79,16 @@ export const CLOUDBASE_INDEXES: Readonly<Record<CollectionName, readonly IndexSp
         { field: 'createdAt', direction: 'desc' },
       ],
     },
+    { name: 'nextCheckAt', fields: [{ field: 'nextCheckAt', direction: 'asc' }] },
     {
-      name: 'state_updatedAt',
+      name: 'state_createdAt',
       fields: [
         { field: 'state', direction: 'asc' },
-        { field: 'updatedAt', direction: 'asc' },
+        { field: 'createdAt', direction: 'asc' },
       ],
     },
+    { name: 'openRefundSince', fields: [{ field: 'openRefundSince', direction: 'asc' }] },
     { name: 'createdAt', fields: [{ field: 'createdAt', direction: 'desc' }] },
-  ],
-  refunds: [{ name: 'orderId', fields: [{ field: 'orderId', direction: 'asc' }] }],
-  order_audit: [
-    {
-      name: 'orderId_at',
-      fields: [
-        { field: 'orderId', direction: 'asc' },
-        { field: 'at', direction: 'asc' },
-      ],
-    },
   ],
   ott_callbacks: [
     {
@@ -178,6 +154,7 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
   const now = options.now ?? (() => new Date());
   const write = (data: object): object => (options.wrapWrites ? { data } : data);
   const collection = (name: CollectionName): CbCollection => db.collection(name);
+  const _ = () => db.command;
 
   async function run<T>(what: string, op: () => Promise<T>): Promise<T> {
     try {
@@ -192,8 +169,12 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
     return docs[0] ?? null;
   }
 
-  async function fetchAll(query: CbQuery, limit: number): Promise<Doc[]> {
-    return documentsOf(await query.limit(limit).get());
+  async function fetchOrders(condition: object, order: [string, 'asc' | 'desc'][], limit: number): Promise<Order[]> {
+    const n = clampLimit(limit);
+    if (n === 0) return [];
+    let query: CbQuery = collection(COLLECTIONS.orders).where(condition);
+    for (const [field, direction] of order) query = query.orderBy(field, direction);
+    return documentsOf(await query.limit(n).get()).map(documentToOrder);
   }
 
   /**
@@ -216,12 +197,6 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
     );
   }
 
-  async function compareAndSet(name: CollectionName, condition: Doc, patch: object): Promise<boolean> {
-    return updatedCount(await collection(name).where(condition).update(write(patchDocument(patch)))) === 1;
-  }
-
-  const _ = () => db.command;
-
   return {
     createOrder: (order: Order) =>
       run('createOrder', async () => {
@@ -235,21 +210,15 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
         return doc ? documentToOrder(doc) : null;
       }),
 
-    updateOrderIf: (orderId: string, expected: { state: OrderState; version: number }, changes: OrderChanges) =>
-      run('updateOrderIf', async () => {
-        const doc = await fetchById(COLLECTIONS.orders, orderId);
-        if (!doc) return null;
-        const current = documentToOrder(doc);
-        if (current.state !== expected.state || current.version !== expected.version) return null;
-        const { next, patch } = applyOrderChanges(current, changes, now().toISOString());
-        const condition = { _id: orderId, state: expected.state, version: expected.version };
-        return (await compareAndSet(COLLECTIONS.orders, condition, patch)) ? next : null;
+    replaceOrder: (next: Order, expectedVersion: number) =>
+      run('replaceOrder', async () => {
+        // update() merges top-level objects field by field; an order's only nested values are arrays, which it replaces.
+        const res = await collection(COLLECTIONS.orders).where({ _id: next.orderId, version: expectedVersion }).update(write(orderFields(next)));
+        return updatedCount(res) === 1;
       }),
 
     listOrdersByOpenid: (openid: string, page: { limit: number; before?: OrderPageCursor }) =>
-      run('listOrdersByOpenid', async () => {
-        const limit = clampLimit(page.limit);
-        if (limit === 0) return [];
+      run('listOrdersByOpenid', () => {
         let condition: object = { openid };
         if (page.before) {
           const { createdAt, orderId } = page.before;
@@ -258,89 +227,37 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
             { openid, createdAt, orderId: _().lt(orderId) },
           ]);
         }
-        const query = collection(COLLECTIONS.orders)
-          .where(condition)
-          .orderBy('createdAt', 'desc')
-          .orderBy('orderId', 'desc');
-        return (await fetchAll(query, limit)).map(documentToOrder);
+        return fetchOrders(condition, [['createdAt', 'desc'], ['orderId', 'desc']], page.limit);
       }),
 
-    listOrdersByState: (states: OrderState[], opts: { updatedBefore?: string; limit: number }) =>
+    listDueOrders: (dueBy: string, limit: number) =>
+      run('listDueOrders', () =>
+        fetchOrders({ nextCheckAt: _().lte(dueBy) }, [['nextCheckAt', 'asc'], ['orderId', 'asc']], limit),
+      ),
+
+    listOrdersByState: (states: OrderState[], opts: { createdBefore?: string; limit: number }) =>
       run('listOrdersByState', async () => {
-        const limit = clampLimit(opts.limit);
-        if (limit === 0 || states.length === 0) return [];
+        if (states.length === 0) return [];
         const condition: Doc = { state: _().in(states) };
-        if (opts.updatedBefore !== undefined) condition.updatedAt = _().lt(opts.updatedBefore);
-        const query = collection(COLLECTIONS.orders)
-          .where(condition)
-          .orderBy('updatedAt', 'asc')
-          .orderBy('orderId', 'asc');
-        return (await fetchAll(query, limit)).map(documentToOrder);
+        if (opts.createdBefore !== undefined) condition.createdAt = _().lt(opts.createdBefore);
+        return fetchOrders(condition, [['createdAt', 'asc'], ['orderId', 'asc']], opts.limit);
       }),
+
+    listOrdersWithOpenRefund: (openedBefore: string, limit: number) =>
+      run('listOrdersWithOpenRefund', () =>
+        fetchOrders({ openRefundSince: _().lt(openedBefore) }, [['openRefundSince', 'asc'], ['orderId', 'asc']], limit),
+      ),
 
     listOrdersCreatedBetween: (fromIso: string, toIso: string, limit: number) =>
-      run('listOrdersCreatedBetween', async () => {
-        const n = clampLimit(limit);
-        if (n === 0) return [];
-        const query = collection(COLLECTIONS.orders)
-          .where(_().and([{ createdAt: _().gte(fromIso) }, { createdAt: _().lt(toIso) }]))
-          .orderBy('createdAt', 'desc')
-          .orderBy('orderId', 'desc');
-        return (await fetchAll(query, n)).map(documentToOrder);
-      }),
-
-    createRefund: (refund: RefundRecord) =>
-      run('createRefund', async () => {
-        const { created, doc } = await insertOnce(COLLECTIONS.refunds, refundToDocument(refund));
-        return { created, refund: documentToRefund(doc) };
-      }),
-
-    updateRefundIf: (refundId: string, expected: { state: RefundState; version: number }, changes: RefundChanges) =>
-      run('updateRefundIf', async () => {
-        const doc = await fetchById(COLLECTIONS.refunds, refundId);
-        if (!doc) return null;
-        const current = documentToRefund(doc);
-        if (current.state !== expected.state || current.version !== expected.version) return null;
-        const { next, patch } = applyRefundChanges(current, changes, now().toISOString());
-        const condition = { _id: refundId, state: expected.state, version: expected.version };
-        return (await compareAndSet(COLLECTIONS.refunds, condition, patch)) ? next : null;
-      }),
-
-    listRefunds: (orderId: string) =>
-      run('listRefunds', async () => {
-        const query = collection(COLLECTIONS.refunds)
-          .where({ orderId })
-          .orderBy('createdAt', 'asc')
-          .orderBy('refundId', 'asc');
-        return (await fetchAll(query, MAX_LIST_LIMIT)).map(documentToRefund);
-      }),
-
-    appendAudit: (entry: AuditEntry) =>
-      run('appendAudit', async () => {
-        checked(await collection(COLLECTIONS.audit).add(write(auditToDocument(entry, newRecordId(now())))));
-      }),
-
-    listAudit: (orderId: string) =>
-      run('listAudit', async () => {
-        const query = collection(COLLECTIONS.audit).where({ orderId }).orderBy('at', 'asc').orderBy('_id', 'asc');
-        return (await fetchAll(query, MAX_LIST_LIMIT)).map(documentToAudit);
-      }),
+      run('listOrdersCreatedBetween', () =>
+        fetchOrders(_().and([{ createdAt: _().gte(fromIso) }, { createdAt: _().lt(toIso) }]), [['createdAt', 'desc'], ['orderId', 'desc']], limit),
+      ),
 
     recordCallback: (raw: RawCallback) =>
       run('recordCallback', async () => {
         const id = newRecordId(now());
         checked(await collection(COLLECTIONS.callbacks).add(write(callbackToDocument(raw, id))));
         return id;
-      }),
-
-    updateCallback: (id: string, changes: { orderId?: string; verdict: string }) =>
-      run('updateCallback', async () => {
-        const updated = updatedCount(
-          await collection(COLLECTIONS.callbacks).where({ _id: id }).update(write(patchDocument(changes))),
-        );
-        if (updated === 0 && !(await fetchById(COLLECTIONS.callbacks, id))) {
-          throw new RecordNotFoundError(COLLECTIONS.callbacks, id);
-        }
       }),
 
     listCallbacks: (opts: { orderId?: string; limit: number }) =>
@@ -350,7 +267,7 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
         const base = collection(COLLECTIONS.callbacks);
         const filtered: CbQuery = opts.orderId !== undefined ? base.where({ orderId: opts.orderId }) : base;
         const query = filtered.orderBy('receivedAt', 'desc').orderBy('_id', 'desc');
-        return (await fetchAll(query, limit)).map(documentToCallback);
+        return documentsOf(await query.limit(limit).get()).map(documentToCallback);
       }),
   };
 }

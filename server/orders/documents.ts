@@ -1,4 +1,4 @@
-import type { AuditEntry, Order, RawCallback, RefundRecord } from './model';
+import type { Order, RawCallback } from './model';
 
 /** A record as a document-database backend holds it: the record's own id doubles as `_id`. */
 export type StoredDocument = { _id: string } & Record<string, unknown>;
@@ -6,11 +6,12 @@ export type StoredDocument = { _id: string } & Record<string, unknown>;
 /** Field names CloudBase or NeDB add to documents themselves. */
 const BACKEND_FIELDS = new Set(['_id', '_openid']);
 
-function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {
+function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (v === undefined) continue;
-    out[key] = v !== null && typeof v === 'object' && !Array.isArray(v) ? withoutUndefined(v as Record<string, unknown>) : v;
+    if (v !== undefined) out[key] = withoutUndefined(v);
   }
   return out;
 }
@@ -23,34 +24,17 @@ function recordFields(doc: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** Fields of a patch as they are written: `undefined` removed at every level. */
-export function patchDocument(patch: object): Record<string, unknown> {
-  return withoutUndefined(patch as Record<string, unknown>);
+/** The order's fields as written: `undefined` removed at every level, `_id` left out. */
+export function orderFields(order: Order): Record<string, unknown> {
+  return withoutUndefined(order) as Record<string, unknown>;
 }
 
 export function orderToDocument(order: Order): StoredDocument {
-  return { ...withoutUndefined({ ...order }), _id: order.orderId };
+  return { ...orderFields(order), _id: order.orderId };
 }
 
 export function documentToOrder(doc: Record<string, unknown>): Order {
   return recordFields(doc) as unknown as Order;
-}
-
-export function refundToDocument(refund: RefundRecord): StoredDocument {
-  return { ...withoutUndefined({ ...refund }), _id: refund.refundId };
-}
-
-export function documentToRefund(doc: Record<string, unknown>): RefundRecord {
-  return recordFields(doc) as unknown as RefundRecord;
-}
-
-export function auditToDocument(entry: AuditEntry, id: string): StoredDocument {
-  const { id: _ignored, ...fields } = entry;
-  return { ...withoutUndefined(fields), _id: id };
-}
-
-export function documentToAudit(doc: Record<string, unknown>): AuditEntry {
-  return { id: String(doc._id), ...(recordFields(doc) as unknown as Omit<AuditEntry, 'id'>) };
 }
 
 /**
@@ -65,7 +49,7 @@ interface StoredHeader {
 export function callbackToDocument(raw: RawCallback, id: string): StoredDocument {
   const { id: _ignored, headers, ...fields } = raw;
   const storedHeaders: StoredHeader[] = Object.entries(headers).map(([name, value]) => ({ name, value }));
-  return { ...withoutUndefined(fields), headers: storedHeaders, _id: id };
+  return { ...(withoutUndefined(fields) as Record<string, unknown>), headers: storedHeaders, _id: id };
 }
 
 export function documentToCallback(doc: Record<string, unknown>): RawCallback {

@@ -1,14 +1,97 @@
 import { createHash } from 'crypto';
 import type { OrderState, OrderView, PaymentChannel, RefundView, WxPaymentParams } from '../../typings/payments';
 
-/** What OTT Pay told us about an order; values kept verbatim as OTT sent them (D12). */
-export interface OttOrderInfo {
+/**
+ * STARTED: recorded before OTT Pay is asked; we hold no payment details for it, so nobody can pay it.
+ * ISSUED: OTT Pay's payment details are stored; the payer may pay it.
+ * PAID: OTT Pay reported money taken on it (call-back or STATUS_QUERY).
+ * NOT_PAID: OTT Pay's answers show it can no longer be paid (see `outcome`).
+ */
+export type AttemptState = 'STARTED' | 'ISSUED' | 'PAID' | 'NOT_PAID';
+
+/**
+ * Why an attempt is NOT_PAID: OTT closed it or reported failure, OTT refused the request, the
+ * payment details expired unpaid, or OTT never issued it and never will (lost in flight).
+ */
+export type AttemptOutcome = 'closed' | 'failed' | 'rejected' | 'expired' | 'lost';
+
+/** One request to OTT Pay for an order's money, under its own OTT `order_id`. */
+export interface PaymentAttempt {
+  /** OTT's `order_id` for this attempt: the order id for the first, then the order id + "P" + n. */
+  ottOrderId: string;
+  state: AttemptState;
+  outcome?: AttemptOutcome;
+  createdAt: string;
+  updatedAt: string;
+  /** What wx.requestPayment needs, as OTT Pay signed it (mini-program attempts). */
+  payment?: WxPaymentParams;
+  /** The weixin:// URL a QR code encodes (QR attempts). */
+  codeUrl?: string;
   saleNum?: string;
   bizpayOrderId?: string;
+  /** finish_time (call-back) or trade_time (query), verbatim (D12). */
   finishTime?: string;
   tradeTime?: string;
-  codeUrl?: string;
+  /** What OTT Pay reported as taken, in cents, once PAID. */
+  paidCents?: number;
+  /** Whether that money matches the order in every part (amount and tip). */
+  moneyAgrees?: boolean;
 }
+
+export type RefundState = RefundView['state'];
+
+/** A refund of an order; it lives in the order, so its reservation and its record are one write. */
+export interface RefundEntry {
+  /** OTT's `order_id` of the refund. */
+  refundId: string;
+  requestId: string;
+  amountCents: number;
+  state: RefundState;
+  /** openid of the staff member who asked for it. */
+  requestedBy: string;
+  /** The attempt whose payment is refunded: OTT's `ori_order_id`. */
+  oriOrderId: string;
+  createdAt: string;
+  updatedAt: string;
+  /** How many times REFUND was sent for it (always under the same refundId). */
+  sends: number;
+  lastSentAt: string;
+  /** OTT Pay refused it with this code; it is released once a query shows it was not booked. */
+  rejectedCode?: string;
+  failureCode?: string;
+}
+
+export type ChangeCause = 'create' | 'callback' | 'status_query' | 'refund' | 'sweep' | 'ops';
+
+export type HistoryEvent =
+  | 'created'
+  | 'attempt.started'
+  | 'attempt.issued'
+  | 'attempt.paid'
+  | 'attempt.not_paid'
+  | 'state'
+  | 'refund.opened'
+  | 'refund.sent'
+  | 'refund.succeeded'
+  | 'refund.failed';
+
+/** One change of an order, written in the same document write as the change itself. */
+export interface HistoryEntry {
+  at: string;
+  cause: ChangeCause;
+  event: HistoryEvent;
+  from?: OrderState;
+  to?: OrderState;
+  attempt?: string;
+  refundId?: string;
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+/**
+ * Why an order is in REVIEW. Only `status_unknown` (OTT could not be asked past the abandon age)
+ * settles by itself once OTT answers; the others need a person.
+ */
+export type ReviewKind = 'money_mismatch' | 'double_charge' | 'paid_after_end' | 'status_unknown' | 'refund_mismatch';
 
 /** An order as stored in the `orders` collection. Timestamps are ISO 8601 UTC (`Date#toISOString`). */
 export interface Order {
@@ -21,66 +104,65 @@ export interface Order {
   amountCents: number;
   tipCents: number;
   currency: 'CAD';
+  /** Refunds OTT Pay confirmed. */
   refundedCents: number;
-  /** Cents held by refunds asked of OTT Pay that have not failed (confirmed ones included). */
+  /** refundedCents plus the refund waiting for OTT Pay's answer. */
   reservedRefundCents: number;
-  /** Bumped by every compare-and-set update. */
+  /** Bumped by every write; writes are compare-and-sets on it. */
   version: number;
   createdAt: string;
   updatedAt: string;
   paidAt?: string;
-  /** What wx.requestPayment needs, as OTT Pay signed it; kept so a retried createPayment answers the same. */
-  payment?: WxPaymentParams;
-  ott?: OttOrderInfo;
+  attempts: PaymentAttempt[];
+  refunds: RefundEntry[];
+  history: HistoryEntry[];
+  /** When the sweep next looks at the order; null when nothing is left to find out. */
+  nextCheckAt: string | null;
+  /** When OTT Pay was last asked about the order (throttles STATUS_QUERY across callers). */
+  queriedAt?: string;
+  /** createdAt of the refund waiting for OTT Pay's answer; null when none is. */
+  openRefundSince: string | null;
+  reviewKind?: ReviewKind;
   reviewReason?: string;
-  lastQueriedAt?: string;
-}
-
-export type RefundState = RefundView['state'];
-
-/** A refund attempt, stored in the `refunds` collection. */
-export interface RefundRecord {
-  refundId: string;
-  orderId: string;
-  requestId: string;
-  amountCents: number;
-  state: RefundState;
-  /** openid of the staff member who asked for it. */
-  requestedBy: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  failureCode?: string;
-}
-
-export type AuditCause = 'create' | 'callback' | 'status_query' | 'refund' | 'sweep' | 'ops';
-
-/** One state change of an order, stored in `order_audit`. */
-export interface AuditEntry {
-  id?: string;
-  orderId: string;
-  at: string;
-  from: OrderState | null;
-  to: OrderState;
-  cause: AuditCause | (string & {});
-  detail?: Record<string, string | number | boolean | null>;
 }
 
 /** A call-back as OTT Pay delivered it, stored in `ott_callbacks` before anything acts on it. */
 export interface RawCallback {
   id?: string;
   receivedAt: string;
-  /** Set only once the call-back has verified. */
+  /** OTT's order_id named by a verified call-back. */
   orderId?: string;
-  /** Exactly as received, after base64 unwrapping. */
+  /** As received, after base64 unwrapping; of a rejected call-back only the first REJECTED_BODY_KEPT characters. */
   body: string;
   headers: Record<string, string>;
+  /** 'verified', or 'rejected: <reason>'. */
   verdict?: string;
+  /** Size and SHA-256 (hex) of the whole body, kept for a rejected call-back. */
+  bytes?: number;
+  sha256?: string;
 }
 
 /** What the payer is charged: the amount plus the tip. */
 export function totalCents(order: Pick<Order, 'amountCents' | 'tipCents'>): number {
   return order.amountCents + order.tipCents;
+}
+
+/** The attempt the payer paid, if any. */
+export function paidAttempt(order: Pick<Order, 'attempts'>): PaymentAttempt | undefined {
+  return order.attempts.find((a) => a.state === 'PAID');
+}
+
+/** The newest attempt whose payment details we hold and that may still be paid. */
+export function payableAttempt(order: Pick<Order, 'attempts'>): PaymentAttempt | undefined {
+  for (let i = order.attempts.length - 1; i >= 0; i -= 1) {
+    if (order.attempts[i].state === 'ISSUED') return order.attempts[i];
+  }
+  return undefined;
+}
+
+/** The refund waiting for OTT Pay's answer: at most one per order. */
+export function openRefund(order: Pick<Order, 'refunds'>): RefundEntry | undefined {
+  return order.refunds.find((r) => r.state === 'PENDING');
 }
 
 export function toOrderView(order: Order): OrderView {
@@ -99,10 +181,10 @@ export function toOrderView(order: Order): OrderView {
   return view;
 }
 
-export function toRefundView(refund: RefundRecord): RefundView {
+export function toRefundView(orderId: string, refund: RefundEntry): RefundView {
   return {
     refundId: refund.refundId,
-    orderId: refund.orderId,
+    orderId,
     amountCents: refund.amountCents,
     state: refund.state,
     createdAt: refund.createdAt,
@@ -122,13 +204,25 @@ function digestChars(input: string, length: number): string {
   return out.toUpperCase();
 }
 
+export const ORDER_ID_LENGTH = 28;
+
 /**
  * The order id for a payer's request: 28 characters of [0-9A-Z] derived from openid and
  * requestId, ASCII letters/digits as OTT's `order_id` requires. The same request always maps to
  * the same order, on any day, which is what makes createPayment idempotent.
  */
 export function orderIdFor(openid: string, requestId: string): string {
-  return digestChars(`${openid}\n${requestId}`, 28);
+  return digestChars(`${openid}\n${requestId}`, ORDER_ID_LENGTH);
+}
+
+/** OTT's order_id of the n-th attempt (1-based): the order id itself, then the order id + "P" + n (at most 31 characters). */
+export function attemptIdFor(orderId: string, n: number): string {
+  return n === 1 ? orderId : `${orderId}P${n}`;
+}
+
+/** The order an attempt's OTT order_id belongs to. */
+export function orderIdOfAttempt(ottOrderId: string): string {
+  return ottOrderId.slice(0, ORDER_ID_LENGTH);
 }
 
 /** The refund id (OTT's refund `order_id`) for a refund request on an order: 'R' + 24 characters of [0-9A-Z]. */

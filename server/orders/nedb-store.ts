@@ -1,33 +1,17 @@
 import path from 'path';
 import Datastore from '@seald-io/nedb';
 import type { OrderState } from '../../typings/payments';
-import type { AuditEntry, Order, RawCallback, RefundRecord, RefundState } from './model';
+import type { Order, RawCallback } from './model';
+import { callbackToDocument, documentToCallback, documentToOrder, orderToDocument } from './documents';
 import {
-  auditToDocument,
-  callbackToDocument,
-  documentToAudit,
-  documentToCallback,
-  documentToOrder,
-  documentToRefund,
-  orderToDocument,
-  patchDocument,
-  refundToDocument,
-  type StoredDocument,
-} from './documents';
-import {
-  applyOrderChanges,
-  applyRefundChanges,
   clampLimit,
   COLLECTIONS,
   newRecordId,
-  RecordNotFoundError,
   StoreUnavailableError,
   toStoreError,
   type CollectionName,
-  type OrderChanges,
   type OrderPageCursor,
   type OrderStore,
-  type RefundChanges,
   type StoreOptions,
 } from './store';
 
@@ -40,9 +24,7 @@ export type NedbOrderStore = OrderStore & {
 };
 
 const INDEXED_FIELDS: Record<CollectionName, string[]> = {
-  orders: ['openid', 'state', 'createdAt'],
-  refunds: ['orderId'],
-  order_audit: ['orderId'],
+  orders: ['openid', 'state', 'createdAt', 'nextCheckAt', 'openRefundSince'],
   ott_callbacks: ['orderId', 'receivedAt'],
 };
 
@@ -50,9 +32,14 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { errorType?: unknown }).errorType === 'uniqueViolated';
 }
 
+/** A range on a field that holds a timestamp or null; the lower bound keeps NeDB's index scan off the nulls. */
+function timestampUpTo(bound: '$lt' | '$lte', value: string): Doc {
+  return { $gt: '', [bound]: value };
+}
+
 /**
  * The embedded store of the local stack: one NeDB data file per collection under `dir`
- * (`orders.db`, `refunds.db`, `order_audit.db`, `ott_callbacks.db`).
+ * (`orders.db`, `ott_callbacks.db`).
  */
 export async function openNedbStore(dir: string, options: StoreOptions = {}): Promise<NedbOrderStore> {
   const now = options.now ?? (() => new Date());
@@ -64,16 +51,11 @@ export async function openNedbStore(dir: string, options: StoreOptions = {}): Pr
   };
   let collections: Record<CollectionName, Collection>;
   try {
-    collections = {
-      orders: await open(COLLECTIONS.orders),
-      refunds: await open(COLLECTIONS.refunds),
-      order_audit: await open(COLLECTIONS.audit),
-      ott_callbacks: await open(COLLECTIONS.callbacks),
-    };
+    collections = { orders: await open(COLLECTIONS.orders), ott_callbacks: await open(COLLECTIONS.callbacks) };
   } catch (err) {
     throw new StoreUnavailableError(`cannot open the order store in ${dir}`, err);
   }
-  const { orders, refunds, order_audit: audit, ott_callbacks: callbacks } = collections;
+  const { orders, ott_callbacks: callbacks } = collections;
   let closed = false;
 
   async function run<T>(what: string, op: () => Promise<T>): Promise<T> {
@@ -85,27 +67,23 @@ export async function openNedbStore(dir: string, options: StoreOptions = {}): Pr
     }
   }
 
-  async function insertOnce(ds: Collection, doc: StoredDocument): Promise<{ created: boolean; doc: Doc }> {
-    try {
-      return { created: true, doc: await ds.insertAsync(doc) };
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      const existing = await ds.findOneAsync({ _id: doc._id });
-      if (!existing) throw err;
-      return { created: false, doc: existing };
-    }
-  }
-
-  async function compareAndSet(ds: Collection, query: Doc, patch: object): Promise<boolean> {
-    const { numAffected } = await ds.updateAsync(query, { $set: patchDocument(patch) }, {});
-    return numAffected === 1;
+  async function findOrders(query: Doc, sort: Record<string, 1 | -1>, limit: number): Promise<Order[]> {
+    const n = clampLimit(limit);
+    if (n === 0) return [];
+    return (await orders.findAsync(query).sort(sort).limit(n)).map(documentToOrder);
   }
 
   const store: NedbOrderStore = {
     createOrder: (order: Order) =>
       run('createOrder', async () => {
-        const { created, doc } = await insertOnce(orders, orderToDocument(order));
-        return { created, order: documentToOrder(doc) };
+        try {
+          return { created: true, order: documentToOrder(await orders.insertAsync(orderToDocument(order))) };
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+          const existing = await orders.findOneAsync({ _id: order.orderId });
+          if (!existing) throw err;
+          return { created: false, order: documentToOrder(existing) };
+        }
       }),
 
     getOrder: (orderId: string) =>
@@ -114,96 +92,49 @@ export async function openNedbStore(dir: string, options: StoreOptions = {}): Pr
         return doc ? documentToOrder(doc) : null;
       }),
 
-    updateOrderIf: (orderId: string, expected: { state: OrderState; version: number }, changes: OrderChanges) =>
-      run('updateOrderIf', async () => {
-        const doc = await orders.findOneAsync({ _id: orderId });
-        if (!doc) return null;
-        const current = documentToOrder(doc);
-        if (current.state !== expected.state || current.version !== expected.version) return null;
-        const { next, patch } = applyOrderChanges(current, changes, now().toISOString());
-        const ok = await compareAndSet(orders, { _id: orderId, state: expected.state, version: expected.version }, patch);
-        return ok ? next : null;
+    replaceOrder: (next: Order, expectedVersion: number) =>
+      run('replaceOrder', async () => {
+        // _id comes first in the query, so NeDB finds the document by its primary key.
+        const { numAffected } = await orders.updateAsync({ _id: next.orderId, version: expectedVersion }, orderToDocument(next), {});
+        return numAffected === 1;
       }),
 
     listOrdersByOpenid: (openid: string, page: { limit: number; before?: OrderPageCursor }) =>
-      run('listOrdersByOpenid', async () => {
-        const limit = clampLimit(page.limit);
-        if (limit === 0) return [];
+      run('listOrdersByOpenid', () => {
         const query: Doc = { openid };
         if (page.before) {
           const { createdAt, orderId } = page.before;
           query.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, orderId: { $lt: orderId } }];
         }
-        const docs = await orders.findAsync(query).sort({ createdAt: -1, orderId: -1 }).limit(limit);
-        return docs.map(documentToOrder);
+        return findOrders(query, { createdAt: -1, orderId: -1 }, page.limit);
       }),
 
-    listOrdersByState: (states: OrderState[], opts: { updatedBefore?: string; limit: number }) =>
+    listDueOrders: (dueBy: string, limit: number) =>
+      run('listDueOrders', () => findOrders({ nextCheckAt: timestampUpTo('$lte', dueBy) }, { nextCheckAt: 1, orderId: 1 }, limit)),
+
+    listOrdersByState: (states: OrderState[], opts: { createdBefore?: string; limit: number }) =>
       run('listOrdersByState', async () => {
-        const limit = clampLimit(opts.limit);
-        if (limit === 0 || states.length === 0) return [];
+        if (states.length === 0) return [];
         const query: Doc = { state: { $in: states } };
-        if (opts.updatedBefore !== undefined) query.updatedAt = { $lt: opts.updatedBefore };
-        const docs = await orders.findAsync(query).sort({ updatedAt: 1, orderId: 1 }).limit(limit);
-        return docs.map(documentToOrder);
+        if (opts.createdBefore !== undefined) query.createdAt = { $lt: opts.createdBefore };
+        return findOrders(query, { createdAt: 1, orderId: 1 }, opts.limit);
       }),
+
+    listOrdersWithOpenRefund: (openedBefore: string, limit: number) =>
+      run('listOrdersWithOpenRefund', () =>
+        findOrders({ openRefundSince: timestampUpTo('$lt', openedBefore) }, { openRefundSince: 1, orderId: 1 }, limit),
+      ),
 
     listOrdersCreatedBetween: (fromIso: string, toIso: string, limit: number) =>
-      run('listOrdersCreatedBetween', async () => {
-        const n = clampLimit(limit);
-        if (n === 0) return [];
-        const docs = await orders
-          .findAsync({ createdAt: { $gte: fromIso, $lt: toIso } })
-          .sort({ createdAt: -1, orderId: -1 })
-          .limit(n);
-        return docs.map(documentToOrder);
-      }),
-
-    createRefund: (refund: RefundRecord) =>
-      run('createRefund', async () => {
-        const { created, doc } = await insertOnce(refunds, refundToDocument(refund));
-        return { created, refund: documentToRefund(doc) };
-      }),
-
-    updateRefundIf: (refundId: string, expected: { state: RefundState; version: number }, changes: RefundChanges) =>
-      run('updateRefundIf', async () => {
-        const doc = await refunds.findOneAsync({ _id: refundId });
-        if (!doc) return null;
-        const current = documentToRefund(doc);
-        if (current.state !== expected.state || current.version !== expected.version) return null;
-        const { next, patch } = applyRefundChanges(current, changes, now().toISOString());
-        const ok = await compareAndSet(refunds, { _id: refundId, state: expected.state, version: expected.version }, patch);
-        return ok ? next : null;
-      }),
-
-    listRefunds: (orderId: string) =>
-      run('listRefunds', async () => {
-        const docs = await refunds.findAsync({ orderId }).sort({ createdAt: 1, refundId: 1 });
-        return docs.map(documentToRefund);
-      }),
-
-    appendAudit: (entry: AuditEntry) =>
-      run('appendAudit', async () => {
-        await audit.insertAsync(auditToDocument(entry, newRecordId(now())));
-      }),
-
-    listAudit: (orderId: string) =>
-      run('listAudit', async () => {
-        const docs = await audit.findAsync({ orderId }).sort({ at: 1, _id: 1 });
-        return docs.map(documentToAudit);
-      }),
+      run('listOrdersCreatedBetween', () =>
+        findOrders({ createdAt: { $gte: fromIso, $lt: toIso } }, { createdAt: -1, orderId: -1 }, limit),
+      ),
 
     recordCallback: (raw: RawCallback) =>
       run('recordCallback', async () => {
         const id = newRecordId(now());
         await callbacks.insertAsync(callbackToDocument(raw, id));
         return id;
-      }),
-
-    updateCallback: (id: string, changes: { orderId?: string; verdict: string }) =>
-      run('updateCallback', async () => {
-        const { numAffected } = await callbacks.updateAsync({ _id: id }, { $set: patchDocument(changes) }, {});
-        if (numAffected !== 1) throw new RecordNotFoundError(COLLECTIONS.callbacks, id);
       }),
 
     listCallbacks: (opts: { orderId?: string; limit: number }) =>

@@ -15,13 +15,15 @@ export const ORDER_STATES: readonly OrderState[] = [
 export const TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[]>> = {
   CREATED: ['PAYING', 'PAID', 'FAILED', 'CLOSED', 'REVIEW'],
   PAYING: ['PAID', 'FAILED', 'CLOSED', 'REVIEW'],
-  PAID: ['PARTIALLY_REFUNDED', 'REFUNDED'],
-  PARTIALLY_REFUNDED: ['REFUNDED'],
-  REVIEW: [],
+  // Money found on a second attempt of a paid order (a double charge) needs a person.
+  PAID: ['PARTIALLY_REFUNDED', 'REFUNDED', 'REVIEW'],
+  PARTIALLY_REFUNDED: ['REFUNDED', 'REVIEW'],
+  REFUNDED: ['REVIEW'],
+  // Only a review for "OTT could not be asked" settles by itself, once OTT answers.
+  REVIEW: ['PAID', 'CLOSED'],
   // OTT Pay may still report money taken for an order we gave up on: a person must look at it.
   FAILED: ['REVIEW'],
   CLOSED: ['REVIEW'],
-  REFUNDED: [],
 };
 
 /** True when `from → to` is a transition; staying in the same state is not one. */
@@ -29,16 +31,14 @@ export function canTransition(from: OrderState, to: OrderState): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-const FINAL: ReadonlySet<OrderState> = new Set(['FAILED', 'CLOSED', 'REVIEW', 'REFUNDED']);
-
-/** FAILED, CLOSED, REVIEW and REFUNDED: the payer's outcome is settled (FAILED and CLOSED move only to REVIEW). */
-export function isFinal(state: OrderState): boolean {
-  return FINAL.has(state);
-}
-
 /** CREATED and PAYING: the payment's outcome is not known yet. */
 export function isPending(state: OrderState): boolean {
   return state === 'CREATED' || state === 'PAYING';
+}
+
+/** PAID, PARTIALLY_REFUNDED and REFUNDED: the payer was charged. */
+export function isPaidState(state: OrderState): boolean {
+  return state === 'PAID' || state === 'PARTIALLY_REFUNDED' || state === 'REFUNDED';
 }
 
 export class InvalidTransitionError extends Error {

@@ -1,35 +1,13 @@
 import { randomBytes } from 'crypto';
-import type { OrderState, WxPaymentParams } from '../../typings/payments';
-import type { AuditEntry, Order, OttOrderInfo, RawCallback, RefundRecord, RefundState } from './model';
-import { assertTransition, InvalidTransitionError } from './state-machine';
+import type { OrderState } from '../../typings/payments';
+import type { Order, RawCallback } from './model';
 
 export const COLLECTIONS = {
   orders: 'orders',
-  refunds: 'refunds',
-  audit: 'order_audit',
   callbacks: 'ott_callbacks',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
-
-/** The order fields a compare-and-set may change. An `undefined` value leaves the field as it is. */
-export interface OrderChanges {
-  state?: OrderState;
-  refundedCents?: number;
-  reservedRefundCents?: number;
-  paidAt?: string;
-  payment?: WxPaymentParams;
-  /** Merged key by key into the stored `ott`. */
-  ott?: OttOrderInfo;
-  reviewReason?: string;
-  lastQueriedAt?: string;
-}
-
-/** The refund fields a compare-and-set may change. */
-export interface RefundChanges {
-  state?: RefundState;
-  failureCode?: string;
-}
 
 export interface OrderPageCursor {
   createdAt: string;
@@ -37,53 +15,38 @@ export interface OrderPageCursor {
 }
 
 /**
- * The one interface the cloud functions use to read and write orders. Every method rejects with
- * StoreUnavailableError when the backend fails.
+ * The one interface the cloud functions use to read and write orders. An order document holds
+ * its attempts, refunds and history, so every change is one compare-and-set write. Every method
+ * rejects with StoreUnavailableError when the backend fails.
  */
 export interface OrderStore {
   /** Inserts under order.orderId; if that id exists, returns the existing order and created=false. */
   createOrder(order: Order): Promise<{ created: boolean; order: Order }>;
   getOrder(orderId: string): Promise<Order | null>;
   /**
-   * Compare-and-set: applies changes only if the stored order still has expected.state and
-   * expected.version; bumps version and updatedAt; returns the new order, or null if it changed
-   * meanwhile (or does not exist). Throws InvalidTransitionError for a state change the state
-   * machine forbids.
+   * Compare-and-set: writes `next` over the stored order only if its version is still
+   * `expectedVersion`; false if it changed meanwhile (or does not exist). Fields are never
+   * removed from an order (a cleared field is null), so a write may merge or replace.
    */
-  updateOrderIf(
-    orderId: string,
-    expected: { state: OrderState; version: number },
-    changes: OrderChanges,
-  ): Promise<Order | null>;
+  replaceOrder(next: Order, expectedVersion: number): Promise<boolean>;
   /** Newest first, by (createdAt desc, orderId desc); `before` is the last order of the previous page. */
   listOrdersByOpenid(openid: string, page: { limit: number; before?: OrderPageCursor }): Promise<Order[]>;
-  /** Oldest first, by (updatedAt asc, orderId asc); `updatedBefore` is exclusive. */
-  listOrdersByState(states: OrderState[], opts: { updatedBefore?: string; limit: number }): Promise<Order[]>;
+  /** Orders whose nextCheckAt is at or before `dueBy`, most overdue first (nextCheckAt, then orderId). */
+  listDueOrders(dueBy: string, limit: number): Promise<Order[]>;
+  /** Orders in the given states, created before `createdBefore` when given, oldest first. */
+  listOrdersByState(states: OrderState[], opts: { createdBefore?: string; limit: number }): Promise<Order[]>;
+  /** Orders with a refund waiting for OTT Pay since before `openedBefore`, oldest first. */
+  listOrdersWithOpenRefund(openedBefore: string, limit: number): Promise<Order[]>;
   /** createdAt in [fromIso, toIso), newest first by (createdAt desc, orderId desc). */
   listOrdersCreatedBetween(fromIso: string, toIso: string, limit: number): Promise<Order[]>;
-  /** Inserts under refund.refundId; if that id exists, returns the existing refund and created=false. */
-  createRefund(refund: RefundRecord): Promise<{ created: boolean; refund: RefundRecord }>;
-  /** Compare-and-set on (state, version), like updateOrderIf. */
-  updateRefundIf(
-    refundId: string,
-    expected: { state: RefundState; version: number },
-    changes: RefundChanges,
-  ): Promise<RefundRecord | null>;
-  /** Oldest first. */
-  listRefunds(orderId: string): Promise<RefundRecord[]>;
-  appendAudit(entry: AuditEntry): Promise<void>;
-  /** Oldest first, by (at asc, then order of appending). */
-  listAudit(orderId: string): Promise<AuditEntry[]>;
   /** Returns the new record's id; resolves only once the record is written. */
   recordCallback(raw: RawCallback): Promise<string>;
-  /** Throws RecordNotFoundError when no call-back has that id. */
-  updateCallback(id: string, changes: { orderId?: string; verdict: string }): Promise<void>;
   /** Newest first, by (receivedAt desc, id desc). */
   listCallbacks(opts: { orderId?: string; limit: number }): Promise<RawCallback[]>;
 }
 
 export interface StoreOptions {
-  /** Clock for updatedAt and record ids; defaults to the system clock. */
+  /** Clock for record ids; defaults to the system clock. */
   now?: () => Date;
 }
 
@@ -102,22 +65,9 @@ export function isStoreUnavailable(err: unknown): err is StoreUnavailableError {
   return err instanceof StoreUnavailableError;
 }
 
-/** The record a call names does not exist (a defect in the caller, not a backend failure). */
-export class RecordNotFoundError extends Error {
-  constructor(
-    readonly collection: CollectionName,
-    readonly id: string,
-  ) {
-    super(`no record ${id} in ${collection}`);
-    this.name = 'RecordNotFoundError';
-  }
-}
-
-/** What an adapter throws for an error met while running `what`: the caller's own errors pass through. */
+/** What an adapter throws for an error met while running `what`. */
 export function toStoreError(what: string, err: unknown): Error {
-  if (err instanceof StoreUnavailableError || err instanceof InvalidTransitionError || err instanceof RecordNotFoundError) {
-    return err;
-  }
+  if (err instanceof StoreUnavailableError) return err;
   return new StoreUnavailableError(`${what} failed`, err);
 }
 
@@ -143,37 +93,4 @@ export function newRecordId(now: Date): string {
     recordSeq.toString(36).padStart(4, '0') +
     randomBytes(6).toString('hex')
   );
-}
-
-function definedEntries<T extends object>(value: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(value) as (keyof T)[]) {
-    if (value[key] !== undefined) out[key] = value[key];
-  }
-  return out;
-}
-
-/**
- * The order after `changes`, with version bumped and updatedAt set, plus the fields that differ
- * from `current` (what an adapter writes).
- */
-export function applyOrderChanges(
-  current: Order,
-  changes: OrderChanges,
-  updatedAt: string,
-): { next: Order; patch: Partial<Order> } {
-  const defined = definedEntries(changes);
-  if (defined.state !== undefined) assertTransition(current.state, defined.state);
-  const patch: Partial<Order> = { ...defined, version: current.version + 1, updatedAt };
-  if (defined.ott !== undefined) patch.ott = { ...current.ott, ...definedEntries(defined.ott) };
-  return { next: { ...current, ...patch }, patch };
-}
-
-export function applyRefundChanges(
-  current: RefundRecord,
-  changes: RefundChanges,
-  updatedAt: string,
-): { next: RefundRecord; patch: Partial<RefundRecord> } {
-  const patch: Partial<RefundRecord> = { ...definedEntries(changes), version: current.version + 1, updatedAt };
-  return { next: { ...current, ...patch }, patch };
 }

@@ -128,6 +128,9 @@ function sameOrder(data: VerifiedData, field: string, expected: string): string 
   return expected;
 }
 
+/** The actions the payment functions use: OttClient, or a stand-in in tests. */
+export type OttApi = Pick<OttClient, 'mappPay' | 'activePay' | 'statusQuery' | 'refund' | 'exchangeRate'>;
+
 export class OttClient {
   private readonly transport: Transport;
 

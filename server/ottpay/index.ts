@@ -22,6 +22,7 @@ export { classifyResponseCode, type ResponseClass } from './response-codes';
 export type { LocalUnknownCode, OttOutcome } from './outcome';
 export {
   OttClient,
+  type OttApi,
   type ActivePayRequest,
   type ActivePayResult,
   type ExchangeRateResult,

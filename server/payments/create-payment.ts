@@ -1,16 +1,21 @@
 /**
- * createPayment: write the order first, then ask OTT Pay (MAPPPAY) for what wx.requestPayment
- * needs. The same payer and requestId always lead to the same order (a double tap, a retry
- * after a timeout), because the order id is derived from them.
+ * createPayment: the order and its first attempt are written first, then OTT Pay (MAPPPAY) is
+ * asked for what wx.requestPayment needs. The same payer and requestId always lead to the same
+ * order (a double tap, a retry after a timeout), because the order id is derived from them. A
+ * retry that finds an attempt whose payment details never arrived starts a new attempt under a
+ * new OTT order_id, so a lost answer never strands the payer; the lost one is settled by query.
  */
 import type { CreatePaymentResult } from '../../typings/payments';
 import type { Platform } from '../app/platform';
 import type { Caller } from '../functions/callable';
 import { integerField, optionalIntegerField, REQUEST_ID, REQUEST_ID_SHAPE, textField } from '../functions/event-fields';
 import { FunctionFailure } from '../functions/failure';
-import { Order, orderIdFor } from '../orders/model';
+import { inFlight, issueAttempt, latestAttempt, newOrder, reportNotPaid, startAttempt, type IssuedDetails } from '../orders/attempts';
+import { Order, orderIdFor, payableAttempt, type PaymentAttempt } from '../orders/model';
+import { isPaidState, isPending } from '../orders/state-machine';
+import type { OttOutcome } from '../ottpay/outcome';
 import { updateOrder } from './order-updates';
-import { refreshFromOtt } from './settlement';
+import { inFlightMs } from './settlement';
 
 export interface PaymentRequest {
   amountCents: number;
@@ -27,80 +32,92 @@ export function readPaymentRequest(event: Record<string, unknown>, platform: Pla
   };
 }
 
-/** Writes the order (state CREATED) unless this request already has one, which must agree on money. */
-export async function writeOrder(platform: Platform, caller: Caller, request: PaymentRequest, channel: Order['channel']): Promise<Order> {
-  const now = platform.now().toISOString();
-  const orderId = orderIdFor(caller.openid, request.requestId);
-  const { created, order } = await platform.store.createOrder({
-    orderId,
-    openid: caller.openid,
-    appid: caller.appid,
-    requestId: request.requestId,
-    channel,
-    state: 'CREATED',
-    amountCents: request.amountCents,
-    tipCents: request.tipCents,
-    currency: 'CAD',
-    refundedCents: 0,
-    reservedRefundCents: 0,
-    version: 0,
-    createdAt: now,
-    updatedAt: now,
-  });
-  if (created) {
-    await platform.store.appendAudit({ orderId, at: now, from: null, to: 'CREATED', cause: 'create', detail: { amount: request.amountCents, tip: request.tipCents, channel } });
-    platform.log.info('order.created', { orderId, amountCents: request.amountCents, tipCents: request.tipCents, channel });
-  } else if (order.amountCents !== request.amountCents || order.tipCents !== request.tipCents || order.channel !== channel) {
-    throw new FunctionFailure('REQUEST_CONFLICT', 'This request was already used for a different amount. Start a new payment.', order.orderId);
-  }
-  return order;
+export function pendingFailure(orderId: string): FunctionFailure {
+  return new FunctionFailure('PAYMENT_PENDING', 'OTT Pay has not answered yet. Nothing has been charged; try again in a few seconds.', orderId);
 }
 
-export function pendingFailure(orderId: string): FunctionFailure {
-  return new FunctionFailure(
-    'PAYMENT_PENDING',
-    'OTT Pay has not confirmed this order yet. It stays pending and will be checked again; nothing has been charged twice.',
-    orderId,
-  );
+function notPayable(order: Order): FunctionFailure {
+  const message = isPaidState(order.state)
+    ? 'This payment is already paid. Start a new payment to pay again.'
+    : `This payment is ${order.state.toLowerCase()} and cannot be paid. Start a new payment.`;
+  return new FunctionFailure('PAYMENT_REJECTED', message, order.orderId);
+}
+
+/** The attempt OTT Pay is to be asked about now, recorded on the order before OTT is called. */
+async function attemptToAsk(platform: Platform, order: Order): Promise<{ order: Order; attempt: PaymentAttempt } | { order: Order; issued: PaymentAttempt }> {
+  const { order: after, changed } = await updateOrder(platform, order, 'create', (current, ctx) => {
+    if (!isPending(current.state) || payableAttempt(current)) return null;
+    if (inFlight(latestAttempt(current), Date.parse(ctx.at), inFlightMs(platform))) return null;
+    const next = startAttempt(current, ctx);
+    if (!next) throw new FunctionFailure('PAYMENT_REJECTED', 'OTT Pay did not answer this payment after several tries. Start a new payment.', current.orderId);
+    return next;
+  });
+  if (changed) return { order: after, attempt: latestAttempt(after) };
+  const issued = payableAttempt(after);
+  if (isPending(after.state) && issued) return { order: after, issued };
+  if (!isPending(after.state)) throw notPayable(after);
+  throw pendingFailure(after.orderId);
+}
+
+/**
+ * The payable attempt of the payer's request: an existing one, or a new one OTT Pay issues now.
+ * `ask` sends the attempt to OTT; `details` picks what the payer needs from its answer.
+ */
+export async function obtainPayableAttempt<T>(
+  platform: Platform,
+  caller: Caller,
+  request: PaymentRequest,
+  channel: Order['channel'],
+  ask: (order: Order, ottOrderId: string) => Promise<OttOutcome<T>>,
+  details: (value: T) => IssuedDetails,
+): Promise<{ order: Order; attempt: PaymentAttempt }> {
+  const at = platform.now().toISOString();
+  const orderId = orderIdFor(caller.openid, request.requestId);
+  const fields = { orderId, openid: caller.openid, appid: caller.appid, channel, ...request };
+  const { created, order: stored } = await platform.store.createOrder(newOrder(fields, at));
+  let order = stored;
+  let attempt = order.attempts[0];
+  if (created) {
+    platform.log.info('order.created', { orderId, amountCents: request.amountCents, tipCents: request.tipCents, channel });
+  } else {
+    if (order.amountCents !== request.amountCents || order.tipCents !== request.tipCents || order.channel !== channel) {
+      throw new FunctionFailure('REQUEST_CONFLICT', 'This request was already used for a different amount. Start a new payment.', orderId);
+    }
+    const next = await attemptToAsk(platform, order);
+    if ('issued' in next) return { order: next.order, attempt: next.issued };
+    ({ order, attempt } = next);
+  }
+
+  const ottOrderId = attempt.ottOrderId;
+  const outcome = await ask(order, ottOrderId);
+  platform.log.info('ott.payment_request', { orderId, ottOrderId, channel, kind: outcome.kind, code: outcome.kind === 'ok' ? 'SUCCESS' : outcome.code });
+  switch (outcome.kind) {
+    case 'ok': {
+      const { order: after } = await updateOrder(platform, order, 'create', (current, ctx) => issueAttempt(current, ottOrderId, details(outcome.value), ctx));
+      const issued = after.attempts.find((a) => a.ottOrderId === ottOrderId);
+      if (issued?.state === 'ISSUED' && isPending(after.state)) return { order: after, attempt: issued };
+      throw pendingFailure(orderId);
+    }
+    case 'rejected':
+      await updateOrder(platform, order, 'create', (current, ctx) => reportNotPaid(current, ottOrderId, 'rejected', ctx, { code: outcome.code }));
+      if (outcome.ourDefect) platform.log.error('ott.payment_request.defect', { orderId, ottOrderId, code: outcome.code, message: outcome.message });
+      throw new FunctionFailure('PAYMENT_REJECTED', `OTT Pay refused the payment (${outcome.code}).`, orderId);
+    case 'exists':
+    case 'unknown':
+      throw pendingFailure(orderId);
+  }
 }
 
 export async function createPayment(event: Record<string, unknown>, caller: Caller, platform: Platform): Promise<CreatePaymentResult> {
   const request = readPaymentRequest(event, platform);
-  const order = await writeOrder(platform, caller, request, 'MINIPROGRAM');
-  if (order.payment) return { ok: true, orderId: order.orderId, payment: order.payment };
-  if (order.state !== 'CREATED') {
-    throw new FunctionFailure('PAYMENT_REJECTED', `This order is ${order.state.toLowerCase()} and cannot be paid again. Start a new payment.`, order.orderId);
-  }
-
-  const outcome = await platform.ott.mappPay({
-    orderId: order.orderId,
-    amountCents: order.amountCents,
-    tipCents: order.tipCents,
-    appId: order.appid,
-    openId: order.openid,
-  });
-  platform.log.info('ott.mapppay', { orderId: order.orderId, kind: outcome.kind, code: outcome.kind === 'ok' ? 'SUCCESS' : outcome.code });
-
-  switch (outcome.kind) {
-    case 'ok': {
-      const { payment, saleNum } = outcome.value;
-      const { order: updated } = await updateOrder(platform, order.orderId, 'create', (current) =>
-        current.state === 'CREATED' && !current.payment
-          ? { to: 'PAYING', changes: { payment, ott: { ...current.ott, ...(saleNum ? { saleNum } : {}) } } }
-          : null,
-      );
-      return { ok: true, orderId: order.orderId, payment: updated.payment ?? payment };
-    }
-    case 'exists':
-      await refreshFromOtt(platform, order, 'status_query');
-      throw pendingFailure(order.orderId);
-    case 'unknown':
-      throw pendingFailure(order.orderId);
-    case 'rejected':
-      await updateOrder(platform, order.orderId, 'create', (current) =>
-        current.state === 'CREATED' ? { to: 'FAILED', detail: { code: outcome.code } } : null,
-      );
-      if (outcome.ourDefect) platform.log.error('ott.mapppay.defect', { orderId: order.orderId, code: outcome.code, message: outcome.message });
-      throw new FunctionFailure('PAYMENT_REJECTED', `OTT Pay refused the payment (${outcome.code}).`, order.orderId);
-  }
+  const { order, attempt } = await obtainPayableAttempt(
+    platform,
+    caller,
+    request,
+    'MINIPROGRAM',
+    (current, ottOrderId) =>
+      platform.ott.mappPay({ orderId: ottOrderId, amountCents: current.amountCents, tipCents: current.tipCents, appId: current.appid, openId: current.openid }),
+    ({ payment, saleNum }) => (saleNum === undefined ? { payment } : { payment, saleNum }),
+  );
+  return { ok: true, orderId: order.orderId, payment: attempt.payment! };
 }

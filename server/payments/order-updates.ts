@@ -1,26 +1,21 @@
 /**
- * Every change to an order goes through here: a compare-and-set on the order's state and
- * version, then an audit entry. Concurrent writers re-read and decide again, so duplicate,
- * late or reordered events change an order at most once.
+ * Every change to an order goes through here: the decision is made on the order as read, then
+ * written with a compare-and-set on its version, history included in the same write. A writer
+ * that loses the race reads the order again and decides again, so duplicate, late or reordered
+ * events change an order at most once; one that keeps losing gives up loudly (OrderBusyError).
  */
-import type { OrderState } from '../../typings/payments';
 import type { Platform } from '../app/platform';
-import type { AuditCause, Order } from '../orders/model';
+import type { ChangeContext } from '../orders/history';
+import { openRefund, type ChangeCause, type Order } from '../orders/model';
+import { nextCheckAt } from '../orders/schedule';
 import { assertTransition } from '../orders/state-machine';
-import type { OrderChanges } from '../orders/store';
-
-export interface Decision {
-  to: OrderState;
-  changes?: Omit<OrderChanges, 'state'>;
-  detail?: Record<string, string | number | boolean | null>;
-}
 
 export interface UpdateResult {
   order: Order;
   changed: boolean;
 }
 
-const MAX_ATTEMPTS = 8;
+const MAX_ROUNDS = 8;
 
 export class OrderNotFoundError extends Error {
   constructor(readonly orderId: string) {
@@ -29,43 +24,60 @@ export class OrderNotFoundError extends Error {
   }
 }
 
+/** Others kept changing the order: nothing was written; the caller answers "busy, try again". */
+export class OrderBusyError extends Error {
+  constructor(readonly orderId: string) {
+    super(`order ${orderId} kept changing under ${MAX_ROUNDS} attempts to write it`);
+    this.name = 'OrderBusyError';
+  }
+}
+
+export function changeContext(platform: Platform, cause: ChangeCause): ChangeContext {
+  return { at: platform.now().toISOString(), cause };
+}
+
+/** `proposed` as it is written over `current`: version, updatedAt, the open refund and the next check. */
+export function finishWrite(platform: Platform, current: Order, proposed: Order): Order {
+  assertTransition(current.state, proposed.state);
+  const next: Order = {
+    ...proposed,
+    version: current.version + 1,
+    updatedAt: platform.now().toISOString(),
+    openRefundSince: openRefund(proposed)?.createdAt ?? null,
+  };
+  next.nextCheckAt = nextCheckAt(next, platform.settings);
+  return next;
+}
+
+async function readOrder(platform: Platform, orderId: string): Promise<Order> {
+  const order = await platform.store.getOrder(orderId);
+  if (!order) throw new OrderNotFoundError(orderId);
+  return order;
+}
+
 /**
- * Reads the order, asks `decide` what to do with it as it is now (null: nothing), and applies
- * the answer only if nobody changed the order meanwhile; otherwise reads it again.
+ * Asks `decide` what the order becomes (null: nothing) and writes that unless the order changed
+ * meanwhile, in which case it reads the order again. `start` is the order as just read, or its id.
  */
 export async function updateOrder(
   platform: Platform,
-  orderId: string,
-  cause: AuditCause,
-  decide: (order: Order) => Decision | null,
+  start: Order | string,
+  cause: ChangeCause,
+  decide: (order: Order, ctx: ChangeContext) => Order | null,
 ): Promise<UpdateResult> {
-  for (let attempt = 1; ; attempt++) {
-    const order = await platform.store.getOrder(orderId);
-    if (!order) throw new OrderNotFoundError(orderId);
-    const decision = decide(order);
-    if (!decision) return { order, changed: false };
-    assertTransition(order.state, decision.to);
-    const updated = await platform.store.updateOrderIf(
-      orderId,
-      { state: order.state, version: order.version },
-      { ...decision.changes, state: decision.to },
-    );
-    if (updated) {
-      await platform.store.appendAudit({
-        orderId,
-        at: platform.now().toISOString(),
-        from: order.state,
-        to: decision.to,
-        cause,
-        detail: decision.detail,
-      });
-      platform.log.info('order.updated', { orderId, from: order.state, to: decision.to, cause });
-      return { order: updated, changed: true };
+  let order = typeof start === 'string' ? await readOrder(platform, start) : start;
+  for (let round = 1; ; round++) {
+    const proposed = decide(order, changeContext(platform, cause));
+    if (!proposed) return { order, changed: false };
+    const next = finishWrite(platform, order, proposed);
+    if (await platform.store.replaceOrder(next, order.version)) {
+      if (next.state !== order.state) platform.log.info('order.state', { orderId: order.orderId, from: order.state, to: next.state, cause });
+      return { order: next, changed: true };
     }
-    if (attempt >= MAX_ATTEMPTS) {
-      platform.log.warn('order.contended', { orderId, cause, attempts: attempt });
-      const latest = await platform.store.getOrder(orderId);
-      return { order: latest ?? order, changed: false };
+    if (round >= MAX_ROUNDS) {
+      platform.log.warn('order.busy', { orderId: order.orderId, cause, rounds: round });
+      throw new OrderBusyError(order.orderId);
     }
+    order = await readOrder(platform, order.orderId);
   }
 }

@@ -1,12 +1,14 @@
 /**
- * paymentCallback (D8, D9): record the call-back exactly as received, verify it, check merchant,
- * order and money, compare-and-set the order, and acknowledge only once all of that is stored.
- * 400 FAIL for what does not verify; 503 when the store cannot be written, so OTT Pay retries.
+ * paymentCallback (D8, D9): verify the call-back, record it, then apply it to the attempt it
+ * names, and acknowledge only once all of that is stored. 400 FAIL for what does not verify
+ * (recorded in bounded form: its hash, size, reason and first bytes); 503 when the store cannot
+ * be written or the order keeps changing, so OTT Pay retries.
  */
+import { createHash } from 'crypto';
 import type { Platform } from '../app/platform';
 import { StoreUnavailableError } from '../orders/store';
-import { CallbackRejected, readCallbackEnvelope, verifyCallback } from '../ottpay/callback';
-import { OrderNotFoundError } from './order-updates';
+import { CallbackRejected, readCallbackEnvelope, verifyCallback, type VerifiedCallback } from '../ottpay/callback';
+import { OrderBusyError, OrderNotFoundError } from './order-updates';
 import { applyCallback } from './settlement';
 
 export interface HttpRequestEvent {
@@ -22,6 +24,9 @@ export interface HttpResponse {
   body: string;
 }
 
+/** How much of a rejected call-back's body is kept. */
+export const REJECTED_BODY_KEPT = 2048;
+
 function reply(statusCode: number, body: string): HttpResponse {
   return { statusCode, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body };
 }
@@ -35,43 +40,45 @@ export async function handlePaymentCallback(event: HttpRequestEvent, platform: P
   const headers = lowerCaseKeys(event.headers);
   const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
   const { store, log } = platform;
+  const receivedAt = platform.now().toISOString();
 
+  let verified: VerifiedCallback;
+  try {
+    verified = verifyCallback(readCallbackEnvelope(body, headers['content-type']), platform.ottConfig);
+  } catch (error) {
+    if (!(error instanceof CallbackRejected)) throw error;
+    const sha256 = createHash('sha256').update(body, 'utf8').digest('hex');
+    const bytes = Buffer.byteLength(body, 'utf8');
+    log.warn('callback.rejected', { reason: error.reason, message: error.message, bytes, sha256 });
+    const kept = body.length > REJECTED_BODY_KEPT ? body.slice(0, REJECTED_BODY_KEPT) : body;
+    await store
+      .recordCallback({ receivedAt, body: kept, headers, verdict: `rejected: ${error.reason}`, bytes, sha256 })
+      .catch((failure: Error) => log.error('callback.unrecorded', { reason: error.reason, message: failure.message }));
+    return reply(400, 'FAIL');
+  }
+
+  const { orderId: ottOrderId } = verified;
   let callbackId: string;
   try {
-    callbackId = await store.recordCallback({ receivedAt: platform.now().toISOString(), body, headers });
+    callbackId = await store.recordCallback({ receivedAt, orderId: ottOrderId, body, headers, verdict: 'verified' });
   } catch (error) {
     if (!(error instanceof StoreUnavailableError)) throw error;
-    log.error('callback.unrecorded', { message: error.message, bytes: body.length });
+    log.error('callback.unrecorded', { ottOrderId, message: error.message });
     return reply(503, 'FAIL');
   }
 
   try {
-    let verified;
-    try {
-      verified = verifyCallback(readCallbackEnvelope(body, headers['content-type']), platform.ottConfig);
-    } catch (error) {
-      if (!(error instanceof CallbackRejected)) throw error;
-      await store.updateCallback(callbackId, { verdict: `rejected: ${error.reason}` });
-      log.warn('callback.rejected', { callbackId, reason: error.reason, message: error.message });
-      return reply(400, 'FAIL');
-    }
-
-    const { orderId } = verified;
-    let verdict: string;
-    try {
-      const { order, changed } = await applyCallback(platform, verified);
-      verdict = changed ? `applied: ${order.state}` : `no change: order is ${order.state}`;
-    } catch (error) {
-      if (!(error instanceof OrderNotFoundError)) throw error;
-      verdict = 'unknown order';
-      log.warn('callback.unknown_order', { callbackId, orderId });
-    }
-    await store.updateCallback(callbackId, { orderId, verdict });
-    log.info('callback.recorded', { callbackId, orderId, verdict, amountCents: verified.amountCents });
-    return reply(200, platform.settings.callbackReplyBody);
+    const { order, changed } = await applyCallback(platform, verified, callbackId);
+    log.info('callback.applied', { callbackId, ottOrderId, orderId: order.orderId, changed, state: order.state, amountCents: verified.amountCents });
   } catch (error) {
-    if (!(error instanceof StoreUnavailableError)) throw error;
-    log.error('callback.store_unavailable', { callbackId, message: error.message });
-    return reply(503, 'FAIL');
+    if (error instanceof OrderNotFoundError) {
+      log.warn('callback.unknown_order', { callbackId, ottOrderId });
+    } else if (error instanceof StoreUnavailableError || error instanceof OrderBusyError) {
+      log.error('callback.unapplied', { callbackId, ottOrderId, message: error.message });
+      return reply(503, 'FAIL');
+    } else {
+      throw error;
+    }
   }
+  return reply(200, platform.settings.callbackReplyBody);
 }

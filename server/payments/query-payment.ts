@@ -1,15 +1,16 @@
 /**
- * queryPayment and listPayments: a payer sees only their own orders. A pending order older
- * than a few seconds is checked at OTT Pay first, so a lost call-back cannot strand a payer.
+ * queryPayment and listPayments: a payer sees only their own orders. A pending order the payer
+ * may have paid, older than a few seconds, is checked at OTT Pay first, so a lost call-back
+ * cannot strand a payer; at most one such check per order runs in QUERY_THROTTLE_MS.
  */
 import type { ListPaymentsResult, QueryPaymentResult } from '../../typings/payments';
 import type { Platform } from '../app/platform';
 import type { Caller } from '../functions/callable';
 import { integerField, ORDER_ID, ORDER_ID_SHAPE, textField } from '../functions/event-fields';
 import { FunctionFailure } from '../functions/failure';
-import { Order, toOrderView } from '../orders/model';
-import { isPending } from '../orders/state-machine';
-import { refreshFromOtt } from './settlement';
+import { awaitsOtt } from '../orders/attempts';
+import { Order, payableAttempt, toOrderView } from '../orders/model';
+import { inspectOrder } from './settlement';
 
 /** The caller's own order; anyone else's reads exactly like a missing one. */
 export async function ownOrder(platform: Platform, caller: Caller, orderId: string): Promise<Order> {
@@ -21,8 +22,8 @@ export async function ownOrder(platform: Platform, caller: Caller, orderId: stri
 export async function queryPayment(event: Record<string, unknown>, caller: Caller, platform: Platform): Promise<QueryPaymentResult> {
   let order = await ownOrder(platform, caller, textField(event, 'orderId', ORDER_ID, ORDER_ID_SHAPE));
   const age = platform.now().getTime() - Date.parse(order.createdAt);
-  if (isPending(order.state) && age >= platform.settings.queryPendingAfterMs) {
-    order = await refreshFromOtt(platform, order, 'status_query');
+  if (awaitsOtt(order) && payableAttempt(order) && age >= platform.settings.queryPendingAfterMs) {
+    order = await inspectOrder(platform, order, 'status_query');
   }
   return { ok: true, order: toOrderView(order) };
 }

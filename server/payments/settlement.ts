@@ -1,76 +1,139 @@
 /**
- * What OTT Pay's answers do to an order (D9, D10): a verified call-back or a STATUS_QUERY
- * `success` whose money agrees marks it paid; money that disagrees sends it to REVIEW; closed
- * and failed end it; anything else leaves it pending. Wallet success never counts.
+ * What OTT Pay's answers do to an order (D9, D10). A verified call-back or a STATUS_QUERY
+ * `success` settles the attempt it names: money that agrees makes the order PAID, money that
+ * disagrees sends it to REVIEW. An order is closed only on OTT's own word that it is not paid.
+ * Wallet success never counts.
  */
 import type { Platform } from '../app/platform';
-import { totalCents, type Order } from '../orders/model';
-import { isPending } from '../orders/state-machine';
+import { awaitsOtt, closeAbandoned, inFlight, isLive, reportNotPaid, reportPaid, type PaidReport } from '../orders/attempts';
+import type { ChangeContext } from '../orders/history';
+import { orderIdOfAttempt, totalCents, type ChangeCause, type Order, type PaymentAttempt } from '../orders/model';
 import type { VerifiedCallback } from '../ottpay/callback';
 import type { StatusQueryResult } from '../ottpay/client';
-import { withoutUndefined } from '../ottpay/data-fields';
-import { mapOrderStatus } from '../ottpay/status';
-import { Decision, updateOrder, UpdateResult } from './order-updates';
+import { updateOrder, type UpdateResult } from './order-updates';
 
-/** A payment OTT Pay reports for an order that we had already closed or failed needs a person. */
-function paidAfterEnd(order: Order, source: string): Decision | null {
-  if (order.state !== 'CLOSED' && order.state !== 'FAILED') return null;
-  return { to: 'REVIEW', changes: { reviewReason: `paid after the order was ${order.state.toLowerCase()} (${source})` } };
+/** What STATUS_QUERY told about one attempt. */
+export type AttemptAnswer =
+  | { kind: 'status'; result: StatusQueryResult }
+  /** OTT Pay refused the query: it does not know that order_id. */
+  | { kind: 'unknown_order'; code: string }
+  | { kind: 'unknown'; code: string };
+
+/** How long a STARTED attempt may still be waiting for OTT Pay's answer in some caller. */
+export function inFlightMs(platform: Platform): number {
+  return platform.ottConfig.timeoutMs + 2_000;
 }
 
-function paidOrReview(order: Order, moneyAgrees: boolean, mismatch: string, now: Date, ott: Order['ott']): Decision | null {
-  if (!isPending(order.state)) return null;
-  const mergedOtt = { ...order.ott, ...ott };
-  if (!moneyAgrees) return { to: 'REVIEW', changes: { reviewReason: mismatch, ott: mergedOtt } };
-  return { to: 'PAID', changes: { paidAt: now.toISOString(), ott: mergedOtt } };
+export async function askOtt(platform: Platform, ottOrderId: string): Promise<AttemptAnswer> {
+  const outcome = await platform.ott.statusQuery(ottOrderId);
+  if (outcome.kind === 'ok') return { kind: 'status', result: outcome.value };
+  platform.log.warn('ott.status_query.unsettled', { ottOrderId, kind: outcome.kind, code: outcome.code });
+  if (outcome.kind === 'rejected' && !outcome.ourDefect) return { kind: 'unknown_order', code: outcome.code };
+  return { kind: 'unknown', code: outcome.code };
 }
 
-export function applyCallback(platform: Platform, callback: VerifiedCallback): Promise<UpdateResult> {
-  return updateOrder(platform, callback.orderId, 'callback', (order) => {
-    if (callback.orderStatus !== undefined && mapOrderStatus(callback.orderStatus) !== 'paid') return null;
-    const amountAgrees = callback.amountCents === order.amountCents;
-    const tipAgrees = callback.tipCents === undefined || callback.tipCents === order.tipCents;
-    const ott = withoutUndefined({ finishTime: callback.finishTime, bizpayOrderId: callback.bizpayOrderId });
-    const mismatch = `call-back amount ${callback.amountCents} tip ${callback.tipCents ?? '-'}; expected ${order.amountCents} tip ${order.tipCents}`;
-    const decision = paidAfterEnd(order, 'call-back') ?? paidOrReview(order, amountAgrees && tipAgrees, mismatch, platform.now(), ott);
-    return decision && { ...decision, detail: { amount: callback.amountCents, tip: callback.tipCents ?? null } };
-  });
+function queryReport(order: Order, result: StatusQueryResult): PaidReport {
+  const totalAgrees = result.totalAmountCents === totalCents(order);
+  const tipAgrees = result.tipCents === undefined || result.tipCents === order.tipCents;
+  const report: PaidReport = {
+    paidCents: result.totalAmountCents ?? 0,
+    moneyAgrees: totalAgrees && tipAgrees,
+    detail: { order_status: result.rawStatus, total_amount: result.totalAmountCents ?? null, tip: result.tipCents ?? null },
+  };
+  if (result.tradeTime !== undefined) report.tradeTime = result.tradeTime;
+  if (result.bizpayOrderId !== undefined) report.bizpayOrderId = result.bizpayOrderId;
+  return report;
 }
 
-/** Applies a STATUS_QUERY answer; refund progress is applied by the refund service. */
-export function applyStatus(platform: Platform, order: Order, status: StatusQueryResult, cause: 'status_query' | 'sweep' | 'ops'): Promise<UpdateResult> {
-  return updateOrder(platform, order.orderId, cause, (current) => {
-    const detail = { order_status: status.rawStatus, total_amount: status.totalAmountCents ?? null };
-    const ott = withoutUndefined({ tradeTime: status.tradeTime, bizpayOrderId: status.bizpayOrderId });
-    switch (status.status) {
-      case 'paid': {
-        const totalAgrees = status.totalAmountCents === totalCents(current);
-        const tipAgrees = status.tipCents === undefined || status.tipCents === current.tipCents;
-        const mismatch = `STATUS_QUERY total ${status.totalAmountCents ?? '-'} tip ${status.tipCents ?? '-'}; expected total ${totalCents(current)} tip ${current.tipCents}`;
-        const decision = paidAfterEnd(current, 'STATUS_QUERY') ?? paidOrReview(current, totalAgrees && tipAgrees, mismatch, platform.now(), ott);
-        return decision && { ...decision, detail };
-      }
-      case 'closed':
-        return isPending(current.state) ? { to: 'CLOSED', detail } : null;
-      case 'failed':
-        return isPending(current.state) ? { to: 'FAILED', detail } : null;
-      case 'partially_refunded':
-      case 'refunded':
-        return isPending(current.state)
-          ? { to: 'REVIEW', changes: { reviewReason: `OTT Pay reports ${status.rawStatus} for an order not known as paid` }, detail }
-          : null;
-      default:
-        return null;
+/** Whether the answer says, definitively, that the attempt is not paid now. */
+function answeredNotPaid(attempt: PaymentAttempt, answer: AttemptAnswer): boolean {
+  if (answer.kind === 'unknown_order') return attempt.state === 'STARTED';
+  return answer.kind === 'status' && ['pending', 'closed', 'failed'].includes(answer.result.status);
+}
+
+/** The order after one STATUS_QUERY answer about one of its attempts; null when it changes nothing. */
+export function applyAnswer(platform: Platform, order: Order, ottOrderId: string, answer: AttemptAnswer, ctx: ChangeContext): Order | null {
+  const attempt = order.attempts.find((a) => a.ottOrderId === ottOrderId);
+  if (!attempt || answer.kind === 'unknown') return null;
+  const nowMs = Date.parse(ctx.at);
+  const mayBeLost = attempt.state === 'STARTED' && !inFlight(attempt, nowMs, inFlightMs(platform));
+  if (answer.kind === 'unknown_order') return mayBeLost ? reportNotPaid(order, ottOrderId, 'lost', ctx, { code: answer.code }) : null;
+  const { result } = answer;
+  const detail = { order_status: result.rawStatus };
+  switch (result.status) {
+    case 'paid':
+    case 'partially_refunded':
+    case 'refunded':
+      return reportPaid(order, ottOrderId, queryReport(order, result), ctx);
+    case 'closed':
+      return reportNotPaid(order, ottOrderId, 'closed', ctx, detail);
+    case 'failed':
+      return reportNotPaid(order, ottOrderId, 'failed', ctx, detail);
+    case 'pending': {
+      if (mayBeLost) return reportNotPaid(order, ottOrderId, 'lost', ctx, detail);
+      const expired = attempt.state === 'ISSUED' && nowMs >= Date.parse(attempt.createdAt) + platform.settings.prepayValidityMs;
+      return expired ? reportNotPaid(order, ottOrderId, 'expired', ctx, detail) : null;
     }
+  }
+}
+
+/** Only a call-back without order_status, or with `success`, reports a payment; any other leaves the order to STATUS_QUERY. */
+function reportsPayment(callback: VerifiedCallback): boolean {
+  return !('order_status' in callback.data) || callback.data.order_status === 'success';
+}
+
+/** Applies a verified payment call-back to the attempt it names; OrderNotFoundError when no order has it. */
+export function applyCallback(platform: Platform, callback: VerifiedCallback, callbackId: string): Promise<UpdateResult> {
+  return updateOrder(platform, orderIdOfAttempt(callback.orderId), 'callback', (order, ctx) => {
+    if (!reportsPayment(callback) || !order.attempts.some((a) => a.ottOrderId === callback.orderId)) return null;
+    const tipCents = callback.tipCents ?? 0;
+    const report: PaidReport = {
+      paidCents: callback.amountCents + tipCents,
+      moneyAgrees: callback.amountCents === order.amountCents && tipCents === order.tipCents,
+      detail: { callbackId, amount: callback.amountCents, tip: callback.tipCents ?? null },
+    };
+    if (callback.finishTime !== undefined) report.finishTime = callback.finishTime;
+    if (callback.bizpayOrderId !== undefined) report.bizpayOrderId = callback.bizpayOrderId;
+    return reportPaid(order, callback.orderId, report, ctx);
   });
 }
 
-/** Asks OTT Pay about a pending order and applies the answer; an unknown answer changes nothing. */
-export async function refreshFromOtt(platform: Platform, order: Order, cause: 'status_query' | 'sweep' | 'ops'): Promise<Order> {
-  const outcome = await platform.ott.statusQuery(order.orderId);
-  if (outcome.kind !== 'ok') {
-    platform.log.warn('ott.status_query.unsettled', { orderId: order.orderId, kind: outcome.kind, code: outcome.code });
-    return order;
-  }
-  return (await applyStatus(platform, order, outcome.value, cause)).order;
+/** Marks the order as being asked about now, unless someone did within the throttle; null then. */
+async function claimQuery(platform: Platform, order: Order, cause: ChangeCause, force: boolean): Promise<Order | null> {
+  const throttled = (o: Order) =>
+    !force && o.queriedAt !== undefined && platform.now().getTime() - Date.parse(o.queriedAt) < platform.settings.queryThrottleMs;
+  if (throttled(order)) return null;
+  const claim = await updateOrder(platform, order, cause, (o, ctx) => (throttled(o) ? null : { ...o, queriedAt: ctx.at }));
+  return claim.changed ? claim.order : null;
+}
+
+export interface InspectOptions {
+  /** Ask OTT Pay even if someone asked within the throttle (the on-call tool). */
+  force?: boolean;
+}
+
+/**
+ * Asks OTT Pay about every attempt that is not settled and applies the answers; past the abandon
+ * age, closes the order on OTT's word that it is not paid, or sends it to REVIEW when OTT cannot
+ * be asked. At most one caller per throttle period asks; the others get the order as it stands.
+ */
+export async function inspectOrder(platform: Platform, start: Order, cause: ChangeCause, options: InspectOptions = {}): Promise<Order> {
+  const claimed = await claimQuery(platform, start, cause, options.force ?? false);
+  if (!claimed) return start;
+  const nowMs = platform.now().getTime();
+  const window = inFlightMs(platform);
+  const targets = claimed.attempts.filter((a) => isLive(a) && !inFlight(a, nowMs, window));
+  const answers = await Promise.all(targets.map(async (a) => [a, await askOtt(platform, a.ottOrderId)] as const));
+  const abandoned =
+    awaitsOtt(claimed) &&
+    nowMs - Date.parse(claimed.createdAt) >= platform.settings.closeAbandonedAfterMs &&
+    !claimed.attempts.some((a) => inFlight(a, nowMs, window));
+  const notPaid = new Set(answers.filter(([a, answer]) => answeredNotPaid(a, answer)).map(([a]) => a.ottOrderId));
+  const { order } = await updateOrder(platform, claimed, cause, (current, ctx) => {
+    let next = current;
+    for (const [attempt, answer] of answers) next = applyAnswer(platform, next, attempt.ottOrderId, answer, ctx) ?? next;
+    if (abandoned) next = closeAbandoned(next, notPaid, ctx) ?? next;
+    return next === current ? null : next;
+  });
+  return order;
 }

@@ -1,4 +1,7 @@
+import { createHash } from 'crypto';
 import { getPlatform } from '../../server/app/platform';
+import { historyProblems } from '../../server/orders/history';
+import { REJECTED_BODY_KEPT } from '../../server/payments/payment-callback';
 import { seal } from '../../server/ottpay/codec';
 import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
 import { newRequestId, PAYER, postRaw, startTestStack, type TestStack } from './harness';
@@ -93,8 +96,9 @@ describe('paymentCallback', () => {
     const replay = await deliver(body);
     expect(replay.status).toBe(200);
     const ops = await storedRecords(order.orderId);
-    const toPaid = ops.audit.filter((a: { to: string }) => a.to === 'PAID');
+    const toPaid = ops.order!.history.filter((entry) => entry.to === 'PAID');
     expect(toPaid).toHaveLength(1);
+    expect(historyProblems(ops.order!)).toEqual([]);
     expect(ops.callbacks).toHaveLength(21);
     expect(ops.order).toMatchObject({ state: 'PAID' });
   });
@@ -113,13 +117,35 @@ describe('paymentCallback', () => {
     expect(await orderState(order.orderId)).toBe('REVIEW');
   });
 
+  it('never pays a tipped order from a call-back that leaves the tip out', async () => {
+    const order = await newOrder(1234, 185);
+    const { tip: _tip, ...withoutTip } = callbackData(order);
+    expect((await deliver(envelope(withoutTip))).status).toBe(200);
+    expect(await orderState(order.orderId)).toBe('REVIEW');
+  });
+
+  it.each(['', 'notpay', 'closed'])('leaves an order to STATUS_QUERY when the call-back says order_status %j', async (status) => {
+    const order = await newOrder(1240);
+    expect((await deliver(envelope(callbackData(order, { order_status: status }))))).toEqual({ status: 200, text: 'SUCCESS' });
+    expect((await storedRecords(order.orderId)).order).toMatchObject({ state: 'PAYING' });
+  });
+
+  it('keeps of a rejected call-back only its hash, size, reason and first bytes', async () => {
+    const junk = JSON.stringify({ data: 'x'.repeat(100_000), md5: 'Z' });
+    expect(await deliver(junk)).toEqual({ status: 400, text: 'FAIL' });
+    const platform = await getPlatform(() => Promise.reject(new Error('the local stack provides the platform')));
+    const [stored] = await platform.store.listCallbacks({ limit: 1 });
+    expect(stored).toMatchObject({ bytes: junk.length, sha256: createHash('sha256').update(junk).digest('hex'), verdict: 'rejected: MALFORMED_MD5' });
+    expect(stored.body).toBe(junk.slice(0, REJECTED_BODY_KEPT));
+  });
+
   it('acknowledges a genuine call-back for an order it does not know, and keeps it', async () => {
     const orderId = 'UNKNOWN0000000000000000001';
     const reply = await deliver(envelope(callbackData({ orderId, amountCents: 100, tipCents: 0 })));
     expect(reply.status).toBe(200);
     const stored = await storedRecords(orderId);
     expect(stored.order).toBeNull();
-    expect(stored.callbacks.map((c) => c.verdict)).toEqual(['unknown order']);
+    expect(stored.callbacks.map((c) => c.verdict)).toEqual(['verified']);
   });
 
   it('answers 503 while the store is down, and settles when OTT Pay retries', async () => {
@@ -168,11 +194,7 @@ describe('paymentCallback', () => {
 /** What the functions stored, read through the platform the local stack provided. */
 async function storedRecords(orderId: string) {
   const platform = await getPlatform(() => Promise.reject(new Error('the local stack provides the platform')));
-  const [order, audit, callbacks] = await Promise.all([
-    platform.store.getOrder(orderId),
-    platform.store.listAudit(orderId),
-    platform.store.listCallbacks({ orderId, limit: 100 }),
-  ]);
-  return { order, audit, callbacks };
+  const [order, callbacks] = await Promise.all([platform.store.getOrder(orderId), platform.store.listCallbacks({ orderId, limit: 100 })]);
+  return { order, callbacks };
 }
 

@@ -1,8 +1,11 @@
 import { newRequestId, PAYER, STAFF, startTestStack, type TestStack } from './harness';
 
+/** OTT_TIMEOUT_MS (500 here) plus the margin: a refund sent longer ago than this is no longer on its way. */
+const IN_FLIGHT_MS = 2_600;
+
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ env: { OTT_TIMEOUT_MS: '500', REFUND_CHECK_AFTER_MS: '0', QUERY_THROTTLE_MS: '0' } });
 });
 afterAll(() => stack.close());
 
@@ -58,16 +61,19 @@ describe('refunds', () => {
     expect((await stack.sandbox.transaction(orderId))?.refunds).toHaveLength(1);
   });
 
-  it('cannot add up to more than was paid when sent concurrently', async () => {
+  it('50 concurrent refunds of one order: never more than was paid, nothing sent unreserved, the ledger equals OTT’s', async () => {
     const orderId = await paidOrder(1000);
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => stack.call('refund', { orderId, amountCents: 300, requestId: newRequestId('rf') }, STAFF)),
+      Array.from({ length: 50 }, () => stack.call('refund', { orderId, amountCents: 300, requestId: newRequestId('rf') }, STAFF)),
     );
     const accepted = results.filter((r) => r.ok);
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
     expect(accepted.length).toBeLessThanOrEqual(3);
-    expect(results.filter((r) => !r.ok).every((r) => !r.ok && ['REFUND_TOO_LARGE', 'NOT_REFUNDABLE'].includes(r.code))).toBe(true);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && ['REFUND_TOO_LARGE', 'BUSY'].includes(r.code))).toBe(true);
     const final = await order(orderId);
-    expect(final.refundedCents).toBeLessThanOrEqual(1000);
+    const booked = (await stack.sandbox.transaction(orderId))!;
+    expect(booked.refunds).toHaveLength(accepted.length);
+    expect(final.refundedCents).toBe(booked.transaction.refunded);
     expect(final.refundedCents).toBe(accepted.length * 300);
   });
 
@@ -81,13 +87,39 @@ describe('refunds', () => {
     }
   });
 
-  it('stays pending when OTT Pay’s answer is unknown, and is not counted until confirmed', async () => {
-    const orderId = await paidOrder(900);
-    stack.sandbox.faults.set({ response: { mode: 'SYSTEM_ERROR', actions: ['REFUND'], times: 1 } });
-    const result = await stack.call('refund', { orderId, amountCents: 200, requestId: newRequestId('rf') }, STAFF);
-    stack.sandbox.faults.reset();
-    expect(result).toMatchObject({ ok: true, refund: { state: 'PENDING' }, order: { refundedCents: 0 } });
-  });
+  it.each([false, true])(
+    'stays pending when OTT Pay’s answer is unknown (booked by OTT: %s), blocks other refunds meanwhile, and is settled by the sweep',
+    async (afterProcessing) => {
+      const orderId = await paidOrder(900);
+      stack.sandbox.faults.set({ response: { mode: 'SYSTEM_ERROR', actions: ['REFUND'], times: 1, afterProcessing } });
+      const result = await stack.call('refund', { orderId, amountCents: 200, requestId: newRequestId('rf') }, STAFF);
+      stack.sandbox.faults.reset();
+      expect(result).toMatchObject({ ok: true, refund: { state: 'PENDING' }, order: { refundedCents: 0 } });
+      expect(await stack.call('refund', { orderId, amountCents: 100, requestId: newRequestId('rf') }, STAFF)).toMatchObject({ ok: false, code: 'BUSY' });
+
+      await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_MS));
+      await stack.runtime.invoke('sweep', {});
+      expect(await order(orderId)).toMatchObject({ state: 'PARTIALLY_REFUNDED', refundedCents: 200 });
+      const booked = (await stack.sandbox.transaction(orderId))!;
+      expect(booked.refunds.map((r) => r.amount)).toEqual([200]);
+      expect(await stack.call('refund', { orderId, amountCents: 700, requestId: newRequestId('rf') }, STAFF)).toMatchObject({
+        ok: true,
+        refund: { state: 'SUCCEEDED' },
+        order: { state: 'REFUNDED', refundedCents: 900 },
+      });
+    },
+    10_000,
+  );
+
+  it('a new refund request first settles the open one', async () => {
+    const orderId = await paidOrder(600);
+    stack.sandbox.faults.set({ response: { mode: 'TIMEOUT', actions: ['REFUND'], times: 1, afterProcessing: true, replyAfterMs: null } });
+    const first = await stack.call('refund', { orderId, amountCents: 250, requestId: newRequestId('rf') }, STAFF);
+    expect(first).toMatchObject({ ok: true, refund: { state: 'PENDING' } });
+    await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_MS));
+    const second = await stack.call('refund', { orderId, amountCents: 350, requestId: newRequestId('rf') }, STAFF);
+    expect(second).toMatchObject({ ok: true, refund: { state: 'SUCCEEDED' }, order: { state: 'REFUNDED', refundedCents: 600 } });
+  }, 10_000);
 });
 
 describe('merchant view', () => {

@@ -1,18 +1,33 @@
 import type { ResponseFaultMode } from '../../local/sandbox';
+import { getPlatform } from '../../server/app/platform';
+import { historyProblems } from '../../server/orders/history';
+import type { Order } from '../../server/orders/model';
 import type { SweepReport } from '../../server/payments/sweep';
 import { newRequestId, PAYER, startTestStack, type TestStack } from './harness';
 
+/** OTT_TIMEOUT_MS (500 here) plus the margin: a retry after this starts a new attempt. */
+const IN_FLIGHT_MS = 2_500;
+
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ env: { CLOSE_ABANDONED_AFTER_MS: '1000' } });
+  stack = await startTestStack({ env: { CLOSE_ABANDONED_AFTER_MS: '1000', QUERY_THROTTLE_MS: '0', OTT_TIMEOUT_MS: '500' } });
 });
 afterAll(() => stack.close());
 afterEach(() => stack.sandbox.faults.reset());
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function stateOf(orderId: string): Promise<string> {
   const result = await stack.call('queryPayment', { orderId }, PAYER);
   if (!result.ok) throw new Error(result.code);
   return result.order.state;
+}
+
+async function stored(orderId: string): Promise<Order> {
+  const platform = await getPlatform(() => Promise.reject(new Error('the local stack provides the platform')));
+  const order = await platform.store.getOrder(orderId);
+  if (!order) throw new Error(`no order ${orderId}`);
+  return order;
 }
 
 async function paidWithoutCallback(amountCents: number): Promise<string> {
@@ -29,50 +44,63 @@ function sweep(): Promise<SweepReport> {
   return stack.runtime.invoke('sweep', { Type: 'Timer', TriggerName: 'sweepEveryFiveMinutes' }) as Promise<SweepReport>;
 }
 
-describe('orders whose outcome is unknown stay pending and are settled by query', () => {
-  it.each<ResponseFaultMode>(['SYSTEM_ERROR', 'PROCESSING', 'TIMEOUT'])(
-    'MAPPPAY answered %s: the payer is told it is pending, and a retry of the same request pays',
-    async (mode) => {
-      stack.sandbox.faults.set({ response: { mode, actions: ['MAPPPAY'], times: 1, afterProcessing: false } });
+describe('a payment request whose answer is lost never strands the payer', () => {
+  const faults: [ResponseFaultMode, boolean][] = [
+    ['SYSTEM_ERROR', false],
+    ['PROCESSING', true],
+    ['TIMEOUT', true],
+    ['CORRUPT_DATA', true],
+    ['WRONG_MD5', true],
+  ];
+  it.each(faults)(
+    'MAPPPAY answered %s (processed by OTT: %s): pending at once, a retry after the first try ends pays under a new attempt',
+    async (mode, afterProcessing) => {
+      stack.sandbox.faults.set({ response: { mode, actions: ['MAPPPAY'], times: 1, afterProcessing, replyAfterMs: null } });
       const requestId = newRequestId(mode);
       const first = await stack.call('createPayment', { amountCents: 3100, requestId }, PAYER);
       expect(first).toMatchObject({ ok: false, code: 'PAYMENT_PENDING' });
       const orderId = first.ok ? '' : first.orderId!;
-      expect(await stateOf(orderId)).toBe('CREATED');
+      expect((await stored(orderId)).state).toBe('CREATED');
+      expect((await stack.sandbox.transaction(orderId)) !== null).toBe(afterProcessing);
 
+      await sleep(IN_FLIGHT_MS);
       const retry = await stack.call('createPayment', { amountCents: 3100, requestId }, PAYER);
       if (!retry.ok) throw new Error(retry.code);
       expect(retry.orderId).toBe(orderId);
+      expect(retry.payment.package).toContain('prepay_id=');
       await stack.wallet(retry.payment, 'success');
-      await stack.sandbox.waitForDeliveries(orderId, (d) => d.some((c) => c.state === 'delivered'));
+      await stack.sandbox.waitForDeliveries(`${orderId}P2`, (d) => d.some((c) => c.state === 'delivered'));
       expect(await stateOf(orderId)).toBe('PAID');
-    },
-    10_000,
-  );
 
-  it.each<ResponseFaultMode>(['CORRUPT_DATA', 'WRONG_MD5'])(
-    'MAPPPAY answered with %s: the reply is not trusted, the order stays pending and is closed when abandoned',
-    async (mode) => {
-      stack.sandbox.faults.set({ response: { mode, actions: ['MAPPPAY'], times: 1 } });
-      const requestId = newRequestId(mode);
-      const first = await stack.call('createPayment', { amountCents: 3200, requestId }, PAYER);
-      expect(first).toMatchObject({ ok: false, code: 'PAYMENT_PENDING' });
-      const orderId = first.ok ? '' : first.orderId!;
-      expect(await stateOf(orderId)).toBe('CREATED');
-      expect(await stack.call('createPayment', { amountCents: 3200, requestId }, PAYER)).toMatchObject({ ok: false, code: 'PAYMENT_PENDING', orderId });
-
-      await new Promise((resolve) => setTimeout(resolve, 1100));
       await sweep();
-      expect(await stateOf(orderId)).toBe('CLOSED');
+      const order = await stored(orderId);
+      expect(order.attempts.map((a) => [a.ottOrderId, a.state])).toEqual([
+        [orderId, 'NOT_PAID'],
+        [`${orderId}P2`, 'PAID'],
+      ]);
+      expect(order.attempts[0].outcome).toBe('lost');
+      expect(historyProblems(order)).toEqual([]);
     },
-    10_000,
+    15_000,
   );
 
+  it('answers pending, without asking OTT again, while the first try may still be waiting for OTT', async () => {
+    stack.sandbox.faults.set({ response: { mode: 'SYSTEM_ERROR', actions: ['MAPPPAY'], times: 1 } });
+    const requestId = newRequestId('inflight');
+    await stack.call('createPayment', { amountCents: 3150, requestId }, PAYER);
+    const again = await stack.call('createPayment', { amountCents: 3150, requestId }, PAYER);
+    expect(again).toMatchObject({ ok: false, code: 'PAYMENT_PENDING' });
+    const orderId = again.ok ? '' : again.orderId!;
+    expect((await stored(orderId)).attempts).toHaveLength(1);
+  });
+});
+
+describe('orders settled by query', () => {
   it.each<ResponseFaultMode>(['SYSTEM_ERROR', 'PROCESSING', 'TIMEOUT', 'CORRUPT_DATA', 'WRONG_MD5'])(
     'STATUS_QUERY answered %s: a paid order whose call-back was lost stays pending, then settles PAID',
     async (mode) => {
       const orderId = await paidWithoutCallback(3300);
-      stack.sandbox.faults.set({ response: { mode, actions: ['STATUS_QUERY'] } });
+      stack.sandbox.faults.set({ response: { mode, actions: ['STATUS_QUERY'], replyAfterMs: null } });
       expect(await stateOf(orderId)).toBe('PAYING');
       stack.sandbox.faults.reset();
       expect(await stateOf(orderId)).toBe('PAID');
@@ -83,21 +111,39 @@ describe('orders whose outcome is unknown stay pending and are settled by query'
   it('sweep settles an order whose call-back never came', async () => {
     const orderId = await paidWithoutCallback(3400);
     const report = await sweep();
-    expect(report.settled).toBeGreaterThanOrEqual(1);
-    const platformState = await stack.call('listPayments', {}, PAYER);
-    if (!platformState.ok) throw new Error(platformState.code);
-    expect(platformState.orders.find((o) => o.orderId === orderId)?.state).toBe('PAID');
+    expect(report.paid).toBeGreaterThanOrEqual(1);
+    expect((await stored(orderId)).state).toBe('PAID');
   });
+});
 
-  it('a payment reported after the order was closed goes to REVIEW, not PAID and not lost', async () => {
+describe('closing an abandoned order', () => {
+  it('closes only on OTT’s word that it is not paid, and a payment after that goes to REVIEW', async () => {
     const created = await stack.call('createPayment', { amountCents: 3500, requestId: newRequestId('late') }, PAYER);
     if (!created.ok) throw new Error(created.code);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await sleep(1100);
     await sweep();
     expect(await stateOf(created.orderId)).toBe('CLOSED');
+    expect((await stored(created.orderId)).history.find((e) => e.to === 'CLOSED')?.detail).toEqual({ reason: 'abandoned' });
     await stack.wallet(created.payment, 'success');
     await stack.sandbox.waitForDeliveries(created.orderId, (d) => d.some((c) => c.state === 'delivered'));
     expect(await stateOf(created.orderId)).toBe('REVIEW');
+    expect((await stored(created.orderId)).reviewKind).toBe('paid_after_end');
+  });
+
+  it('sends an order OTT cannot be asked about to REVIEW, never CLOSED, and settles it once OTT answers', async () => {
+    const orderId = await paidWithoutCallback(3600);
+    await sleep(1100);
+    stack.sandbox.faults.set({ response: { mode: 'SYSTEM_ERROR', actions: ['STATUS_QUERY'] } });
+    await sweep();
+    const review = await stored(orderId);
+    expect(review).toMatchObject({ state: 'REVIEW', reviewKind: 'status_unknown' });
+    expect(review.nextCheckAt).not.toBeNull();
+    stack.sandbox.faults.reset();
+    await sweep();
+    expect((await stored(orderId)).state).toBe('REVIEW');
+    await sleep(Date.parse(review.nextCheckAt!) - Date.now() + 50);
+    await sweep();
+    expect((await stored(orderId)).state).toBe('PAID');
   });
 });
 

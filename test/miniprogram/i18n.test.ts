@@ -17,6 +17,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   REFUND_TOO_LARGE: true,
   RATE_UNAVAILABLE: true,
   SERVICE_UNAVAILABLE: true,
+  BUSY: true,
 };
 
 function keys(value: unknown, prefix = ''): string[] {

@@ -50,13 +50,23 @@ describe('pay page', () => {
     expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/result/index?orderId=ord_1&wallet=fail&from=pay' });
   });
 
-  test('PAYMENT_PENDING with an order goes to the result page', async () => {
-    const wxMock = installWx({ createPayment: () => ({ ok: false, code: 'PAYMENT_PENDING', message: 'OTT timeout', orderId: 'ord_p' }) });
+  test('PAYMENT_PENDING keeps the payer on Pay, says nothing was charged, and the next tap retries the same request', async () => {
+    let pending = true;
+    const wxMock = installWx({
+      createPayment: () => (pending ? { ok: false, code: 'PAYMENT_PENDING', message: 'OTT timeout', orderId: 'ord_p' } : created),
+    });
     const page = await openPage(payPage);
     await typeKeys(page, '5');
     await tap(page, '#pay');
     expect(wxMock.requestPayment).not.toHaveBeenCalled();
-    expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/result/index?orderId=ord_p&wallet=pending&from=pay' });
+    expect(wxMock.navigateTo).not.toHaveBeenCalled();
+    expect(text(page, '#error')).toBe('支付服务暂未响应，本次未扣款。请稍后再点一次支付。');
+    pending = false;
+    await tap(page, '#pay');
+    const ids = (calls(wxMock, 'createPayment') as CreateEvent[]).map((e) => e.requestId);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
+    expect(wxMock.requestPayment).toHaveBeenCalledTimes(1);
   });
 
   test('a function error is shown in the payer language, and nothing else happens', async () => {

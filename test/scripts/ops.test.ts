@@ -30,6 +30,7 @@ describe('npm run ops against the local stack', () => {
     if (!lost.ok) throw new Error(lost.code);
     await stack.wallet(lost.payment, 'success');
     lostId = lost.orderId;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     env = { LOCAL_DATA_DIR: dataDir, OTT_SANDBOX_PORT: String(stack.sandbox.port), LOCAL_CLOUD_PORT: String(stack.runtime.port) };
     // The cloud runtime stops, so ops is the only writer of the store; the sandbox stays up for requery.
     await stack.runtime.close();
@@ -37,28 +38,29 @@ describe('npm run ops against the local stack', () => {
 
   afterAll(() => stack.sandbox.close());
 
-  it('shows an order with its audit trail and the raw call-back', async () => {
+  it('shows an order with its attempts, history and the raw call-back', async () => {
     const shown = JSON.parse(await ops(['--local', 'show', paidId], env));
-    expect(shown.order).toMatchObject({ orderId: paidId, state: 'PAID' });
-    expect(shown.audit.map((a: { to: string }) => a.to)).toEqual(['CREATED', 'PAYING', 'PAID']);
+    expect(shown.order).toMatchObject({ orderId: paidId, state: 'PAID', attempts: [{ ottOrderId: paidId, state: 'PAID' }] });
+    expect(shown.order.history.filter((e: { to?: string }) => e.to).map((e: { to: string }) => e.to)).toEqual(['CREATED', 'PAYING', 'PAID']);
     expect(shown.callbacks).toHaveLength(1);
-    expect(shown.callbacks[0].verdict).toBe('applied: PAID');
+    expect(shown.callbacks[0].verdict).toBe('verified');
   });
 
-  it('lists orders pending too long, and requery settles one at OTT Pay', async () => {
-    const review = await ops(['--local', 'review', '--older-than-minutes', '0'], env);
+  it('lists orders pending past the abandon age, and requery settles one at OTT Pay', async () => {
+    const review = await ops(['--local', 'review'], { ...env, CLOSE_ABANDONED_AFTER_MS: '1000' });
     expect(review).toContain(lostId);
+    expect(review).toMatch(/Pending past the abandon age \(1\):/);
     expect(await ops(['--local', 'requery', lostId], env)).toBe(`${lostId}: PAYING -> PAID\n`);
-    expect(await ops(['--local', 'review', '--older-than-minutes', '0'], env)).not.toContain(lostId);
+    expect(await ops(['--local', 'review'], { ...env, CLOSE_ABANDONED_AFTER_MS: '1000' })).not.toContain(lostId);
   });
 
   it('exports a day as CSV with exact amounts', async () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto' }).format(new Date());
     const csv = await ops(['--local', 'export', today], env);
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('order_id,state,channel,created_at_utc,paid_at_utc,amount,tip,total,refunded,currency,ott_sale_num,bizpay_order_id,ott_finish_time');
+    expect(lines[0]).toBe('order_id,state,channel,created_at_utc,paid_at_utc,amount,tip,total,refunded,currency,ott_order_id,ott_sale_num,bizpay_order_id,ott_finish_time');
     const row = lines.find((l) => l.startsWith(paidId))!.split(',');
-    expect(row.slice(5, 10)).toEqual(['12.34', '0.66', '13.00', '0.00', 'CAD']);
+    expect(row.slice(5, 11)).toEqual(['12.34', '0.66', '13.00', '0.00', 'CAD', paidId]);
   });
 
   it('explains its usage errors', async () => {

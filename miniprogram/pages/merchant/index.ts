@@ -44,7 +44,7 @@ interface PageState {
   collectOrderId?: string;
 }
 
-const TRANSIENT = ['NETWORK', 'SERVICE_UNAVAILABLE', 'PAYMENT_PENDING'];
+const TRANSIENT = ['NETWORK', 'SERVICE_UNAVAILABLE', 'PAYMENT_PENDING', 'BUSY'];
 const pageState = perInstance<PageState>(() => ({ pollGeneration: 0 }));
 
 /** The same requestId while the same thing is retried after a transient failure. */

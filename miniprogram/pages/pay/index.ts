@@ -28,7 +28,10 @@ interface Attempt {
   tipCents: number;
 }
 
-/** Failures after which the same attempt is retried with the same requestId. */
+/**
+ * Failures after which a tap on Pay retries with the same requestId. PAYMENT_PENDING means no
+ * payment details were handed out, so nothing was charged: the retry asks OTT Pay again.
+ */
 const RETRY_SAME_ATTEMPT = ['NETWORK', 'SERVICE_UNAVAILABLE', 'PAYMENT_PENDING'];
 
 const attempts = new WeakMap<object, Attempt>();
@@ -205,11 +208,6 @@ Component({
           attempts.delete(this);
           const wallet = await requestPayment(result.payment);
           this.openResult(result.orderId, wallet);
-          return;
-        }
-        if (result.code === 'PAYMENT_PENDING' && result.orderId) {
-          attempts.delete(this);
-          this.openResult(result.orderId, 'pending');
           return;
         }
         if (!RETRY_SAME_ATTEMPT.includes(result.code)) attempts.delete(this);

@@ -84,9 +84,7 @@ describe('cloudbase-store', () => {
     fake.failNext(1, { ops: ['get'] });
     await expect(store.listOrdersByOpenid(order.openid, { limit: 5 })).rejects.toBeInstanceOf(StoreUnavailableError);
     fake.failNext(1, { ops: ['update'] });
-    await expect(store.updateOrderIf(order.orderId, { state: 'CREATED', version: 0 }, { state: 'PAYING' })).rejects.toBeInstanceOf(
-      StoreUnavailableError,
-    );
+    await expect(store.replaceOrder({ ...order, state: 'PAYING', version: 1 }, 0)).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(await store.getOrder(order.orderId)).toEqual(order);
   });
 
@@ -104,7 +102,9 @@ describe('cloudbase-store', () => {
     expect(Object.keys(CLOUDBASE_INDEXES).sort()).toEqual(Object.values(COLLECTIONS).sort());
     expect(CLOUDBASE_INDEXES.orders.map((i) => i.fields.map((f) => `${f.field}:${f.direction}`).join(','))).toEqual([
       'openid:asc,createdAt:desc',
-      'state:asc,updatedAt:asc',
+      'nextCheckAt:asc',
+      'state:asc,createdAt:asc',
+      'openRefundSince:asc',
       'createdAt:desc',
     ]);
   });

@@ -1,5 +1,5 @@
-import { orderIdFor, refundIdFor, toOrderView, toRefundView } from '../../../server/orders/model';
-import { makeOrder, makeRefund } from './store-contract';
+import { attemptIdFor, orderIdFor, orderIdOfAttempt, refundIdFor, toOrderView, toRefundView, type RefundEntry } from '../../../server/orders/model';
+import { makeOrder } from './store-contract';
 
 describe('order ids', () => {
 
@@ -21,6 +21,14 @@ describe('order ids', () => {
     expect(seen.size).toBe(36);
   });
 
+  it('names attempts after their order, within OTT’s 32 characters, and finds the order back', () => {
+    const id = orderIdFor('o-payer-1', 'req-00000001');
+    expect(attemptIdFor(id, 1)).toBe(id);
+    expect(attemptIdFor(id, 2)).toBe(`${id}P2`);
+    expect(attemptIdFor(id, 10)).toMatch(/^[0-9A-Z]{28}P10$/);
+    for (const n of [1, 2, 10]) expect(orderIdOfAttempt(attemptIdFor(id, n))).toBe(id);
+  });
+
   it('derives refund ids from the order and the refund request', () => {
     const id = refundIdFor('20240302ABCDEFGHIJ0123456789', 'refund-req-1');
     expect(id).toMatch(/^R[0-9A-Z]{24}$/);
@@ -32,7 +40,7 @@ describe('order ids', () => {
 
 describe('views', () => {
   it('shows a page only what OrderView holds, with the total', () => {
-    const order = makeOrder({ amountCents: 1000, tipCents: 150, refundedCents: 200, reviewReason: 'x', ott: { saleNum: 'S' } });
+    const order = makeOrder({ amountCents: 1000, tipCents: 150, refundedCents: 200, reviewReason: 'x' });
     expect(toOrderView(order)).toEqual({
       orderId: order.orderId,
       state: 'CREATED',
@@ -48,10 +56,23 @@ describe('views', () => {
   });
 
   it('shows a refund as RefundView', () => {
-    const refund = makeRefund(makeOrder(), 'refund-req-1', { failureCode: 'X' });
-    expect(toRefundView(refund)).toEqual({
+    const order = makeOrder();
+    const refund: RefundEntry = {
+      refundId: refundIdFor(order.orderId, 'refund-req-1'),
+      requestId: 'refund-req-1',
+      amountCents: 300,
+      state: 'PENDING',
+      requestedBy: 'o-staff',
+      oriOrderId: order.orderId,
+      createdAt: '2024-05-01T12:01:00.000Z',
+      updatedAt: '2024-05-01T12:01:00.000Z',
+      sends: 1,
+      lastSentAt: '2024-05-01T12:01:00.000Z',
+      failureCode: 'X',
+    };
+    expect(toRefundView(order.orderId, refund)).toEqual({
       refundId: refund.refundId,
-      orderId: refund.orderId,
+      orderId: order.orderId,
       amountCents: refund.amountCents,
       state: 'PENDING',
       createdAt: refund.createdAt,

@@ -3,7 +3,7 @@ import os from 'os';
 import path from 'path';
 import { openNedbStore } from '../../../server/orders/nedb-store';
 import { COLLECTIONS, StoreUnavailableError } from '../../../server/orders/store';
-import { makeOrder, makeRefund, orderStoreContract } from './store-contract';
+import { iso, makeOrder, orderStoreContract } from './store-contract';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), 'orders-nedb-'));
@@ -43,7 +43,7 @@ describe('nedb-store', () => {
   it('keeps one data file per collection', async () => {
     const store = await openNedbStore(dir);
     await store.close();
-    expect((await readdir(dir)).sort()).toEqual(['order_audit.db', 'orders.db', 'ott_callbacks.db', 'refunds.db']);
+    expect((await readdir(dir)).sort()).toEqual(['orders.db', 'ott_callbacks.db']);
   });
 
   it('keeps every record across a restart', async () => {
@@ -51,24 +51,20 @@ describe('nedb-store', () => {
     const first = await openNedbStore(dir, { now: () => clock });
     const order = makeOrder();
     await first.createOrder(order);
-    const paying = await first.updateOrderIf(order.orderId, { state: 'CREATED', version: 0 }, { state: 'PAYING', ott: { codeUrl: 'weixin://x' } });
-    const refund = makeRefund(order, 'refund-req-1');
-    await first.createRefund(refund);
-    await first.appendAudit({ orderId: order.orderId, at: clock.toISOString(), from: 'CREATED', to: 'PAYING', cause: 'create' });
-    const callbackId = await first.recordCallback({ receivedAt: clock.toISOString(), body: 'raw body', headers: { 'x.y': 'z' } });
-    await first.updateCallback(callbackId, { orderId: order.orderId, verdict: 'paid' });
+    const paying: typeof order = { ...order, state: 'PAYING', version: 1, attempts: [{ ...order.attempts[0], state: 'ISSUED', codeUrl: 'weixin://x' }] };
+    expect(await first.replaceOrder(paying, 0)).toBe(true);
+    const callbackId = await first.recordCallback({ receivedAt: clock.toISOString(), orderId: order.orderId, body: 'raw body', headers: { 'x.y': 'z' }, verdict: 'verified' });
     await first.close();
 
     const second = await openNedbStore(dir, { now: () => clock });
     expect(await second.getOrder(order.orderId)).toEqual(paying);
-    expect(await second.listRefunds(order.orderId)).toEqual([refund]);
-    expect(await second.listAudit(order.orderId)).toMatchObject([{ from: 'CREATED', to: 'PAYING' }]);
     expect(await second.listCallbacks({ orderId: order.orderId, limit: 5 })).toEqual([
-      { id: callbackId, receivedAt: clock.toISOString(), orderId: order.orderId, body: 'raw body', headers: { 'x.y': 'z' }, verdict: 'paid' },
+      { id: callbackId, receivedAt: clock.toISOString(), orderId: order.orderId, body: 'raw body', headers: { 'x.y': 'z' }, verdict: 'verified' },
     ]);
     expect(await second.createOrder({ ...order, amountCents: 1 })).toEqual({ created: false, order: paying });
-    expect(await second.updateOrderIf(order.orderId, { state: 'CREATED', version: 0 }, { state: 'PAID' })).toBeNull();
-    expect(await second.updateOrderIf(order.orderId, { state: 'PAYING', version: 1 }, { state: 'PAID' })).toMatchObject({ state: 'PAID', version: 2 });
+    expect(await second.replaceOrder({ ...paying, state: 'PAID', version: 2 }, 0)).toBe(false);
+    expect(await second.replaceOrder({ ...paying, state: 'PAID', version: 2 }, 1)).toBe(true);
+    expect(await second.listDueOrders(iso(1000), 5)).toMatchObject([{ orderId: order.orderId, state: 'PAID' }]);
     await second.close();
   });
 

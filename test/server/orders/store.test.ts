@@ -1,18 +1,6 @@
-import type { Order } from '../../../server/orders/model';
-import { InvalidTransitionError } from '../../../server/orders/state-machine';
-import { applyOrderChanges, clampLimit, newRecordId } from '../../../server/orders/store';
-import { makeOrder } from './store-contract';
+import { clampLimit, newRecordId } from '../../../server/orders/store';
 
 describe('store helpers', () => {
-  it('applies order changes, bumping version and updatedAt, and reports what to write', () => {
-    const order: Order = makeOrder({ ott: { codeUrl: 'c' } });
-    const { next, patch } = applyOrderChanges(order, { state: 'PAYING', ott: { saleNum: 's', tradeTime: undefined }, paidAt: undefined }, 'T');
-    expect(patch).toEqual({ state: 'PAYING', ott: { codeUrl: 'c', saleNum: 's' }, version: 1, updatedAt: 'T' });
-    expect(next).toEqual({ ...order, ...patch });
-    expect(order.version).toBe(0);
-    expect(() => applyOrderChanges(order, { state: 'REFUNDED' }, 'T')).toThrow(InvalidTransitionError);
-  });
-
   it('clamps page sizes to whole numbers from 0 to 1000', () => {
     expect([clampLimit(20), clampLimit(0), clampLimit(-3), clampLimit(2.7), clampLimit(5000), clampLimit(NaN)]).toEqual([20, 0, 0, 2, 1000, 0]);
   });
