@@ -1,0 +1,483 @@
+/**
+ * `npm run test:chaos`: money stays exact under crashes, outages and lost answers.
+ *
+ * Runs `npm start` as its own process group on a fresh data folder and drives payments, QR
+ * collections and refunds through it over HTTP while bad luck strikes: the whole group is killed
+ * with SIGKILL at random moments and restarted on the same data, the store is switched off and on,
+ * every OTT Pay fault is injected on MAPPPAY, ACTIVEPAY, STATUS_QUERY and REFUND (before and
+ * after the sandbox processed the request), and 50 refunds hit one order at once. Then it lets
+ * retries, queries and the sweep settle everything, stops the stack, and reconciles every order,
+ * attempt and refund against the sandbox's own ledger. Exit 0 only when every figure is 0.
+ *
+ * Options: --seed N (repeatable runs), --rounds N (crash rounds, default 6), --json (figures as JSON).
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import { mkdtempSync, rmSync } from 'fs';
+import { createServer } from 'net';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import Datastore from '@seald-io/nedb';
+import { isEntryPoint } from '../server/app/entry-point';
+import { documentToOrder } from '../server/orders/documents';
+import type { Order } from '../server/orders/model';
+import { reconcile, type AcquirerTransaction, type DriverRequest, type Figures } from './chaos-reconcile';
+
+const ROOT = resolve(__dirname, '..');
+const STAFF = 'o-local-staff';
+const OTT_TIMEOUT_MS = 1000;
+/** OTT_TIMEOUT_MS plus the functions' margin: after this a retry asks OTT again under a new attempt. */
+const IN_FLIGHT_MS = OTT_TIMEOUT_MS + 2_000;
+const RESPONSE_MODES = ['SYSTEM_ERROR', 'PROCESSING', 'TIMEOUT', 'CORRUPT_DATA', 'WRONG_MD5'] as const;
+const ACTIONS = ['MAPPPAY', 'ACTIVEPAY', 'STATUS_QUERY', 'REFUND'] as const;
+
+interface Options {
+  seed: number;
+  rounds: number;
+  json: boolean;
+}
+
+/** A small seeded generator, so that a failing run can be repeated. */
+function random(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4_294_967_296;
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+interface PaymentRequest extends DriverRequest {
+  kind: 'pay' | 'qr';
+  openid: string;
+  amountCents: number;
+  tipCents: number;
+  /** Payment details were handed out for it. */
+  issued: boolean;
+}
+
+interface RefundRequest {
+  orderId: string;
+  requestId: string;
+  amountCents: number;
+  /** What the last answer said: accepted (and its state), refused, or no answer at all. */
+  answer: 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'refused' | 'none';
+}
+
+type CallReply = { ok: true; [key: string]: unknown } | { ok: false; code: string; orderId?: string };
+
+class Chaos {
+  private child: ChildProcess | null = null;
+  private readonly rand: () => number;
+  readonly payments: PaymentRequest[] = [];
+  readonly refunds: RefundRequest[] = [];
+  readonly paidOrders = new Set<string>();
+  private sequence = 0;
+  /** Set from a kill until the restart: the load stops, as payers would find the service gone. */
+  private down = false;
+  log: string[] = [];
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly ports: { sandbox: number; cloud: number },
+    options: Options,
+  ) {
+    this.rand = random(options.seed);
+  }
+
+  get sandbox(): string {
+    return `http://127.0.0.1:${this.ports.sandbox}`;
+  }
+
+  get cloud(): string {
+    return `http://127.0.0.1:${this.ports.cloud}`;
+  }
+
+  note(line: string): void {
+    this.log.push(line);
+    process.stderr.write(`chaos: ${line}\n`);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.rand() * items.length)];
+  }
+
+  chance(p: number): boolean {
+    return this.rand() < p;
+  }
+
+  newId(label: string): string {
+    this.sequence += 1;
+    return `${label}-${this.sequence.toString(36)}-${Math.floor(this.rand() * 1e9).toString(36)}`;
+  }
+
+  /** `npm start` in a process group of its own, so that SIGKILL takes all of it at once. */
+  async start(): Promise<void> {
+    const env = {
+      ...process.env,
+      LOCAL_DATA_DIR: this.dataDir,
+      OTT_SANDBOX_PORT: String(this.ports.sandbox),
+      LOCAL_CLOUD_PORT: String(this.ports.cloud),
+      OTT_TIMEOUT_MS: String(OTT_TIMEOUT_MS),
+      SWEEP_INTERVAL_MS: '1000',
+      SWEEP_PENDING_AFTER_MS: '1000',
+      SWEEP_MAX_INTERVAL_MS: '2000',
+      REFUND_CHECK_AFTER_MS: '0',
+      QUERY_PENDING_AFTER_MS: '1000',
+      QUERY_THROTTLE_MS: '500',
+    };
+    const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', () => undefined);
+    this.child = child;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        const [sandbox, cloud] = await Promise.all([fetch(`${this.sandbox}/sandbox/faults`), fetch(`${this.cloud}/`)]);
+        if (sandbox.ok && cloud.ok) {
+          this.down = false;
+          return;
+        }
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error('the local stack did not start within 30 s');
+      await sleep(100);
+    }
+  }
+
+  private async stopWith(signal: NodeJS.Signals): Promise<void> {
+    this.down = true;
+    const child = this.child;
+    if (!child || child.pid === undefined) return;
+    const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+    await exited;
+    // npm exits first; wait for the rest of the group (tsx, node) to be gone as well
+    for (let i = 0; i < 200; i++) {
+      try {
+        process.kill(-child.pid, 0);
+        await sleep(50);
+      } catch {
+        break;
+      }
+    }
+    this.child = null;
+  }
+
+  kill(): Promise<void> {
+    return this.stopWith('SIGKILL');
+  }
+
+  stop(): Promise<void> {
+    return this.stopWith('SIGTERM');
+  }
+
+  async post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
+    const response = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...headers },
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await response.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: response.status, json };
+  }
+
+  /** A cloud function call as the mini-program makes it; null when no answer came (a crash, a timeout). */
+  async call(name: string, event: object, openid: string): Promise<CallReply | null> {
+    try {
+      const reply = await this.post(`${this.cloud}/functions/${name}`, event, { 'x-wx-openid': openid });
+      return reply.status === 200 ? ((reply.json as { result: CallReply }).result ?? null) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async setFaults(patch: object): Promise<void> {
+    await this.post(`${this.sandbox}/sandbox/faults`, patch).catch(() => undefined);
+  }
+
+  async setStore(available: boolean): Promise<void> {
+    await this.post(`${this.cloud}/local/store`, { available }).catch(() => undefined);
+  }
+
+  /** One payment (or QR collection), retried with the same request id if it was asked before. */
+  async pay(request?: PaymentRequest, payerAlwaysPays = false): Promise<void> {
+    const kind = request?.kind ?? (this.chance(0.2) ? 'qr' : 'pay');
+    const r: PaymentRequest = request ?? {
+      kind,
+      openid: kind === 'qr' ? STAFF : `o-chaos-${Math.floor(this.rand() * 40)}`,
+      requestId: this.newId(kind),
+      amountCents: 100 + Math.floor(this.rand() * 20_000),
+      tipCents: this.chance(0.4) ? Math.floor(this.rand() * 500) : 0,
+      issued: false,
+    };
+    if (!request) this.payments.push(r);
+    const event = { amountCents: r.amountCents, tipCents: r.tipCents, requestId: r.requestId };
+    const result = await this.call(kind === 'qr' ? 'collectByQr' : 'createPayment', event, r.openid);
+    if (!result) return;
+    if (!result.ok) {
+      if (result.orderId) r.orderId = result.orderId;
+      return;
+    }
+    r.issued = true;
+    if (kind === 'qr') {
+      const order = result.order as { orderId: string };
+      r.orderId = order.orderId;
+      if (this.chance(0.85)) await this.post(`${this.sandbox}/sandbox/wallet/scan`, { codeUrl: result.codeUrl, outcome: 'success' }).catch(() => undefined);
+      return;
+    }
+    r.orderId = result.orderId as string;
+    const outcome = payerAlwaysPays || this.chance(0.8) ? 'success' : this.chance(0.5) ? 'cancel' : 'walk away';
+    if (outcome === 'walk away') return;
+    const wallet = await this.post(`${this.sandbox}/sandbox/wallet/pay`, { ...(result.payment as object), outcome }).catch(() => null);
+    if (wallet?.status === 200 && outcome === 'success') this.paidOrders.add(r.orderId);
+  }
+
+  async refund(orderId: string, amountCents: number, request?: RefundRequest): Promise<CallReply | null> {
+    const r: RefundRequest = request ?? { orderId, requestId: this.newId('rf'), amountCents, answer: 'none' };
+    if (!request) this.refunds.push(r);
+    const reply = await this.call('refund', { orderId: r.orderId, amountCents: r.amountCents, requestId: r.requestId }, STAFF);
+    if (reply) r.answer = reply.ok ? (reply.refund as { state: RefundRequest['answer'] }).state : 'refused';
+    return reply;
+  }
+
+  /** A whole number of ms from `min` to `max`. */
+  between(min: number, max: number): number {
+    return min + Math.floor(this.rand() * (max - min));
+  }
+
+  /** Mixed traffic: new payments, retries of unanswered ones, refunds of paid orders. */
+  async load(ms: number, concurrency = 6): Promise<void> {
+    const until = Date.now() + ms;
+    const worker = async () => {
+      while (Date.now() < until && !this.down) {
+        const unanswered = this.payments.filter((p) => !p.issued);
+        const paid = [...this.paidOrders];
+        const roll = this.rand();
+        if (roll < 0.15 && unanswered.length > 0) await this.pay(this.pick(unanswered));
+        else if (roll < 0.35 && paid.length > 0) await this.refund(this.pick(paid), 1 + Math.floor(this.rand() * 300));
+        else await this.pay();
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+}
+
+async function crashRounds(chaos: Chaos, rounds: number): Promise<void> {
+  for (let round = 1; round <= rounds; round++) {
+    if (round % 2 === 0) await chaos.setFaults({ delayMs: chaos.between(0, 300), duplicate: 2 });
+    const running = chaos.load(3_000);
+    const at = chaos.between(300, 2_800);
+    await sleep(at);
+    await chaos.kill();
+    await running;
+    chaos.note(`crash round ${round}: SIGKILL after ${at} ms, ${chaos.payments.length} payment requests so far`);
+    await chaos.start();
+  }
+  await chaos.setFaults({ delayMs: 0, duplicate: 1 });
+}
+
+async function outages(chaos: Chaos): Promise<void> {
+  for (let round = 1; round <= 4; round++) {
+    const running = chaos.load(2_000);
+    await sleep(chaos.between(300, 1_100));
+    await chaos.setStore(false);
+    await sleep(chaos.between(200, 600));
+    await chaos.setStore(true);
+    await running;
+  }
+  chaos.note('store outages: 4 rounds');
+}
+
+async function ottFaults(chaos: Chaos): Promise<void> {
+  let applied = 0;
+  for (const action of ACTIONS) {
+    for (const mode of RESPONSE_MODES) {
+      for (const afterProcessing of mode === 'CORRUPT_DATA' || mode === 'WRONG_MD5' ? [true] : [false, true]) {
+        await chaos.setFaults({ response: { mode, actions: [action], times: 3, afterProcessing, replyAfterMs: mode === 'TIMEOUT' ? 1_500 : null } });
+        await chaos.load(400, 4);
+        applied++;
+      }
+    }
+  }
+  await chaos.setFaults({ response: null });
+  chaos.note(`OTT faults: ${applied} settings (${ACTIONS.join(', ')} × ${RESPONSE_MODES.join(', ')}, before and after processing)`);
+}
+
+async function concurrentRefunds(chaos: Chaos): Promise<void> {
+  const request: PaymentRequest = { kind: 'pay', openid: 'o-chaos-refunds', requestId: chaos.newId('bulk'), amountCents: 10_000, tipCents: 0, issued: false };
+  chaos.payments.push(request);
+  await chaos.pay(request, true);
+  if (!request.orderId || !chaos.paidOrders.has(request.orderId)) throw new Error('the order for the concurrent refunds was not paid');
+  await sleep(500);
+  const replies = await Promise.all(Array.from({ length: 50 }, () => chaos.refund(request.orderId!, 700)));
+  const codes = new Map<string, number>();
+  for (const reply of replies) {
+    const key = reply === null ? 'no answer' : reply.ok ? 'ok' : reply.code;
+    codes.set(key, (codes.get(key) ?? 0) + 1);
+  }
+  chaos.note(`50 concurrent refunds of 7.00 on a 100.00 order: ${[...codes].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}
+
+/**
+ * Retries, as a payer tapping Pay again would, every request that never got payment details: once
+ * the in-flight window has passed, each must get them (or a definitive answer) within two tries.
+ */
+async function deadRequests(chaos: Chaos): Promise<number> {
+  const unanswered = chaos.payments.filter((p) => !p.issued);
+  for (let pass = 0; pass < 2; pass++) {
+    await sleep(IN_FLIGHT_MS + 200);
+    const waiting = unanswered.filter((p) => !p.issued);
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      for (let r = waiting.pop(); r; r = waiting.pop()) await chaos.pay(r);
+    }));
+  }
+  const dead = unanswered.filter((p) => !p.issued);
+  for (const request of dead) chaos.note(`dead request ${request.requestId} (order ${request.orderId ?? 'none'})`);
+  chaos.note(`retried ${unanswered.length} requests that never got payment details`);
+  return dead.length;
+}
+
+async function acquirerLedger(chaos: Chaos): Promise<AcquirerTransaction[]> {
+  const response = await fetch(`${chaos.sandbox}/sandbox/transactions`);
+  const { transactions } = (await response.json()) as { transactions: AcquirerTransaction[] };
+  const out: AcquirerTransaction[] = [];
+  for (const t of transactions) {
+    const detail = (await (await fetch(`${chaos.sandbox}/sandbox/transactions/${t.orderId}`)).json()) as { refunds: { refundOrderId: string; amount: number }[] };
+    out.push({ orderId: t.orderId, state: t.state, amount: t.amount, tip: t.tip, refunded: t.refunded, refunds: detail.refunds });
+  }
+  return out;
+}
+
+/** Lets retries, call-backs, queries and the sweep finish: every refund request retried until it is no longer pending. */
+async function settle(chaos: Chaos): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    let open = 0;
+    for (const r of chaos.refunds.filter((x) => x.answer === 'PENDING' || x.answer === 'none')) {
+      await chaos.refund(r.orderId, r.amountCents, r);
+      if (r.answer === 'PENDING' || r.answer === 'none') open++;
+    }
+    const ledger = await acquirerLedger(chaos);
+    const waiting = ledger.filter((t) => ['success', 'partial_refunded', 'fully_refunded'].includes(t.state)).length;
+    const paidAtOtt = new Set(ledger.filter((t) => ['success', 'partial_refunded', 'fully_refunded'].includes(t.state)).map((t) => t.orderId.slice(0, 28)));
+    let unsettled = 0;
+    for (const p of chaos.payments.filter((x) => x.orderId && paidAtOtt.has(x.orderId))) {
+      const reply = await chaos.call('queryPayment', { orderId: p.orderId }, p.openid);
+      const state = reply?.ok ? (reply.order as { state: string }).state : 'unknown';
+      if (!['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'REVIEW'].includes(state)) unsettled++;
+    }
+    if (open === 0 && unsettled === 0) {
+      chaos.note(`settled: ${waiting} paid transactions at the acquirer`);
+      return;
+    }
+    if (Date.now() > deadline) {
+      chaos.note(`still unsettled after 60 s: ${open} refunds pending, ${unsettled} paid orders not PAID`);
+      return;
+    }
+    await sleep(1_000);
+  }
+}
+
+async function storedOrders(dataDir: string): Promise<Order[]> {
+  const orders = new Datastore<Record<string, unknown>>({ filename: join(dataDir, 'cloud', 'orders.db') });
+  await orders.loadDatabaseAsync();
+  return (await orders.findAsync({})).map(documentToOrder);
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { seed: Date.now() % 1_000_000, rounds: 6, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--json') options.json = true;
+    else if (arg === '--seed' || arg === '--rounds') {
+      const value = Number(argv[++i]);
+      if (!Number.isInteger(value) || value < 0) throw new Error(`${arg} takes a whole number`);
+      if (arg === '--seed') options.seed = value;
+      else options.rounds = Math.max(5, value);
+    } else throw new Error(`unknown option ${arg} (options: --seed N, --rounds N, --json)`);
+  }
+  return options;
+}
+
+export function printFigures(figures: Figures, extra: Record<string, number>): string {
+  const rows = Object.entries({ ...extra, ...figures });
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.replace(/_/g, ' ').padEnd(width)}  ${v}`).join('\n');
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const dataDir = mkdtempSync(join(tmpdir(), 'ottpay-chaos-'));
+  const chaos = new Chaos(dataDir, { sandbox: await freePort(), cloud: await freePort() }, options);
+  const started = Date.now();
+  chaos.note(`seed ${options.seed}, data in ${dataDir}`);
+  try {
+    await chaos.start();
+    await crashRounds(chaos, options.rounds);
+    await outages(chaos);
+    await ottFaults(chaos);
+    await concurrentRefunds(chaos);
+    await chaos.kill();
+    chaos.note('final crash in the middle of settling');
+    await chaos.start();
+    const dead = await deadRequests(chaos);
+    await settle(chaos);
+    const ledger = await acquirerLedger(chaos);
+    await chaos.stop();
+    const orders = await storedOrders(dataDir);
+    const { figures, details } = reconcile(orders, ledger, chaos.payments, dead);
+    const extra = {
+      payment_requests: chaos.payments.length,
+      orders: orders.length,
+      attempts: orders.reduce((n, o) => n + o.attempts.length, 0),
+      paid_orders: orders.filter((o) => ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED'].includes(o.state)).length,
+      refund_requests: chaos.refunds.length,
+      refunds_succeeded: orders.reduce((n, o) => n + o.refunds.filter((r) => r.state === 'SUCCEEDED').length, 0),
+      acquirer_transactions: ledger.length,
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+    for (const line of details.slice(0, 50)) process.stderr.write(`  ${line}\n`);
+    process.stdout.write(options.json ? `${JSON.stringify({ seed: options.seed, ...extra, ...figures })}\n` : `${printFigures(figures, extra)}\n`);
+    const failed = Object.values(figures).some((v) => v !== 0);
+    if (!failed) rmSync(dataDir, { recursive: true, force: true });
+    else process.stderr.write(`chaos: FAILED (seed ${options.seed}); data kept in ${dataDir}\n`);
+    return failed ? 1 : 0;
+  } finally {
+    await chaos.kill();
+  }
+}
+
+if (isEntryPoint(__filename)) {
+  main().then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      process.stderr.write(`chaos: ${error.stack ?? error.message}\n`);
+      process.exit(2);
+    },
+  );
+}
