@@ -8,11 +8,14 @@
  * Order states. Transitions only move forward:
  *   CREATED → PAYING → PAID → PARTIALLY_REFUNDED → REFUNDED
  *   CREATED | PAYING → FAILED | CLOSED | REVIEW | PAID
- *   PAID | PARTIALLY_REFUNDED → REFUNDED
- * PAYING means OTT Pay accepted the order (or its answer is still unknown) and the payer may pay.
  *   FAILED | CLOSED → REVIEW (OTT Pay reports money taken after the order was given up)
- * REVIEW means a verified call-back or query disagreed on money, or came too late: never counted
- * as paid, a person decides. FAILED, CLOSED, REVIEW and REFUNDED are final for the payer.
+ *   PAID | PARTIALLY_REFUNDED | REFUNDED → REVIEW (money on a second attempt, or a refunded amount
+ *     the ledger cannot explain)
+ *   REVIEW → PAID | CLOSED (only a review for "OTT could not be asked", once OTT answers)
+ * CREATED: no payment details were handed out yet. PAYING: an attempt's details were handed out
+ * and the payer may pay. CLOSED only on OTT's word that the order is not paid. REVIEW means a
+ * person decides (the order's reviewKind says why); it is never counted as paid.
+ * The order behind a state holds its attempts at OTT Pay, its refunds and its history (server/orders/model.ts).
  */
 export type OrderState =
   | 'CREATED'
@@ -126,7 +129,11 @@ export interface RefundView {
   refundId: string;
   orderId: string;
   amountCents: number;
-  /** PENDING until OTT Pay confirms. */
+  /**
+   * PENDING until STATUS_QUERY's refund_fee shows OTT Pay booked it (SUCCEEDED); FAILED when OTT
+   * refused it or never booked it after three sends, its amount released. At most one refund per
+   * order is PENDING at a time.
+   */
   state: 'PENDING' | 'SUCCEEDED' | 'FAILED';
   createdAt: string;
 }
