@@ -2,7 +2,9 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { runOps } from '../../scripts/ops';
-import { newRequestId, PAYER, startTestStack, type TestStack } from '../local/harness';
+import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
+import { seal } from '../../server/ottpay/codec';
+import { newRequestId, PAYER, STAFF, startTestStack, type TestStack } from '../local/harness';
 
 async function ops(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   let out = '';
@@ -14,11 +16,13 @@ describe('npm run ops against the local stack', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ottpay-ops-'));
   let paidId = '';
   let lostId = '';
+  let reviewId = '';
+  let refundingId = '';
   let env: NodeJS.ProcessEnv;
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startTestStack({ dataDir });
+    stack = await startTestStack({ dataDir, env: { OTT_TIMEOUT_MS: '500' } });
     const paid = await stack.call('createPayment', { amountCents: 1234, tipCents: 66, requestId: newRequestId('ops') }, PAYER);
     if (!paid.ok) throw new Error(paid.code);
     await stack.wallet(paid.payment, 'success');
@@ -30,8 +34,23 @@ describe('npm run ops against the local stack', () => {
     if (!lost.ok) throw new Error(lost.code);
     await stack.wallet(lost.payment, 'success');
     lostId = lost.orderId;
+
+    stack.sandbox.faults.set({ drop: 0, response: { mode: 'CORRUPT_DATA', actions: ['STATUS_QUERY'] } });
+    const refunding = await stack.call('createPayment', { amountCents: 800, requestId: newRequestId('ops') }, PAYER);
+    if (!refunding.ok) throw new Error(refunding.code);
+    await stack.wallet(refunding.payment, 'success');
+    await stack.sandbox.waitForDeliveries(refunding.orderId, (d) => d.some((c) => c.state === 'delivered'));
+    refundingId = refunding.orderId;
+    expect(await stack.call('refund', { orderId: refundingId, amountCents: 300, requestId: newRequestId('ops') }, STAFF)).toMatchObject({ ok: true, refund: { state: 'PENDING' } });
+    stack.sandbox.faults.reset();
+
+    const review = await stack.call('createPayment', { amountCents: 900, requestId: newRequestId('ops') }, PAYER);
+    if (!review.ok) throw new Error(review.code);
+    reviewId = review.orderId;
+    const wrongMoney = { amount: '901', order_id: reviewId, merchant_id: SANDBOX_CREDENTIALS.merchantId, bizpay_order_id: 'WX1', finish_time: '20261122120000' };
+    await stack.post(stack.callbackUrl, { rsp_code: 'SUCCESS', rsp_msg: 'success', merchant_id: SANDBOX_CREDENTIALS.merchantId, ...seal(wrongMoney, SANDBOX_CREDENTIALS.signKey) });
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    env = { LOCAL_DATA_DIR: dataDir, OTT_SANDBOX_PORT: String(stack.sandbox.port), LOCAL_CLOUD_PORT: String(stack.runtime.port) };
+    env = { LOCAL_DATA_DIR: dataDir, OTT_SANDBOX_PORT: String(stack.sandbox.port), LOCAL_CLOUD_PORT: String(stack.runtime.port), OTT_TIMEOUT_MS: '500' };
     // The cloud runtime stops, so ops is the only writer of the store; the sandbox stays up for requery.
     await stack.runtime.close();
   });
@@ -44,6 +63,19 @@ describe('npm run ops against the local stack', () => {
     expect(shown.order.history.filter((e: { to?: string }) => e.to).map((e: { to: string }) => e.to)).toEqual(['CREATED', 'PAYING', 'PAID']);
     expect(shown.callbacks).toHaveLength(1);
     expect(shown.callbacks[0].verdict).toBe('verified');
+  });
+
+  it('lists what needs a person, each with why and what to do', async () => {
+    const review = await ops(['--local', 'review', '--older-than-minutes', '0'], env);
+    expect(review).toMatch(/In REVIEW \(1\):/);
+    expect(review).toContain(reviewId);
+    expect(review).toContain('why: OTT Pay reports 901 taken');
+    expect(review).toMatch(/Refunds unresolved \(1\):\n/);
+    expect(review).toContain(refundingId);
+    expect(review).toContain('`ops requery` asks again');
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // past OTT_TIMEOUT_MS + 2 s since the refund was sent
+    expect(await ops(['--local', 'requery', refundingId], env)).toBe(`${refundingId}: PAID -> PARTIALLY_REFUNDED\n`);
+    expect(await ops(['--local', 'review', '--older-than-minutes', '0'], env)).toMatch(/Refunds unresolved \(0\):/);
   });
 
   it('lists orders pending past the abandon age, and requery settles one at OTT Pay', async () => {
