@@ -77,7 +77,8 @@ export async function obtainPayableAttempt<T>(
   const { created, order: stored } = await platform.store.createOrder(newOrder(fields, at));
   let order = stored;
   let attempt = order.attempts[0];
-  if (created) {
+  // An insert whose reply was lost after it landed reads back as our own order, untouched.
+  if (created || (stored.createdAt === at && stored.version === 0)) {
     platform.log.info('order.created', { orderId, amountCents: request.amountCents, tipCents: request.tipCents, channel });
   } else {
     if (order.amountCents !== request.amountCents || order.tipCents !== request.tipCents || order.channel !== channel) {

@@ -49,10 +49,11 @@ async function settleOpenRefund(platform: Platform, order: Order, cause: ChangeC
   }
   const refundFee = outcome.value.refundedCents;
   const applied = await updateOrder(platform, order, cause, (current, ctx) => {
-    if (openRefund(current)?.refundId !== refund.refundId) return null;
+    const open = openRefund(current);
+    // Someone else sent it again after our query: their answer, not ours, decides.
+    if (open?.refundId !== refund.refundId || open.sends !== refund.sends) return null;
     const reading = readRefundFee(current, refundFee);
     if (reading !== 'not_booked') return applyRefundFee(current, refundFee, ctx);
-    const open = openRefund(current)!;
     if (open.rejectedCode !== undefined) return failRefund(current, open.refundId, open.rejectedCode, ctx);
     if (open.sends >= MAX_SENDS) return failRefund(current, open.refundId, 'NOT_BOOKED', ctx);
     return markRefundResent(current, open.refundId, ctx);

@@ -123,7 +123,9 @@ export async function inspectOrder(platform: Platform, start: Order, cause: Chan
   const nowMs = platform.now().getTime();
   const window = inFlightMs(platform);
   const targets = claimed.attempts.filter((a) => isLive(a) && !inFlight(a, nowMs, window));
-  const answers = await Promise.all(targets.map(async (a) => [a, await askOtt(platform, a.ottOrderId)] as const));
+  // One query at a time per order, so a caller's concurrency bounds the queries it has in flight.
+  const answers: (readonly [PaymentAttempt, AttemptAnswer])[] = [];
+  for (const attempt of targets) answers.push([attempt, await askOtt(platform, attempt.ottOrderId)]);
   const abandoned =
     awaitsOtt(claimed) &&
     nowMs - Date.parse(claimed.createdAt) >= platform.settings.closeAbandonedAfterMs &&
