@@ -29,6 +29,11 @@ export interface PaymentSettings {
   timeZone: string;
   /** Body of the reply that acknowledges a recorded call-back (D8). */
   callbackReplyBody: string;
+  /**
+   * CALLBACK_SETTLES: 'direct' (default): a verified call-back settles the attempt it names with
+   * its own money; 'query': it only says where to look, and a STATUS_QUERY of that attempt settles it.
+   */
+  callbackSettles: 'direct' | 'query';
   /** How long an exchange rate read from OTT Pay is reused (D13). */
   rateCacheMs: number;
 }
@@ -59,6 +64,12 @@ function timeZone(env: NodeJS.ProcessEnv): string {
   return zone;
 }
 
+function callbackSettles(env: NodeJS.ProcessEnv): 'direct' | 'query' {
+  const value = env.CALLBACK_SETTLES?.trim() || 'direct';
+  if (value !== 'direct' && value !== 'query') throw new SettingsError("CALLBACK_SETTLES must be 'direct' or 'query'");
+  return value;
+}
+
 const HOUR = 3_600_000;
 
 export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): PaymentSettings {
@@ -82,6 +93,7 @@ export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): Payme
     sweepBudgetMs: wholeNumber(env, 'SWEEP_BUDGET_MS', 25_000, 1_000, HOUR),
     timeZone: timeZone(env),
     callbackReplyBody: env.OTT_CALLBACK_REPLY?.trim() || 'SUCCESS',
+    callbackSettles: callbackSettles(env),
     rateCacheMs: 600_000,
   };
 }

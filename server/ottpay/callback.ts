@@ -22,7 +22,15 @@ export interface CallbackEnvelope {
   md5: string;
 }
 
-export type CallbackRejection = 'MALFORMED_BODY' | VerificationFailure | 'FOREIGN_MERCHANT' | 'BAD_FIELD';
+export type CallbackRejection = 'MALFORMED_BODY' | VerificationFailure | 'FOREIGN_MERCHANT' | 'BAD_FIELD' | 'NOT_A_CALLBACK';
+
+/**
+ * Fields only OTT Pay's synchronous replies carry (MAPPPAY, ACTIVEPAY, STATUS_QUERY, REFUND,
+ * EX_RATE_QUERY). Every OTT message is sealed with the same key, so a reply posted to the
+ * call-back URL verifies: these fields, or a missing finish_time (which every documented payment
+ * call-back has), tell it apart.
+ */
+export const REPLY_ONLY_FIELDS = ['payInfo', 'code_url', 'total_amount', 'refund_fee', 'trade_time', 'ori_order_id', 'refund_amt', 'refund_status', 'return_code', 'rate', 'feeType', 'fee_type'] as const;
 
 /** The call-back must be refused (HTTP 400, D8). The message never contains key material. */
 export class CallbackRejected extends Error {
@@ -113,6 +121,9 @@ export function verifyCallback(
       merchantId === undefined || merchantId === null ? 'call-back data names no merchant' : 'call-back data names another merchant',
     );
   }
+  const replyField = REPLY_ONLY_FIELDS.find((field) => field in data);
+  if (replyField !== undefined) throw new CallbackRejected('NOT_A_CALLBACK', `sealed data with ${replyField} is an OTT reply, not a payment call-back`);
+  if (!('finish_time' in data)) throw new CallbackRejected('NOT_A_CALLBACK', 'sealed data without finish_time is not a payment call-back');
   try {
     const optional = withoutUndefined({
       tipCents: optionalMinorUnits(data, 'tip'),

@@ -1,6 +1,7 @@
 /**
  * paymentCallback (D8, D9): verify the call-back, record it, then apply it to the attempt it
- * names, and acknowledge only once all of that is stored. 400 FAIL for what does not verify
+ * names (or, with CALLBACK_SETTLES=query, settle that attempt by STATUS_QUERY), and acknowledge
+ * only once all of that is stored. 400 FAIL for what does not verify
  * (recorded in bounded form: its hash, size, reason and first bytes); 503 when the store cannot
  * be written or the order keeps changing, so OTT Pay retries.
  */
@@ -9,7 +10,7 @@ import type { Platform } from '../app/platform';
 import { StoreUnavailableError } from '../orders/store';
 import { CallbackRejected, readCallbackEnvelope, verifyCallback, type VerifiedCallback } from '../ottpay/callback';
 import { OrderBusyError, OrderNotFoundError } from './order-updates';
-import { applyCallback } from './settlement';
+import { applyCallback, OttUnansweredError, settleByQuery } from './settlement';
 
 export interface HttpRequestEvent {
   httpMethod?: string;
@@ -68,12 +69,13 @@ export async function handlePaymentCallback(event: HttpRequestEvent, platform: P
   }
 
   try {
-    const { order, changed } = await applyCallback(platform, verified, callbackId);
+    const { order, changed } =
+      platform.settings.callbackSettles === 'query' ? await settleByQuery(platform, ottOrderId) : await applyCallback(platform, verified, callbackId);
     log.info('callback.applied', { callbackId, ottOrderId, orderId: order.orderId, changed, state: order.state, amountCents: verified.amountCents });
   } catch (error) {
     if (error instanceof OrderNotFoundError) {
       log.warn('callback.unknown_order', { callbackId, ottOrderId });
-    } else if (error instanceof StoreUnavailableError || error instanceof OrderBusyError) {
+    } else if (error instanceof StoreUnavailableError || error instanceof OrderBusyError || error instanceof OttUnansweredError) {
       log.error('callback.unapplied', { callbackId, ottOrderId, message: error.message });
       return reply(503, 'FAIL');
     } else {

@@ -10,7 +10,7 @@ import type { ChangeContext } from '../orders/history';
 import { orderIdOfAttempt, totalCents, type ChangeCause, type Order, type PaymentAttempt } from '../orders/model';
 import type { VerifiedCallback } from '../ottpay/callback';
 import type { StatusQueryResult } from '../ottpay/client';
-import { updateOrder, type UpdateResult } from './order-updates';
+import { OrderNotFoundError, updateOrder, type UpdateResult } from './order-updates';
 
 /** What STATUS_QUERY told about one attempt. */
 export type AttemptAnswer =
@@ -96,6 +96,28 @@ export function applyCallback(platform: Platform, callback: VerifiedCallback, ca
     if (callback.bizpayOrderId !== undefined) report.bizpayOrderId = callback.bizpayOrderId;
     return reportPaid(order, callback.orderId, report, ctx);
   });
+}
+
+/** OTT Pay did not answer the STATUS_QUERY a call-back asked for: the call-back is answered 503, so OTT sends it again. */
+export class OttUnansweredError extends Error {
+  constructor(readonly ottOrderId: string, readonly code: string) {
+    super(`STATUS_QUERY of ${ottOrderId} went unanswered (${code})`);
+    this.name = 'OttUnansweredError';
+  }
+}
+
+/**
+ * CALLBACK_SETTLES=query: a verified call-back only says which attempt to look at; its STATUS_QUERY
+ * settles it. An attempt already settled is not asked about again, so replays cost no query.
+ */
+export async function settleByQuery(platform: Platform, ottOrderId: string): Promise<UpdateResult> {
+  const order = await platform.store.getOrder(orderIdOfAttempt(ottOrderId));
+  const attempt = order?.attempts.find((a) => a.ottOrderId === ottOrderId);
+  if (!order || !attempt) throw new OrderNotFoundError(orderIdOfAttempt(ottOrderId));
+  if (!isLive(attempt)) return { order, changed: false };
+  const answer = await askOtt(platform, ottOrderId);
+  if (answer.kind === 'unknown') throw new OttUnansweredError(ottOrderId, answer.code);
+  return updateOrder(platform, order, 'callback', (current, ctx) => applyAnswer(platform, current, ottOrderId, answer, ctx));
 }
 
 /** Marks the order as being asked about now, unless someone did within the throttle; null then. */

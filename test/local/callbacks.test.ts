@@ -81,6 +81,8 @@ describe('paymentCallback', () => {
     ['for another merchant', (order: Order) => envelope(callbackData(order, { merchant_id: 'ON00009999' }))],
     ['whose plaintext envelope alone says paid', (order: Order) => JSON.stringify({ rsp_code: 'SUCCESS', merchant_id: SANDBOX_CREDENTIALS.merchantId, order_id: order.orderId, amount: String(order.amountCents) })],
     ['that is not JSON', () => '{not json'],
+    ['that is a MAPPPAY reply sealed with our key', (order: Order) => envelope({ payInfo: '{"appId":"wx1"}', merchant_id: SANDBOX_CREDENTIALS.merchantId, order_id: order.orderId, amount: String(order.amountCents), sale_num: '1' })],
+    ['that is a STATUS_QUERY reply sealed with our key', (order: Order) => envelope({ order_id: order.orderId, total_amount: String(order.amountCents), refund_fee: '0', order_status: 'success', trade_time: 'Nov 22, 2026', merchant_id: SANDBOX_CREDENTIALS.merchantId, amount: String(order.amountCents) })],
   ])('refuses a call-back %s with 400 and changes nothing', async (_label, build) => {
     const order = await newOrder(1700);
     const reply = await deliver(build(order));
@@ -198,3 +200,28 @@ async function storedRecords(orderId: string) {
   return { order, callbacks };
 }
 
+
+describe('functions no person calls', () => {
+  it('sweep refuses a mini-program user, settling nothing, and still runs from the timer', async () => {
+    stack.sandbox.faults.set({ drop: 'all' });
+    const created = await stack.call('createPayment', { amountCents: 2400, requestId: newRequestId('internal') }, PAYER);
+    if (!created.ok) throw new Error(created.code);
+    await stack.wallet(created.payment, 'success');
+    stack.sandbox.faults.reset();
+    const byUser = await stack.post(`${stack.runtime.url}/functions/sweep`, {}, { 'x-wx-openid': PAYER });
+    expect(JSON.parse(byUser.text).result).toEqual({ ok: false, code: 'FORBIDDEN', message: 'sweep runs on its timer only' });
+    expect((await storedRecords(created.orderId)).order).toMatchObject({ state: 'PAYING' });
+    await stack.runtime.invoke('sweep', { Type: 'Timer' });
+    expect((await storedRecords(created.orderId)).order).toMatchObject({ state: 'PAID' });
+  });
+
+  it('paymentCallback refuses a mini-program user even with a genuine call-back, and still serves the HTTP access service', async () => {
+    const order = await newOrder(2500);
+    const event = { httpMethod: 'POST', headers: { 'content-type': 'application/json' }, body: envelope(callbackData(order)), isBase64Encoded: false };
+    const byUser = await stack.post(`${stack.runtime.url}/functions/paymentCallback`, event, { 'x-wx-openid': PAYER });
+    expect(JSON.parse(byUser.text).result).toMatchObject({ statusCode: 403 });
+    expect((await storedRecords(order.orderId)).order).toMatchObject({ state: 'PAYING' });
+    expect(await deliver(event.body)).toEqual({ status: 200, text: 'SUCCESS' });
+    expect(await orderState(order.orderId)).toBe('PAID');
+  });
+});

@@ -1,4 +1,4 @@
 import { timerTriggered } from '../../../server/functions/triggered';
 import { sweep } from '../../../server/payments/sweep';
 
-export const main = timerTriggered(sweep);
+export const main = timerTriggered('sweep', sweep);

@@ -117,14 +117,14 @@ describe('verifyCallback', () => {
     ['a negative tip', { amount: '100', tip: '-1' }, 'tip'],
     ['no amount', {}, 'amount'],
   ])('refuses %s and names the field', (_what, money, field) => {
-    const body = ourCallback({ order_id: 'A1', merchant_id: TV2_CONFIG.merchantId, ...money });
+    const body = ourCallback({ order_id: 'A1', merchant_id: TV2_CONFIG.merchantId, finish_time: '20200416050429', ...money });
     const rejection = rejectionOf(() => verifyCallback(JSON.parse(body), TV2_CONFIG));
     expect(rejection.reason).toBe('BAD_FIELD');
     expect(rejection.message).toContain(field);
   });
 
   it('refuses a call-back without order_id', () => {
-    const body = ourCallback({ amount: '100', merchant_id: TV2_CONFIG.merchantId });
+    const body = ourCallback({ amount: '100', merchant_id: TV2_CONFIG.merchantId, finish_time: '20200416050429' });
     expect(rejectionOf(() => verifyCallback(JSON.parse(body), TV2_CONFIG)).message).toContain('order_id');
   });
 
@@ -136,10 +136,21 @@ describe('verifyCallback', () => {
   });
 
   it('leaves optional fields out when OTT Pay does not send them', () => {
-    const body = ourCallback({ order_id: 'A1', amount: '100', merchant_id: TV2_CONFIG.merchantId, order_status: 'success' });
+    const body = ourCallback({ order_id: 'A1', amount: '100', merchant_id: TV2_CONFIG.merchantId, finish_time: '20200416050429', order_status: 'success' });
     const callback = verifyCallback(JSON.parse(body), TV2_CONFIG);
-    expect(callback).toMatchObject({ orderId: 'A1', amountCents: 100, orderStatus: 'success' });
+    expect(callback).toMatchObject({ orderId: 'A1', amountCents: 100, orderStatus: 'success', finishTime: '20200416050429' });
     expect(callback).not.toHaveProperty('tipCents');
-    expect(callback).not.toHaveProperty('finishTime');
+    expect(callback).not.toHaveProperty('bizpayOrderId');
+  });
+
+  it.each([
+    ['a MAPPPAY reply', { payInfo: '{"appId":"wx1"}', merchant_id: TV2_CONFIG.merchantId, order_id: 'A1', amount: '100', sale_num: '1536606245849717' }],
+    ['an ACTIVEPAY reply', { bizpay_order_id: 'WX1', code_url: 'weixin://wxpay/bizpayurl?pr=x', order_id: 'A1', merchant_id: TV2_CONFIG.merchantId, amount: '100', finish_time: '1' }],
+    ['a STATUS_QUERY reply', { order_id: 'A1', total_amount: '100', refund_fee: '0', order_status: 'success', trade_time: 'Apr 14, 2020', merchant_id: TV2_CONFIG.merchantId, amount: '100' }],
+    ['a REFUND reply', { order_id: 'R1', ori_order_id: 'A1', refund_amt: '100', refund_status: 'success', merchant_id: TV2_CONFIG.merchantId, amount: '100', finish_time: '1' }],
+    ['data without finish_time', { order_id: 'A1', amount: '100', merchant_id: TV2_CONFIG.merchantId }],
+  ])('refuses %s sealed with the right key as not a call-back', (_what, values) => {
+    const rejection = rejectionOf(() => verifyCallback(JSON.parse(ourCallback(values)), TV2_CONFIG));
+    expect(rejection.reason).toBe('NOT_A_CALLBACK');
   });
 });
