@@ -5,7 +5,7 @@
  *                                     pending past the abandon age, refunds unresolved for N minutes (default 10)
  *   show ORDER_ID                     one order with its attempts, refunds, history and raw call-backs
  *   requery ORDER_ID                  ask OTT Pay about the order now (attempts and open refund) and apply the answers
- *   export YYYY-MM-DD                 that day's orders (merchant time zone) as CSV on stdout
+ *   export YYYY-MM-DD                 that day's orders (merchant time zone) as CSV on stdout, oldest first, streamed page by page
  *
  * Target: the CloudBase environment given by TCB_ENV_ID, TCB_SECRET_ID and TCB_SECRET_KEY, or the
  * local stack's embedded store with --local (LOCAL_DATA_DIR; stop `npm start` first, the embedded
@@ -20,6 +20,7 @@ import { loadPaymentSettings } from '../server/app/settings';
 import { createCloudBaseStore } from '../server/orders/cloudbase-store';
 import { toOrderView, type Order } from '../server/orders/model';
 import { openNedbStore } from '../server/orders/nedb-store';
+import { pagesOf } from '../server/orders/paging';
 import type { OrderStore } from '../server/orders/store';
 import { OttClient } from '../server/ottpay/client';
 import { loadOttConfig } from '../server/ottpay/config';
@@ -27,7 +28,7 @@ import { advanceRefund } from '../server/payments/refund';
 import { inspectOrder } from '../server/payments/settlement';
 import { reviewLines } from './review';
 import { SANDBOX_CREDENTIALS } from '../local/sandbox-credentials';
-import { ordersToCsv } from './reconciliation';
+import { csvHeader, csvRows } from './reconciliation';
 import { isEntryPoint } from '../server/app/entry-point';
 
 class UsageError extends Error {}
@@ -109,8 +110,11 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
       const date = params[0];
       if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError('export takes a date YYYY-MM-DD');
       const day = localDay(loadPaymentSettings(target.env).timeZone, new Date(), date);
-      const orders = await store.listOrdersCreatedBetween(day.start.toISOString(), day.end.toISOString(), 100_000);
-      out(ordersToCsv([...orders].reverse()));
+      out(csvHeader());
+      const pages = pagesOf((last, limit) =>
+        store.listOrdersCreatedBetween(day.start.toISOString(), day.end.toISOString(), { limit, after: last && { createdAt: last.createdAt, orderId: last.orderId } }),
+      );
+      for await (const page of pages) out(csvRows(page));
       return;
     }
     const orderId = params[0];

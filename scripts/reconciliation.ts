@@ -28,7 +28,13 @@ function field(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-export function ordersToCsv(orders: readonly Order[]): string {
+/** The header line, CRLF-terminated. */
+export function csvHeader(): string {
+  return `${CSV_COLUMNS.join(',')}\r\n`;
+}
+
+/** One CRLF-terminated line per order. */
+export function csvRows(orders: readonly Order[]): string {
   const rows = orders.map((o) => {
     const attempt = paidAttempt(o) ?? payableAttempt(o);
     return [
@@ -50,5 +56,5 @@ export function ordersToCsv(orders: readonly Order[]): string {
       .map(field)
       .join(',');
   });
-  return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+  return rows.map((row) => `${row}\r\n`).join('');
 }

@@ -10,6 +10,8 @@ import {
   type CollectionName,
   type OrderPageCursor,
   type OrderStore,
+  type Page,
+  type PaidPageCursor,
   type StoreOptions,
 } from './store';
 
@@ -45,6 +47,7 @@ interface CbCommand {
   in(values: unknown[]): unknown;
   lt(value: unknown): unknown;
   lte(value: unknown): unknown;
+  gt(value: unknown): unknown;
   gte(value: unknown): unknown;
   and(conditions: object[]): object;
   or(conditions: object[]): object;
@@ -89,6 +92,7 @@ export const CLOUDBASE_INDEXES: Readonly<Record<CollectionName, readonly IndexSp
     },
     { name: 'openRefundSince', fields: [{ field: 'openRefundSince', direction: 'asc' }] },
     { name: 'createdAt', fields: [{ field: 'createdAt', direction: 'desc' }] },
+    { name: 'paidAt', fields: [{ field: 'paidAt', direction: 'asc' }] },
   ],
   ott_callbacks: [
     {
@@ -248,10 +252,27 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
         fetchOrders({ openRefundSince: _().lt(openedBefore) }, [['openRefundSince', 'asc'], ['orderId', 'asc']], limit),
       ),
 
-    listOrdersCreatedBetween: (fromIso: string, toIso: string, limit: number) =>
-      run('listOrdersCreatedBetween', () =>
-        fetchOrders(_().and([{ createdAt: _().gte(fromIso) }, { createdAt: _().lt(toIso) }]), [['createdAt', 'desc'], ['orderId', 'desc']], limit),
-      ),
+    listOrdersCreatedBetween: (fromIso: string, toIso: string, page: Page<OrderPageCursor> & { newestFirst?: boolean }) =>
+      run('listOrdersCreatedBetween', () => {
+        const direction = page.newestFirst ? 'desc' : 'asc';
+        const past = page.newestFirst ? _().lt.bind(_()) : _().gt.bind(_());
+        const conditions: object[] = [{ createdAt: _().gte(fromIso) }, { createdAt: _().lt(toIso) }];
+        if (page.after) {
+          const { createdAt, orderId } = page.after;
+          conditions.push(_().or([{ createdAt: past(createdAt) }, { createdAt, orderId: past(orderId) }]));
+        }
+        return fetchOrders(_().and(conditions), [['createdAt', direction], ['orderId', direction]], page.limit);
+      }),
+
+    listOrdersPaidBetween: (fromIso: string, toIso: string, page: Page<PaidPageCursor>) =>
+      run('listOrdersPaidBetween', () => {
+        const conditions: object[] = [{ paidAt: _().gte(fromIso) }, { paidAt: _().lt(toIso) }];
+        if (page.after) {
+          const { paidAt, orderId } = page.after;
+          conditions.push(_().or([{ paidAt: _().gt(paidAt) }, { paidAt, orderId: _().gt(orderId) }]));
+        }
+        return fetchOrders(_().and(conditions), [['paidAt', 'asc'], ['orderId', 'asc']], page.limit);
+      }),
 
     recordCallback: (raw: RawCallback) =>
       run('recordCallback', async () => {

@@ -12,6 +12,8 @@ import {
   type CollectionName,
   type OrderPageCursor,
   type OrderStore,
+  type Page,
+  type PaidPageCursor,
   type StoreOptions,
 } from './store';
 
@@ -24,7 +26,7 @@ export type NedbOrderStore = OrderStore & {
 };
 
 const INDEXED_FIELDS: Record<CollectionName, string[]> = {
-  orders: ['openid', 'state', 'createdAt', 'nextCheckAt', 'openRefundSince'],
+  orders: ['openid', 'state', 'createdAt', 'paidAt', 'nextCheckAt', 'openRefundSince'],
   ott_callbacks: ['orderId', 'receivedAt'],
 };
 
@@ -125,10 +127,27 @@ export async function openNedbStore(dir: string, options: StoreOptions = {}): Pr
         findOrders({ openRefundSince: timestampUpTo('$lt', openedBefore) }, { openRefundSince: 1, orderId: 1 }, limit),
       ),
 
-    listOrdersCreatedBetween: (fromIso: string, toIso: string, limit: number) =>
-      run('listOrdersCreatedBetween', () =>
-        findOrders({ createdAt: { $gte: fromIso, $lt: toIso } }, { createdAt: -1, orderId: -1 }, limit),
-      ),
+    listOrdersCreatedBetween: (fromIso: string, toIso: string, page: Page<OrderPageCursor> & { newestFirst?: boolean }) =>
+      run('listOrdersCreatedBetween', () => {
+        const past = page.newestFirst ? '$lt' : '$gt';
+        const query: Doc = { createdAt: { $gte: fromIso, $lt: toIso } };
+        if (page.after) {
+          const { createdAt, orderId } = page.after;
+          query.$or = [{ createdAt: { [past]: createdAt } }, { createdAt, orderId: { [past]: orderId } }];
+        }
+        const direction = page.newestFirst ? -1 : 1;
+        return findOrders(query, { createdAt: direction, orderId: direction }, page.limit);
+      }),
+
+    listOrdersPaidBetween: (fromIso: string, toIso: string, page: Page<PaidPageCursor>) =>
+      run('listOrdersPaidBetween', () => {
+        const query: Doc = { paidAt: { $gte: fromIso, $lt: toIso } };
+        if (page.after) {
+          const { paidAt, orderId } = page.after;
+          query.$or = [{ paidAt: { $gt: paidAt } }, { paidAt, orderId: { $gt: orderId } }];
+        }
+        return findOrders(query, { paidAt: 1, orderId: 1 }, page.limit);
+      }),
 
     recordCallback: (raw: RawCallback) =>
       run('recordCallback', async () => {

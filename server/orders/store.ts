@@ -14,6 +14,18 @@ export interface OrderPageCursor {
   orderId: string;
 }
 
+/** The last order of the previous page of a listing by payment time. */
+export interface PaidPageCursor {
+  paidAt: string;
+  orderId: string;
+}
+
+/** A page of a listing: `after` is the last order of the previous page, in the listing's order. */
+export interface Page<C> {
+  limit: number;
+  after?: C;
+}
+
 /**
  * The one interface the cloud functions use to read and write orders. An order document holds
  * its attempts, refunds and history, so every change is one compare-and-set write. Every method
@@ -37,8 +49,14 @@ export interface OrderStore {
   listOrdersByState(states: OrderState[], opts: { createdBefore?: string; limit: number }): Promise<Order[]>;
   /** Orders with a refund waiting for OTT Pay since before `openedBefore`, oldest first. */
   listOrdersWithOpenRefund(openedBefore: string, limit: number): Promise<Order[]>;
-  /** createdAt in [fromIso, toIso), newest first by (createdAt desc, orderId desc). */
-  listOrdersCreatedBetween(fromIso: string, toIso: string, limit: number): Promise<Order[]>;
+  /**
+   * createdAt in [fromIso, toIso), oldest first by (createdAt, orderId), or newest first. A page
+   * may hold fewer than `limit` orders even when more follow (a backend's own cap): callers page
+   * until a page is empty.
+   */
+  listOrdersCreatedBetween(fromIso: string, toIso: string, page: Page<OrderPageCursor> & { newestFirst?: boolean }): Promise<Order[]>;
+  /** paidAt in [fromIso, toIso), oldest first by (paidAt, orderId); paged like listOrdersCreatedBetween. */
+  listOrdersPaidBetween(fromIso: string, toIso: string, page: Page<PaidPageCursor>): Promise<Order[]>;
   /** Returns the new record's id; resolves only once the record is written. */
   recordCallback(raw: RawCallback): Promise<string>;
   /** Newest first, by (receivedAt desc, id desc). */

@@ -106,6 +106,7 @@ describe('cloudbase-store', () => {
       'state:asc,createdAt:asc',
       'openRefundSince:asc',
       'createdAt:desc',
+      'paidAt:asc',
     ]);
   });
 

@@ -171,13 +171,42 @@ export function orderStoreContract(name: string, factory: StoreFactory): void {
         expect(open.map((o) => o.requestId)).toEqual(['refund-open-2', 'refund-open-0']);
       });
 
-      it('lists orders created in a half-open range, newest first, up to a limit', async () => {
-        const orders = Array.from({ length: 6 }, (_, i) => makeOrder({ openid: `o-payer-${i % 2}`, requestId: `range-request-${i}`, createdAt: iso(i * 60) }));
+      it('pages orders created in a half-open range, oldest or newest first, without gaps or duplicates', async () => {
+        const orders = Array.from({ length: 9 }, (_, i) => makeOrder({ openid: `o-payer-${i % 2}`, requestId: `range-request-${i}`, createdAt: iso(Math.floor(i / 2) * 60) }));
         for (const order of orders) await store.createOrder(order);
-        const inRange = await store.listOrdersCreatedBetween(iso(60), iso(240), 10);
-        expect(inRange.map((o) => o.requestId)).toEqual(['range-request-3', 'range-request-2', 'range-request-1']);
-        const limited = await store.listOrdersCreatedBetween(iso(0), iso(1000), 2);
-        expect(limited.map((o) => o.requestId)).toEqual(['range-request-5', 'range-request-4']);
+        const inRange = orders.filter((o) => o.createdAt >= iso(60) && o.createdAt < iso(240));
+        const oldestFirst = [...inRange].sort(newestFirst).reverse().map((o) => o.orderId);
+        for (const newest of [false, true]) {
+          const seen: string[] = [];
+          let after: { createdAt: string; orderId: string } | undefined;
+          for (let guard = 0; guard < 10; guard += 1) {
+            const page = await store.listOrdersCreatedBetween(iso(60), iso(240), { limit: 2, after, newestFirst: newest });
+            if (page.length === 0) break;
+            seen.push(...page.map((o) => o.orderId));
+            const last = page[page.length - 1];
+            after = { createdAt: last.createdAt, orderId: last.orderId };
+          }
+          expect(seen).toEqual(newest ? [...oldestFirst].reverse() : oldestFirst);
+        }
+      });
+
+      it('pages orders paid in a half-open range, oldest payment first, never unpaid ones', async () => {
+        const orders = Array.from({ length: 7 }, (_, i) =>
+          makeOrder({ requestId: `paid-request-${i}`, ...(i % 3 === 2 ? {} : { state: 'PAID' as const, paidAt: iso(100 + Math.floor(i / 2) * 10) }) }),
+        );
+        for (const order of orders) await store.createOrder(order);
+        const seen: string[] = [];
+        let after: { paidAt: string; orderId: string } | undefined;
+        for (let guard = 0; guard < 10; guard += 1) {
+          const page = await store.listOrdersPaidBetween(iso(100), iso(130), { limit: 2, after });
+          if (page.length === 0) break;
+          seen.push(...page.map((o) => o.orderId));
+          const last = page[page.length - 1];
+          after = { paidAt: last.paidAt!, orderId: last.orderId };
+        }
+        const expected = orders.filter((o) => o.paidAt !== undefined && o.paidAt < iso(130));
+        expected.sort((a, b) => (a.paidAt! < b.paidAt! ? -1 : a.paidAt! > b.paidAt! ? 1 : a.orderId < b.orderId ? -1 : 1));
+        expect(seen).toEqual(expected.map((o) => o.orderId));
       });
     });
 

@@ -18,7 +18,7 @@ import { createCloudBaseStore } from '../../../server/orders/cloudbase-store';
 import { documentToOrder } from '../../../server/orders/documents';
 import type { Order, RawCallback } from '../../../server/orders/model';
 import { openNedbStore, type NedbOrderStore } from '../../../server/orders/nedb-store';
-import { COLLECTIONS, StoreUnavailableError, type OrderPageCursor, type OrderStore } from '../../../server/orders/store';
+import { COLLECTIONS, StoreUnavailableError, type OrderPageCursor, type OrderStore, type Page, type PaidPageCursor } from '../../../server/orders/store';
 import type { OttConfig } from '../../../server/ottpay/config';
 import { OrderBusyError } from '../../../server/payments/order-updates';
 import { handlePaymentCallback, type HttpResponse } from '../../../server/payments/payment-callback';
@@ -108,8 +108,10 @@ class FailingStore implements OrderStore, BackendFaults {
     this.run('get', 'listOrdersByState', () => this.inner.listOrdersByState(states, opts));
   listOrdersWithOpenRefund = (openedBefore: string, limit: number) =>
     this.run('get', 'listOrdersWithOpenRefund', () => this.inner.listOrdersWithOpenRefund(openedBefore, limit));
-  listOrdersCreatedBetween = (fromIso: string, toIso: string, limit: number) =>
-    this.run('get', 'listOrdersCreatedBetween', () => this.inner.listOrdersCreatedBetween(fromIso, toIso, limit));
+  listOrdersCreatedBetween = (fromIso: string, toIso: string, page: Page<OrderPageCursor> & { newestFirst?: boolean }) =>
+    this.run('get', 'listOrdersCreatedBetween', () => this.inner.listOrdersCreatedBetween(fromIso, toIso, page));
+  listOrdersPaidBetween = (fromIso: string, toIso: string, page: Page<PaidPageCursor>) =>
+    this.run('get', 'listOrdersPaidBetween', () => this.inner.listOrdersPaidBetween(fromIso, toIso, page));
   recordCallback = (raw: RawCallback) => this.run('add', 'recordCallback', () => this.inner.recordCallback(raw));
   listCallbacks = (opts: { orderId?: string; limit: number }) => this.run('get', 'listCallbacks', () => this.inner.listCallbacks(opts));
 }
@@ -141,7 +143,9 @@ class ContendedStore implements OrderStore {
   listDueOrders = (dueBy: string, limit: number) => this.inner.listDueOrders(dueBy, limit);
   listOrdersByState = (states: OrderState[], opts: { createdBefore?: string; limit: number }) => this.inner.listOrdersByState(states, opts);
   listOrdersWithOpenRefund = (openedBefore: string, limit: number) => this.inner.listOrdersWithOpenRefund(openedBefore, limit);
-  listOrdersCreatedBetween = (fromIso: string, toIso: string, limit: number) => this.inner.listOrdersCreatedBetween(fromIso, toIso, limit);
+  listOrdersCreatedBetween = (fromIso: string, toIso: string, page: Page<OrderPageCursor> & { newestFirst?: boolean }) =>
+    this.inner.listOrdersCreatedBetween(fromIso, toIso, page);
+  listOrdersPaidBetween = (fromIso: string, toIso: string, page: Page<PaidPageCursor>) => this.inner.listOrdersPaidBetween(fromIso, toIso, page);
   recordCallback = (raw: RawCallback) => this.inner.recordCallback(raw);
   listCallbacks = (opts: { orderId?: string; limit: number }) => this.inner.listCallbacks(opts);
 }
@@ -214,7 +218,7 @@ export async function openHarness(kind: StoreKind, options: HarnessOptions = {})
     const failing = new FailingStore(nedb);
     base = failing;
     backend = failing;
-    peekAll = () => nedb.listOrdersCreatedBetween('2000-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z', 1000);
+    peekAll = () => nedb.listOrdersCreatedBetween('2000-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z', { limit: 1000 });
     dispose = async () => {
       await nedb.close().catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
