@@ -56,13 +56,32 @@ export class CallbackDelivery {
 
   constructor(private readonly options: CallbackDeliveryOptions) {}
 
-  /** Picks up call-backs a previous run left unfinished: pending ones at their persisted time, held ones at once. */
+  /**
+   * Picks up call-backs a previous run left unfinished: pending ones at their persisted time, held
+   * ones at once; then queues the payment call-back of every order paid but not yet queued.
+   */
   async resume(): Promise<void> {
-    for (const record of await this.options.store.unfinishedCallbacks()) {
+    const { store, log } = this.options;
+    for (const record of await store.unfinishedCallbacks()) {
       if (record.state === 'held') this.held.push(record.id);
       else this.schedule(record.id, record.nextAttemptAt ?? Date.now());
     }
     if (this.held.length > 0) this.releaseHeld();
+    for (const transaction of await store.callbackDueTransactions()) {
+      const queued = (await store.listCallbacks(transaction.orderId)).some((record) => record.trigger === 'payment');
+      if (queued) {
+        await store.clearCallbackDue(transaction.orderId);
+      } else {
+        log(`callback ${transaction.orderId} queued after a restart (the order was paid but its call-back not queued)`);
+        await this.enqueuePayment(transaction);
+      }
+    }
+  }
+
+  /** Queues the call-back of an order just paid, then clears the order's `callbackDue`. */
+  async enqueuePayment(transaction: TransactionRecord): Promise<void> {
+    await this.enqueue(transaction, 'payment');
+    await this.options.store.clearCallbackDue(transaction.orderId);
   }
 
   /**

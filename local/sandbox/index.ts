@@ -92,9 +92,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const ledger = new Ledger(store, {
     wechatApiKey,
     exchangeRateE8,
-    onPaid: async (transaction) => {
-      await callbacks.enqueue(transaction, 'payment');
-    },
+    onPaid: (transaction) => callbacks.enqueuePayment(transaction),
   });
   const protocol = new ProtocolHandler({ merchantId, operatorId, signKey, appId, exchangeRateE8 }, ledger, faults);
   const wallet = new Wallet(store, ledger, wechatApiKey);
@@ -112,13 +110,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   let port: number;
   try {
+    // before listening: a payment made meanwhile could be taken for one a crash left without its call-back
+    await callbacks.resume();
     port = await server.listen(options.port ?? DEFAULT_SANDBOX_PORT, host);
   } catch (error) {
+    await callbacks.close();
     await store.close();
     throw error;
   }
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  await callbacks.resume();
   log(`OTT Pay sandbox listening on ${url} (merchant ${merchantId})`);
 
   let closing: Promise<void> | null = null;

@@ -50,7 +50,10 @@ export type RefundResult =
 export interface LedgerOptions {
   wechatApiKey: string;
   exchangeRateE8: number;
-  /** Called once a payment is recorded as paid, before the payer's request is answered. */
+  /**
+   * Called once a payment is recorded as paid (with `callbackDue` set), before the payer's request
+   * is answered.
+   */
   onPaid: (transaction: TransactionRecord) => Promise<void>;
 }
 
@@ -127,6 +130,7 @@ export class Ledger {
             paidAt: now.toISOString(),
             finishTime: beijingCompact(now),
             bizpayOrderId: current.bizpayOrderId ?? bizpayOrderId(),
+            callbackDue: true,
           });
           break;
         case 'cancel':
@@ -170,19 +174,14 @@ export class Ledger {
         seq: this.store.nextSeq(),
         createdAt: now.toISOString(),
       };
-      if (!(await this.store.insertRefund(refund))) {
-        return { ok: false, code: 'ORDER_USED', message: `order_id ${refundOrderId} is already used` };
-      }
       const updated = await this.store.updateTransaction(
         oriOrderId,
         { state: original.state, refunded: original.refunded },
         { refunded, state: refunded === paidTotal(original) ? 'fully_refunded' : 'partial_refunded' },
         `REFUND ${refundOrderId}: ${amount}`,
+        refund,
       );
-      if (!updated) {
-        await this.store.removeRefund(refundOrderId);
-        return { ok: false, code: 'FAIL', message: 'the original order changed during the refund; try again' };
-      }
+      if (!updated) return { ok: false, code: 'FAIL', message: 'the original order changed during the refund; try again' };
       return { ok: true, refund, transaction: updated };
     });
   }

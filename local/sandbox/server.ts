@@ -5,7 +5,7 @@ import { ConsoleInfo, renderConsole, TransactionDetail } from './consolePage';
 import { FaultSettingsError, FaultSwitchboard } from './faults';
 import { isPaid, Ledger, paidTotal, PayerOutcome } from './ledger';
 import type { ProtocolHandler, ProtocolReply } from './protocol';
-import type { SandboxStore, TransactionRecord } from './store';
+import type { CallbackRecord, SandboxStore, TransactionRecord } from './store';
 import type { Wallet } from './wallet';
 
 const BODY_LIMIT = 1024 * 1024;
@@ -25,6 +25,10 @@ export type TransactionView = TransactionRecord & { total: number };
 
 export function transactionView(transaction: TransactionRecord): TransactionView {
   return { ...transaction, total: paidTotal(transaction) };
+}
+
+function transactionDetail(transaction: TransactionRecord, callbacks: CallbackRecord[]): TransactionDetail {
+  return { transaction, refunds: transaction.refunds ?? [], callbacks };
 }
 
 class HttpError extends Error {
@@ -252,22 +256,14 @@ export class SandboxServer {
   async detail(orderId: string): Promise<TransactionDetail | null> {
     const { store } = this.services;
     const transaction = await store.findTransaction({ orderId });
-    if (!transaction) return null;
-    return { transaction, refunds: await store.listRefunds(orderId), callbacks: await store.listCallbacks(orderId) };
+    return transaction && transactionDetail(transaction, await store.listCallbacks(orderId));
   }
 
   private async consolePage(): Promise<string> {
     const { store, faults, info } = this.services;
     const transactions = (await store.listTransactions()).slice(0, 200);
     const callbacks = await store.listCallbacks();
-    const details: TransactionDetail[] = [];
-    for (const transaction of transactions) {
-      details.push({
-        transaction,
-        refunds: await store.listRefunds(transaction.orderId),
-        callbacks: callbacks.filter((c) => c.orderId === transaction.orderId),
-      });
-    }
+    const details = transactions.map((tx) => transactionDetail(tx, callbacks.filter((c) => c.orderId === tx.orderId)));
     return renderConsole(details, faults.get(), info());
   }
 }

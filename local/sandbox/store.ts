@@ -1,4 +1,9 @@
-/** The sandbox's ledger on disk: transactions, refunds and call-backs in nedb files under dataDir. */
+/**
+ * The sandbox's ledger on disk: transactions (with their refunds) and call-backs in nedb files
+ * under dataDir. Each booking is one document write, so a process killed at any moment leaves
+ * none half-written; a payment call-back, queued after the order is marked paid, is covered by
+ * the order's `callbackDue`.
+ */
 import { mkdir } from 'fs/promises';
 import { join } from 'path';
 import Datastore from '@seald-io/nedb';
@@ -57,6 +62,12 @@ export interface TransactionRecord {
   createdAt: string;
   updatedAt: string;
   paidAt?: string;
+  /** Set by the write that marks the order paid, cleared once its payment call-back is queued. */
+  callbackDue?: boolean;
+  /** Oldest first; booked in the same write as `refunded` and `state`. */
+  refunds?: RefundRecord[];
+  /** The order ids of `refunds`, indexed to find a refund by its order id. */
+  refundIds?: string[];
   history: HistoryEntry[];
 }
 
@@ -132,7 +143,6 @@ export class SandboxStore {
 
   private constructor(
     private readonly transactions: Datastore<TransactionRecord>,
-    private readonly refunds: Datastore<RefundRecord>,
     private readonly callbacks: Datastore<CallbackRecord>,
   ) {}
 
@@ -145,19 +155,20 @@ export class SandboxStore {
     };
     const store = new SandboxStore(
       await open<TransactionRecord>('transactions.db'),
-      await open<RefundRecord>('refunds.db'),
       await open<CallbackRecord>('callbacks.db'),
     );
     await store.transactions.ensureIndexAsync({ fieldName: 'orderId', unique: true });
     await store.transactions.ensureIndexAsync({ fieldName: 'prepayId', unique: true, sparse: true });
     await store.transactions.ensureIndexAsync({ fieldName: 'codeUrl', unique: true, sparse: true });
-    await store.refunds.ensureIndexAsync({ fieldName: 'refundOrderId', unique: true });
+    await store.transactions.ensureIndexAsync({ fieldName: 'refundIds' });
     await store.callbacks.ensureIndexAsync({ fieldName: 'id', unique: true });
     await store.callbacks.ensureIndexAsync({ fieldName: 'orderId' });
-    for (const datastore of [store.transactions, store.refunds, store.callbacks] as Datastore<{ seq: number }>[]) {
+    for (const datastore of [store.transactions, store.callbacks] as Datastore<{ seq: number }>[]) {
       const newest = (await datastore.findAsync({}).sort({ seq: -1 }).limit(1)) as unknown as { seq: number }[];
       if (newest.length > 0) store.lastSeq = Math.max(store.lastSeq, newest[0].seq);
     }
+    const refunded = (await store.transactions.findAsync({ refunds: { $exists: true } })) as unknown as TransactionRecord[];
+    for (const { refunds } of refunded) store.lastSeq = Math.max(store.lastSeq, ...refunds!.map((refund) => refund.seq));
     return store;
   }
 
@@ -187,44 +198,41 @@ export class SandboxStore {
     return docs.map((doc) => plain(doc)!);
   }
 
-  /** Sets fields of the order when it also matches `where`; returns the updated record, or null when nothing matched. */
+  /**
+   * Sets fields of the order, and books `refund` in the same write, when it also matches `where`;
+   * returns the updated record, or null when nothing matched.
+   */
   async updateTransaction(
     orderId: string,
     where: Record<string, unknown>,
     set: Partial<TransactionRecord>,
     event: string,
+    refund?: RefundRecord,
   ): Promise<TransactionRecord | null> {
     const at = new Date().toISOString();
+    const push: Record<string, unknown> = { history: { at, event } };
+    if (refund) Object.assign(push, { refunds: refund, refundIds: refund.refundOrderId });
     const { affectedDocuments } = await this.transactions.updateAsync(
       { ...where, orderId },
-      { $set: { ...set, updatedAt: at }, $push: { history: { at, event } } },
+      { $set: { ...set, updatedAt: at }, $push: push },
       { returnUpdatedDocs: true },
     );
     return plain(affectedDocuments as Stored<TransactionRecord> | null);
   }
 
-  /** false when the refund order id is taken. */
-  async insertRefund(record: RefundRecord): Promise<boolean> {
-    try {
-      await this.refunds.insertAsync({ ...record });
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error)) return false;
-      throw error;
-    }
+  /** Paid orders whose payment call-back may not be queued yet. */
+  async callbackDueTransactions(): Promise<TransactionRecord[]> {
+    const docs = (await this.transactions.findAsync({ callbackDue: true }).sort({ seq: 1 })) as unknown as Stored<TransactionRecord>[];
+    return docs.map((doc) => plain(doc)!);
   }
 
-  async removeRefund(refundOrderId: string): Promise<void> {
-    await this.refunds.removeAsync({ refundOrderId }, {});
+  async clearCallbackDue(orderId: string): Promise<void> {
+    await this.transactions.updateAsync({ orderId }, { $unset: { callbackDue: true } }, {});
   }
 
   async findRefund(refundOrderId: string): Promise<RefundRecord | null> {
-    return plain(await this.refunds.findOneAsync({ refundOrderId }));
-  }
-
-  async listRefunds(oriOrderId: string): Promise<RefundRecord[]> {
-    const docs = (await this.refunds.findAsync({ oriOrderId }).sort({ seq: 1 })) as unknown as Stored<RefundRecord>[];
-    return docs.map((doc) => plain(doc)!);
+    const transaction = await this.transactions.findOneAsync({ refundIds: refundOrderId });
+    return transaction?.refunds?.find((refund) => refund.refundOrderId === refundOrderId) ?? null;
   }
 
   async insertCallback(record: CallbackRecord): Promise<void> {
@@ -257,10 +265,6 @@ export class SandboxStore {
 
   /** Rewrites the files without superseded lines. */
   async close(): Promise<void> {
-    await Promise.all([
-      this.transactions.compactDatafileAsync(),
-      this.refunds.compactDatafileAsync(),
-      this.callbacks.compactDatafileAsync(),
-    ]);
+    await Promise.all([this.transactions.compactDatafileAsync(), this.callbacks.compactDatafileAsync()]);
   }
 }
