@@ -9,8 +9,10 @@ import { loadPaymentSettings } from '../server/app/settings';
 import { openNedbStore } from '../server/orders/nedb-store';
 import { OttClient } from '../server/ottpay/client';
 import { loadOttConfig } from '../server/ottpay/config';
+import { runOps, UsageError } from '../scripts/ops';
 import { loadFunctions } from './cloud-runtime/function-registry';
-import { startCloudRuntime, type CloudRuntime } from './cloud-runtime/server';
+import { ControlRefusal, startCloudRuntime, type CloudRuntime } from './cloud-runtime/server';
+import { acquireDataLock, type DataLock } from './data-lock';
 import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
 import { DEFAULT_LOCAL_CLOUD_PORT, DEFAULT_SANDBOX_PORT, SANDBOX_CREDENTIALS } from './sandbox-credentials';
 import { switchableStore } from './switchable-store';
@@ -50,6 +52,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = resolve(options.dataDir ?? env.LOCAL_DATA_DIR ?? '.local-data');
   const cloudPort = options.cloudPort ?? portFrom(env, 'LOCAL_CLOUD_PORT', DEFAULT_LOCAL_CLOUD_PORT);
+  const lock = acquireDataLock(dataDir, 'npm start');
+  try {
+    return await startHoldingLock(options, env, log, dataDir, cloudPort, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startHoldingLock(
+  options: LocalStackOptions,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  dataDir: string,
+  cloudPort: number,
+  lock: DataLock,
+): Promise<LocalStack> {
   const credentials = {
     merchantId: env.OTT_MERCHANT_ID || SANDBOX_CREDENTIALS.merchantId,
     operatorId: env.OTT_OPERATOR_ID || SANDBOX_CREDENTIALS.operatorId,
@@ -102,9 +121,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return { available: switchable.isAvailable() };
       },
     },
+    textControls: {
+      // `npm run ops -- … --local` while this stack runs: the command runs here, on this stack's store.
+      ops: async (body, write) => {
+        const args = (body as { args?: unknown }).args;
+        if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw new ControlRefusal('args must be a list of strings');
+        const target = { store: switchable.store, env: { ...functionEnv, OTT_CALLBACK_URL: callbackUrl }, close: async () => undefined };
+        await runOps(args, functionEnv, write, target).catch((error: unknown) => {
+          throw error instanceof UsageError ? new ControlRefusal(error.message) : error;
+        });
+      },
+    },
     log: (line) => log(`[cloud] ${line}`),
   });
   callbackUrl ||= `${runtime.url}/http${CALLBACK_ROUTE}`;
+  lock.update({ cloudUrl: runtime.url });
 
   return {
     sandbox,
@@ -115,6 +146,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await runtime.close();
       await sandbox.close();
       await opened.close();
+      lock.release();
     },
   };
 }

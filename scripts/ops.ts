@@ -8,9 +8,9 @@
  *   export YYYY-MM-DD                 that day's orders (merchant time zone) as CSV on stdout, oldest first, streamed page by page
  *
  * Target: the CloudBase environment given by TCB_ENV_ID, TCB_SECRET_ID and TCB_SECRET_KEY, or the
- * local stack's embedded store with --local (LOCAL_DATA_DIR; stop `npm start` first, the embedded
- * store has one writer at a time). requery also needs the OTT_* settings (the local stack's
- * sandbox defaults with --local).
+ * local stack with --local (LOCAL_DATA_DIR): through the running `npm start` over HTTP when one
+ * holds the folder (its store has one writer), otherwise the embedded store itself, read-only but
+ * for requery. requery also needs the OTT_* settings (the local stack's sandbox defaults with --local).
  */
 import { join, resolve } from 'path';
 import { localDay } from '../server/app/calendar';
@@ -27,21 +27,39 @@ import { loadOttConfig } from '../server/ottpay/config';
 import { advanceRefund } from '../server/payments/refund';
 import { inspectOrder } from '../server/payments/settlement';
 import { reviewLines } from './review';
+import { acquireDataLock, DataDirInUseError, lockHolder } from '../local/data-lock';
 import { SANDBOX_CREDENTIALS } from '../local/sandbox-credentials';
 import { csvHeader, csvRows } from './reconciliation';
 import { isEntryPoint } from '../server/app/entry-point';
 
 class UsageError extends Error {}
 
-interface Target {
+export interface Target {
   store: OrderStore;
   env: NodeJS.ProcessEnv;
   close(): Promise<void>;
 }
 
-async function openTarget(local: boolean, env: NodeJS.ProcessEnv): Promise<Target> {
+/** The local store when no stack runs: read-only, but for requery, which takes the folder's lock while it writes. */
+async function openLocalStore(dataDir: string, command: string): Promise<{ store: OrderStore; close(): Promise<void> }> {
+  const storeDir = join(dataDir, 'cloud');
+  if (command !== 'requery') {
+    const store = await openNedbStore(storeDir, { readOnly: true });
+    return { store, close: () => store.close() };
+  }
+  const lock = acquireDataLock(dataDir, 'npm run ops -- requery');
+  try {
+    const store = await openNedbStore(storeDir);
+    return { store, close: () => store.close().finally(() => lock.release()) };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function openTarget(local: boolean, env: NodeJS.ProcessEnv, command: string): Promise<Target> {
   if (local) {
-    const store = await openNedbStore(join(resolve(env.LOCAL_DATA_DIR ?? '.local-data'), 'cloud'));
+    const { store, close } = await openLocalStore(resolve(env.LOCAL_DATA_DIR ?? '.local-data'), command);
     const sandboxPort = env.OTT_SANDBOX_PORT || '8700';
     return {
       store,
@@ -53,7 +71,7 @@ async function openTarget(local: boolean, env: NodeJS.ProcessEnv): Promise<Targe
         OTT_SIGN_KEY: env.OTT_SIGN_KEY || SANDBOX_CREDENTIALS.signKey,
         OTT_CALLBACK_URL: env.OTT_CALLBACK_URL || `http://127.0.0.1:${env.LOCAL_CLOUD_PORT || '8701'}/http/ottpay/callback`,
       },
-      close: () => store.close(),
+      close,
     };
   }
   const missing = ['TCB_ENV_ID', 'TCB_SECRET_ID', 'TCB_SECRET_KEY'].filter((name) => !env[name]);
@@ -80,7 +98,17 @@ function platformFor(target: Target): Platform {
   };
 }
 
-async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<void> {
+/** Runs the command inside the `npm start` that holds the data folder, printing what it prints. */
+async function throughStack(cloudUrl: string, args: string[], out: (text: string) => void): Promise<void> {
+  const response = await fetch(`${cloudUrl}/local/ops`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }) });
+  if (response.status === 400) throw new UsageError(await response.text());
+  if (!response.ok || !response.body) throw new Error(`the running stack answered HTTP ${response.status}: ${await response.text()}`);
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) out(decoder.decode(chunk, { stream: true }));
+}
+
+/** `given`: the store and settings to work on (the running stack's own, for a command it forwards). */
+async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void, given?: Target): Promise<void> {
   const local = args.includes('--local');
   const rest = args.filter((a) => a !== '--local');
   const [command, ...params] = rest;
@@ -89,7 +117,10 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
     return;
   }
   if (!['review', 'show', 'requery', 'export'].includes(command)) throw new UsageError(`unknown command ${command}`);
-  const target = await openTarget(local, env);
+  const holder = local && !given ? lockHolder(resolve(env.LOCAL_DATA_DIR ?? '.local-data')) : null;
+  if (holder?.cloudUrl) return throughStack(holder.cloudUrl, rest, out);
+  if (holder) throw new DataDirInUseError(resolve(env.LOCAL_DATA_DIR ?? '.local-data'), holder);
+  const target = given ?? (await openTarget(local, env, command));
   try {
     const { store } = target;
     if (command === 'review') {

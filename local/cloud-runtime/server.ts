@@ -23,6 +23,11 @@ export interface CloudRuntimeOptions {
   timerPeriodMs?: number;
   /** Extra JSON endpoints under /local/<name> for the developer's tools. */
   controls?: Record<string, (body: unknown) => Promise<unknown> | unknown>;
+  /**
+   * Endpoints under /local/<name> that answer plain text as they write it. A ControlRefusal thrown
+   * before anything was written is answered 400 with its message.
+   */
+  textControls?: Record<string, (body: unknown, write: (text: string) => void) => Promise<void>>;
   log?: (line: string) => void;
 }
 
@@ -32,6 +37,9 @@ export interface CloudRuntime {
   invoke(name: string, event: unknown, caller?: { openid?: string; appid?: string }): Promise<unknown>;
   close(): Promise<void>;
 }
+
+/** A text control refused what it was asked (answered 400). */
+export class ControlRefusal extends Error {}
 
 class InvocationError extends Error {
   constructor(
@@ -66,6 +74,21 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(value));
+}
+
+async function serveText(res: ServerResponse, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+    if (!res.headersSent) res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end();
+  } catch (error) {
+    if (res.headersSent) {
+      res.destroy(error as Error);
+      return;
+    }
+    res.writeHead(error instanceof ControlRefusal ? 400 : 500, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end((error as Error).message);
+  }
 }
 
 export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<CloudRuntime> {
@@ -131,6 +154,14 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
       const reply = fromFunctionResult(await invoke(name, event));
       res.writeHead(reply.status, reply.headers);
       res.end(reply.body);
+      return;
+    }
+    const textControl = options.textControls?.[url.pathname.slice('/local/'.length)];
+    if (url.pathname.startsWith('/local/') && req.method === 'POST' && textControl) {
+      await serveText(res, () => textControl(body.length === 0 ? {} : JSON.parse(body.toString('utf8')), (text) => {
+        if (!res.headersSent) res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        res.write(text);
+      }));
       return;
     }
     if (url.pathname.startsWith('/local/') && req.method === 'POST') {

@@ -1,3 +1,4 @@
+import { readFile } from 'fs/promises';
 import path from 'path';
 import Datastore from '@seald-io/nedb';
 import type { OrderState } from '../../typings/payments';
@@ -25,6 +26,38 @@ export type NedbOrderStore = OrderStore & {
   close(): Promise<void>;
 };
 
+export interface NedbStoreOptions extends StoreOptions {
+  /** Read the data files without ever writing them (NeDB itself rewrites a file when it loads it); writes are refused. */
+  readOnly?: boolean;
+}
+
+// NeDB's own line format (dates as $$date); its typings do not declare the module.
+const { deserialize } = require('@seald-io/nedb/lib/model') as { deserialize(line: string): Doc };
+
+/** The documents of a data file as NeDB would load them: the last line of each _id wins; a torn last line is skipped. */
+async function readDataFile(file: string): Promise<Doc[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const byId = new Map<string, Doc>();
+  for (const line of text.split('\n')) {
+    let doc: Doc;
+    try {
+      doc = deserialize(line);
+    } catch {
+      continue;
+    }
+    if (typeof doc._id !== 'string') continue;
+    if (doc.$$deleted === true) byId.delete(doc._id);
+    else byId.set(doc._id, doc);
+  }
+  return [...byId.values()];
+}
+
 const INDEXED_FIELDS: Record<CollectionName, string[]> = {
   orders: ['openid', 'state', 'createdAt', 'paidAt', 'nextCheckAt', 'openRefundSince'],
   ott_callbacks: ['orderId', 'receivedAt'],
@@ -43,11 +76,14 @@ function timestampUpTo(bound: '$lt' | '$lte', value: string): Doc {
  * The embedded store of the local stack: one NeDB data file per collection under `dir`
  * (`orders.db`, `ott_callbacks.db`).
  */
-export async function openNedbStore(dir: string, options: StoreOptions = {}): Promise<NedbOrderStore> {
+export async function openNedbStore(dir: string, options: NedbStoreOptions = {}): Promise<NedbOrderStore> {
   const now = options.now ?? (() => new Date());
+  const readOnly = options.readOnly ?? false;
   const open = async (name: CollectionName): Promise<Collection> => {
-    const ds = new Datastore<Doc>({ filename: path.join(dir, `${name}.db`) });
-    await ds.loadDatabaseAsync();
+    const file = path.join(dir, `${name}.db`);
+    const ds = readOnly ? new Datastore<Doc>({ inMemoryOnly: true }) : new Datastore<Doc>({ filename: file });
+    if (readOnly) await ds.insertAsync(await readDataFile(file));
+    else await ds.loadDatabaseAsync();
     for (const fieldName of INDEXED_FIELDS[name]) await ds.ensureIndexAsync({ fieldName });
     return ds;
   };
@@ -60,8 +96,9 @@ export async function openNedbStore(dir: string, options: StoreOptions = {}): Pr
   const { orders, ott_callbacks: callbacks } = collections;
   let closed = false;
 
-  async function run<T>(what: string, op: () => Promise<T>): Promise<T> {
+  async function run<T>(what: string, op: () => Promise<T>, writes = false): Promise<T> {
     if (closed) throw new StoreUnavailableError(`${what}: the order store is closed`);
+    if (writes && readOnly) throw new StoreUnavailableError(`${what}: the order store was opened read-only`);
     try {
       return await op();
     } catch (err) {
@@ -86,7 +123,7 @@ export async function openNedbStore(dir: string, options: StoreOptions = {}): Pr
           if (!existing) throw err;
           return { created: false, order: documentToOrder(existing) };
         }
-      }),
+      }, true),
 
     getOrder: (orderId: string) =>
       run('getOrder', async () => {
@@ -99,7 +136,7 @@ export async function openNedbStore(dir: string, options: StoreOptions = {}): Pr
         // _id comes first in the query, so NeDB finds the document by its primary key.
         const { numAffected } = await orders.updateAsync({ _id: next.orderId, version: expectedVersion }, orderToDocument(next), {});
         return numAffected === 1;
-      }),
+      }, true),
 
     listOrdersByOpenid: (openid: string, page: { limit: number; before?: OrderPageCursor }) =>
       run('listOrdersByOpenid', () => {
@@ -154,7 +191,7 @@ export async function openNedbStore(dir: string, options: StoreOptions = {}): Pr
         const id = newRecordId(now());
         await callbacks.insertAsync(callbackToDocument(raw, id));
         return id;
-      }),
+      }, true),
 
     listCallbacks: (opts: { orderId?: string; limit: number }) =>
       run('listCallbacks', async () => {
@@ -168,7 +205,7 @@ export async function openNedbStore(dir: string, options: StoreOptions = {}): Pr
     close: async () => {
       if (closed) return;
       closed = true;
-      await Promise.all(Object.values(collections).map((ds) => ds.compactDatafileAsync()));
+      if (!readOnly) await Promise.all(Object.values(collections).map((ds) => ds.compactDatafileAsync()));
     },
   };
   return store;

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { runOps } from '../../scripts/ops';
@@ -22,7 +22,7 @@ describe('npm run ops against the local stack', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startTestStack({ dataDir, env: { OTT_TIMEOUT_MS: '500' } });
+    stack = await startTestStack({ dataDir, env: { OTT_TIMEOUT_MS: '500', CLOSE_ABANDONED_AFTER_MS: '1000' } });
     const paid = await stack.call('createPayment', { amountCents: 1234, tipCents: 66, requestId: newRequestId('ops') }, PAYER);
     if (!paid.ok) throw new Error(paid.code);
     await stack.wallet(paid.payment, 'success');
@@ -51,11 +51,9 @@ describe('npm run ops against the local stack', () => {
     await stack.post(stack.callbackUrl, { rsp_code: 'SUCCESS', rsp_msg: 'success', merchant_id: SANDBOX_CREDENTIALS.merchantId, ...seal(wrongMoney, SANDBOX_CREDENTIALS.signKey) });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     env = { LOCAL_DATA_DIR: dataDir, OTT_SANDBOX_PORT: String(stack.sandbox.port), LOCAL_CLOUD_PORT: String(stack.runtime.port), OTT_TIMEOUT_MS: '500' };
-    // The cloud runtime stops, so ops is the only writer of the store; the sandbox stays up for requery.
-    await stack.runtime.close();
   });
 
-  afterAll(() => stack.sandbox.close());
+  afterAll(() => stack.close());
 
   it('shows an order with its attempts, history and the raw call-back', async () => {
     const shown = JSON.parse(await ops(['--local', 'show', paidId], env));
@@ -79,11 +77,11 @@ describe('npm run ops against the local stack', () => {
   });
 
   it('lists orders pending past the abandon age, and requery settles one at OTT Pay', async () => {
-    const review = await ops(['--local', 'review'], { ...env, CLOSE_ABANDONED_AFTER_MS: '1000' });
+    const review = await ops(['--local', 'review'], env);
     expect(review).toContain(lostId);
     expect(review).toMatch(/Pending past the abandon age \(1\):/);
     expect(await ops(['--local', 'requery', lostId], env)).toBe(`${lostId}: PAYING -> PAID\n`);
-    expect(await ops(['--local', 'review'], { ...env, CLOSE_ABANDONED_AFTER_MS: '1000' })).not.toContain(lostId);
+    expect(await ops(['--local', 'review'], env)).not.toContain(lostId);
   });
 
   it('exports a day as CSV with exact amounts', async () => {
@@ -95,10 +93,37 @@ describe('npm run ops against the local stack', () => {
     expect(row.slice(5, 11)).toEqual(['12.34', '0.66', '13.00', '0.00', 'CAD', paidId]);
   });
 
+  it('goes through the running stack: the data files are written by it alone', async () => {
+    const holder = JSON.parse(readFileSync(join(dataDir, 'stack.lock'), 'utf8'));
+    expect(holder).toMatchObject({ pid: process.pid, by: 'npm start', cloudUrl: stack.runtime.url });
+    await expect(startTestStack({ dataDir })).rejects.toThrow(`in use by npm start (process ${process.pid}`);
+  });
+
   it('explains its usage errors', async () => {
     await expect(ops(['--local', 'show'], env)).rejects.toThrow('show takes an ORDER_ID');
     await expect(ops(['--local', 'export', 'yesterday'], env)).rejects.toThrow('YYYY-MM-DD');
     await expect(ops(['frobnicate'], env)).rejects.toThrow('unknown command');
     await expect(ops(['review'], {})).rejects.toThrow('TCB_ENV_ID');
+  });
+});
+
+describe('npm run ops --local with no stack running', () => {
+  it('reads the store without rewriting a byte of its data files, and requery takes the folder while it writes', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ottpay-ops-idle-'));
+    const stack = await startTestStack({ dataDir });
+    const paid = await stack.call('createPayment', { amountCents: 700, requestId: newRequestId('idle') }, PAYER);
+    if (!paid.ok) throw new Error(paid.code);
+    await stack.close();
+    const files = ['orders.db', 'ott_callbacks.db'].map((name) => join(dataDir, 'cloud', name));
+    const before = files.map((file) => readFileSync(file, 'utf8'));
+    const env = { LOCAL_DATA_DIR: dataDir };
+    expect(await ops(['--local', 'show', paid.orderId], env)).toContain(paid.orderId);
+    expect(await ops(['--local', 'review'], env)).toContain('In REVIEW (0)');
+    await ops(['--local', 'export', new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto' }).format(new Date())], env);
+    expect(files.map((file) => readFileSync(file, 'utf8'))).toEqual(before);
+    expect(existsSync(join(dataDir, 'stack.lock'))).toBe(false);
+    const unreachable = { ...env, OTT_SANDBOX_PORT: '9', OTT_TIMEOUT_MS: '500' };
+    expect(await ops(['--local', 'requery', paid.orderId], unreachable)).toBe(`${paid.orderId}: PAYING -> PAYING\n`);
+    expect(existsSync(join(dataDir, 'stack.lock'))).toBe(false);
   });
 });
