@@ -1,8 +1,8 @@
 /**
  * paymentCallback (D8, D9): verify the call-back, record it, then apply it to the attempt it
  * names (or, with CALLBACK_SETTLES=query, settle that attempt by STATUS_QUERY), and acknowledge
- * only once all of that is stored. 400 FAIL for what does not verify
- * (recorded in bounded form: its hash, size, reason and first bytes); 503 when the store cannot
+ * only once all of that is stored. 400 FAIL for what does not verify (recorded in bounded form:
+ * its hash, size, reason, first bytes and a few headers); 503 when the store cannot
  * be written or the order keeps changing, so OTT Pay retries.
  */
 import { createHash } from 'crypto';
@@ -25,8 +25,11 @@ export interface HttpResponse {
   body: string;
 }
 
-/** How much of a rejected call-back's body is kept. */
-export const REJECTED_BODY_KEPT = 2048;
+/** How much of a rejected call-back's body is kept; with its hash, size and a few headers, well under 1 KB a record. */
+export const REJECTED_BODY_KEPT = 256;
+
+/** The headers kept of a rejected call-back: enough to see where junk came from. */
+const REJECTED_HEADERS_KEPT = ['content-type', 'content-length', 'user-agent', 'x-forwarded-for', 'x-real-ip'];
 
 function reply(statusCode: number, body: string): HttpResponse {
   return { statusCode, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body };
@@ -52,8 +55,9 @@ export async function handlePaymentCallback(event: HttpRequestEvent, platform: P
     const bytes = Buffer.byteLength(body, 'utf8');
     log.warn('callback.rejected', { reason: error.reason, message: error.message, bytes, sha256 });
     const kept = body.length > REJECTED_BODY_KEPT ? body.slice(0, REJECTED_BODY_KEPT) : body;
+    const keptHeaders = Object.fromEntries(REJECTED_HEADERS_KEPT.filter((name) => name in headers).map((name) => [name, headers[name].slice(0, 128)]));
     await store
-      .recordCallback({ receivedAt, body: kept, headers, verdict: `rejected: ${error.reason}`, bytes, sha256 })
+      .recordCallback({ receivedAt, body: kept, headers: keptHeaders, verdict: `rejected: ${error.reason}`, bytes, sha256 })
       .catch((failure: Error) => log.error('callback.unrecorded', { reason: error.reason, message: failure.message }));
     return reply(400, 'FAIL');
   }

@@ -1,4 +1,6 @@
 import { createHash } from 'crypto';
+import { statSync } from 'fs';
+import { join } from 'path';
 import { getPlatform } from '../../server/app/platform';
 import { historyProblems } from '../../server/orders/history';
 import { REJECTED_BODY_KEPT } from '../../server/payments/payment-callback';
@@ -132,14 +134,27 @@ describe('paymentCallback', () => {
     expect((await storedRecords(order.orderId)).order).toMatchObject({ state: 'PAYING' });
   });
 
-  it('keeps of a rejected call-back only its hash, size, reason and first bytes', async () => {
+  it('keeps of a rejected call-back only its hash, size, reason, first bytes and a few headers', async () => {
     const junk = JSON.stringify({ data: 'x'.repeat(100_000), md5: 'Z' });
-    expect(await deliver(junk)).toEqual({ status: 400, text: 'FAIL' });
+    expect(await postRaw(stack.callbackUrl, junk, { 'content-type': 'application/json', 'x-junk': 'y'.repeat(5000) })).toEqual({ status: 400, text: 'FAIL' });
     const platform = await getPlatform(() => Promise.reject(new Error('the local stack provides the platform')));
     const [stored] = await platform.store.listCallbacks({ limit: 1 });
     expect(stored).toMatchObject({ bytes: junk.length, sha256: createHash('sha256').update(junk).digest('hex'), verdict: 'rejected: MALFORMED_MD5' });
     expect(stored.body).toBe(junk.slice(0, REJECTED_BODY_KEPT));
+    expect(stored.headers).not.toHaveProperty('x-junk');
+    expect(stored.headers['content-type']).toBe('application/json');
   });
+
+  it('writes well under 1 KB per junk request: 1,000 requests of 32 KB grow the store by less than 1 MB', async () => {
+    const file = join(stack.dataDir, 'cloud', 'ott_callbacks.db');
+    const before = statSync(file).size;
+    const junk = (i: number) => JSON.stringify({ rsp_code: 'SUCCESS', data: `${i}`.padEnd(32_000, 'A'), md5: 'F'.repeat(32) });
+    for (let i = 0; i < 1000; i += 50) {
+      const replies = await Promise.all(Array.from({ length: 50 }, (_, j) => deliver(junk(i + j))));
+      expect(replies.every((r) => r.status === 400)).toBe(true);
+    }
+    expect(statSync(file).size - before).toBeLessThan(1_000_000);
+  }, 30_000);
 
   it('acknowledges a genuine call-back for an order it does not know, and keeps it', async () => {
     const orderId = 'UNKNOWN0000000000000000001';
