@@ -7,6 +7,7 @@ import { jsonLineLogger, type Logger } from '../server/app/log';
 import { providePlatform } from '../server/app/platform';
 import { loadPaymentSettings } from '../server/app/settings';
 import { openNedbStore } from '../server/orders/nedb-store';
+import type { OrderStore } from '../server/orders/store';
 import { OttClient } from '../server/ottpay/client';
 import { loadOttConfig } from '../server/ottpay/config';
 import { runOps, UsageError } from '../scripts/ops';
@@ -30,6 +31,8 @@ export interface LocalStackOptions {
   sweepIntervalMs?: number;
   sandbox?: Partial<SandboxOptions>;
   log?: (line: string) => void;
+  /** Wraps the embedded store the functions use (the benchmark delays it to stand for a network database). */
+  wrapStore?: (store: OrderStore) => OrderStore;
 }
 
 export interface LocalStack {
@@ -85,7 +88,7 @@ async function startHoldingLock(
   });
 
   const opened = await openNedbStore(join(dataDir, 'cloud'));
-  const switchable = switchableStore(opened);
+  const switchable = switchableStore(options.wrapStore ? options.wrapStore(opened) : opened);
   const functionEnv: NodeJS.ProcessEnv = {
     ...env,
     OTT_API_URL: env.OTT_API_URL || `${sandbox.url}/processV2`,

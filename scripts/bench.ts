@@ -1,18 +1,26 @@
 /**
- * `npm run bench`: figures, not pass/fail. Codec throughput, the time of a whole payment through
- * the local stack (create → wallet → call-back → PAID), call-back throughput, and bundle sizes.
+ * `npm run bench`: figures, not pass/fail.
+ *
+ *   npm run bench                       codec against node:crypto and crypto-js, round trips per
+ *                                       payment path under 20 ms of injected latency, a payment
+ *                                       end to end, call-back throughput, bundle sizes and load times
+ *   npm run bench -- --latency 50       the round trips with another round-trip time (ms)
+ *   npm run bench -- --scale            also the local stack with 1k, 10k and 100k stored orders
+ *   npm run bench -- --scale 1000,5000  … with these sizes
+ *   npm run bench -- --json             the same figures as one JSON object
  */
+import { execFileSync } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { parseArgs } from 'util';
 import { startLocalStack } from '../local/stack';
 import { SANDBOX_CREDENTIALS } from '../local/sandbox-credentials';
-import { seal, unseal } from '../server/ottpay/codec';
-import { buildFunction, functionNames } from './build-functions';
-
-function perSecond(count: number, ms: number): string {
-  return `${Math.round((count / ms) * 1000).toLocaleString('en-CA')}/s`;
-}
+import { seal } from '../server/ottpay/codec';
+import { measureCodec } from './bench/codec';
+import { measureRoundTrips, type LatencyReport } from './bench/latency';
+import { measureScale } from './bench/scale';
+import { buildFunction, FUNCTIONS_DIR, functionNames } from './build-functions';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -23,20 +31,7 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   return response.json();
 }
 
-function codec(): void {
-  const data = { order_id: '2020041468976O124O000857', operator_id: '0000020156', amount: '1234', tip: '185', biz_type: 'WECHATPAY', app_id: 'wx5f89682208cf8e88', open_id: 'oTESTOPENID000000000000000000', call_back_url: 'https://merchant.example.com/ottpay/callback' };
-  const key = SANDBOX_CREDENTIALS.signKey;
-  const n = 20_000;
-  let started = performance.now();
-  let sealed = seal(data, key);
-  for (let i = 0; i < n; i++) sealed = seal(data, key);
-  console.log(`codec seal          ${perSecond(n, performance.now() - started)}`);
-  started = performance.now();
-  for (let i = 0; i < n; i++) unseal(sealed, key);
-  console.log(`codec unseal+verify ${perSecond(n, performance.now() - started)}`);
-}
-
-async function payments(): Promise<void> {
+async function payments(): Promise<{ payment_median_ms: number; payment_p95_ms: number; duplicate_callbacks_per_s: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ottpay-bench-'));
   const stack = await startLocalStack({ dataDir, sandboxPort: 0, cloudPort: 0, sweepIntervalMs: 0, log: () => undefined, env: { QUERY_PENDING_AFTER_MS: '0' } });
   try {
@@ -50,35 +45,103 @@ async function payments(): Promise<void> {
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
-    console.log(`payment end to end  median ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms over ${rounds} payments`);
 
     const created = (await post(`${stack.runtime.url}/functions/createPayment`, { amountCents: 5000, requestId: 'bench-callbacks-000' }, { 'x-wx-openid': 'o-bench' })) as { result: { orderId: string } };
-    const body = JSON.stringify({ rsp_code: 'SUCCESS', rsp_msg: 'success', merchant_id: SANDBOX_CREDENTIALS.merchantId, ...seal({ amount: '5000', order_id: created.result.orderId, merchant_id: SANDBOX_CREDENTIALS.merchantId }, SANDBOX_CREDENTIALS.signKey) });
+    const data = { amount: '5000', order_id: created.result.orderId, merchant_id: SANDBOX_CREDENTIALS.merchantId, bizpay_order_id: 'WX1', finish_time: '20261122120000' };
+    const body = JSON.stringify({ rsp_code: 'SUCCESS', rsp_msg: 'success', merchant_id: SANDBOX_CREDENTIALS.merchantId, ...seal(data, SANDBOX_CREDENTIALS.signKey) });
     const count = 200;
     const started = performance.now();
     await Promise.all(Array.from({ length: count }, () => fetch(stack.callbackUrl, { method: 'POST', body, headers: { 'content-type': 'application/json' } }).then((r) => r.text())));
-    console.log(`duplicate call-backs ${perSecond(count, performance.now() - started)} (${count} concurrent, each recorded before it is acted on)`);
+    return {
+      payment_median_ms: Math.round(percentile(times, 50) * 10) / 10,
+      payment_p95_ms: Math.round(percentile(times, 95) * 10) / 10,
+      duplicate_callbacks_per_s: Math.round((count / (performance.now() - started)) * 1000),
+    };
   } finally {
     await stack.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-async function bundles(): Promise<void> {
+/** Median ms for a fresh node to require `module`, over a few runs. */
+function loadMs(module: string): number {
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(module)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+  const runs = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, ['-e', script], { cwd: FUNCTIONS_DIR }).toString()));
+  return runs.sort((a, b) => a - b)[2];
+}
+
+async function bundles(): Promise<Record<string, { kib: number; load_vs_sdk: number }>> {
+  const sdk = loadMs('wx-server-sdk');
+  const out: Record<string, { kib: number; load_vs_sdk: number }> = {};
   for (const name of functionNames()) {
     const { bytes } = await buildFunction(name);
-    console.log(`bundle ${name.padEnd(16)} ${(bytes / 1024).toFixed(1)} KiB`);
+    out[name] = { kib: Math.round(bytes / 102.4) / 10, load_vs_sdk: Math.round((loadMs(`./${name}/index.js`) / sdk) * 100) / 100 };
   }
+  return out;
+}
+
+function latencyTable(report: LatencyReport): string {
+  const rows = (['create', 'callback', 'query', 'refund'] as const).map(
+    (path) => `  ${path.padEnd(9)} ${String(report[path].ott).padStart(9)} ${String(report[path].store).padStart(11)} ${String(report[path].storeCalls).padStart(12)}`,
+  );
+  return [
+    `round trips under ${report.rttMs} ms of injected latency (extra time ÷ RTT; medians of warm runs)`,
+    `  path      OTT Pay    database    store calls`,
+    ...rows,
+    `  OTT connections opened over ${report.measuredCalls} warm path runs: ${report.ottConnections}`,
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}`);
-  codec();
-  await payments();
-  await bundles();
+  const { values } = parseArgs({
+    options: { json: { type: 'boolean', default: false }, latency: { type: 'string', default: '20' }, scale: { type: 'string' } },
+    allowNegative: false,
+    strict: true,
+  });
+  const rtt = Number(values.latency);
+  if (!Number.isInteger(rtt) || rtt < 5 || rtt > 2000) throw new Error('--latency takes a round-trip time in ms from 5 to 2000');
+  const scaleArg = process.argv.includes('--scale') ? (values.scale ?? '1000,10000,100000') : undefined;
+  const sizes = scaleArg === undefined ? [] : scaleArg.split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--scale takes sizes like 1000,10000');
+
+  const say = (text: string) => values.json || console.log(text);
+  const figures: Record<string, unknown> = { node: process.version, cpus: (await import('os')).cpus().length };
+  say(`node ${process.version}`);
+
+  const codec = measureCodec();
+  figures.codec = codec;
+  say(`codec seal           ${codec.seal_per_s.toLocaleString('en-CA')}/s   (node:crypto floor ${codec.native_seal_per_s.toLocaleString('en-CA')}/s, crypto-js ${codec.cryptojs_seal_per_s.toLocaleString('en-CA')}/s)`);
+  say(`codec unseal+verify  ${codec.unseal_per_s.toLocaleString('en-CA')}/s   (node:crypto floor ${codec.native_unseal_per_s.toLocaleString('en-CA')}/s, crypto-js ${codec.cryptojs_unseal_per_s.toLocaleString('en-CA')}/s)`);
+  say(`codec_vs_native ${codec.codec_vs_native}   codec_vs_cryptojs ${codec.codec_vs_cryptojs}`);
+
+  const latency = await measureRoundTrips(rtt);
+  figures.round_trips = latency;
+  say(latencyTable(latency));
+
+  const local = await payments();
+  figures.local_stack = local;
+  say(`payment end to end   median ${local.payment_median_ms} ms, p95 ${local.payment_p95_ms} ms (local stack, no injected latency)`);
+  say(`duplicate call-backs ${local.duplicate_callbacks_per_s}/s (200 concurrent, each recorded before it is acted on)`);
+
+  const built = await bundles();
+  figures.bundles = built;
+  for (const [name, b] of Object.entries(built)) say(`bundle ${name.padEnd(16)} ${String(b.kib).padStart(6)} KiB, loads in ${b.load_vs_sdk}× a bare require('wx-server-sdk')`);
+
+  if (sizes.length > 0) {
+    const scale = [];
+    say('local stack with a full store (orders over ten days; one day exported through the running stack)');
+    say('  orders     file MB   start ms   RSS MB   day rows   export ms');
+    for (const n of sizes) {
+      const s = await measureScale(n);
+      scale.push(s);
+      say(`  ${String(s.orders).padEnd(9)} ${String(s.file_mb).padStart(8)} ${String(s.start_ms).padStart(10)} ${String(s.rss_mb).padStart(8)} ${String(s.export_rows).padStart(10)} ${String(s.export_ms).padStart(11)}`);
+    }
+    figures.scale = scale;
+  }
+  if (values.json) console.log(JSON.stringify(figures, null, 2));
 }
 
 main().catch((error: Error) => {
-  console.error(error.message);
+  console.error(`bench: ${error.message}`);
   process.exit(1);
 });

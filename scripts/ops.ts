@@ -16,7 +16,7 @@ import { join, resolve } from 'path';
 import { localDay } from '../server/app/calendar';
 import { jsonLineLogger } from '../server/app/log';
 import type { Platform } from '../server/app/platform';
-import { loadPaymentSettings } from '../server/app/settings';
+import { loadPaymentSettings, merchantTimeZone } from '../server/app/settings';
 import { createCloudBaseStore } from '../server/orders/cloudbase-store';
 import { toOrderView, type Order } from '../server/orders/model';
 import { openNedbStore } from '../server/orders/nedb-store';
@@ -140,7 +140,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
     if (command === 'export') {
       const date = params[0];
       if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError('export takes a date YYYY-MM-DD');
-      const day = localDay(loadPaymentSettings(target.env).timeZone, new Date(), date);
+      const day = localDay(merchantTimeZone(loadPaymentSettings(target.env)), new Date(), date);
       out(csvHeader());
       const pages = pagesOf((last, limit) =>
         store.listOrdersCreatedBetween(day.start.toISOString(), day.end.toISOString(), { limit, after: last && { createdAt: last.createdAt, orderId: last.orderId } }),

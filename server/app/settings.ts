@@ -25,7 +25,7 @@ export interface PaymentSettings {
   maxCheckIntervalMs: number;
   /** The sweep starts no new work after this long, well inside its function timeout. */
   sweepBudgetMs: number;
-  /** IANA zone of the merchant's calendar day (takings, CSV export). */
+  /** IANA zone of the merchant's calendar day (takings, CSV export); read it through merchantTimeZone(). */
   timeZone: string;
   /** Body of the reply that acknowledges a recorded call-back (D8). */
   callbackReplyBody: string;
@@ -54,12 +54,23 @@ function wholeNumber(env: NodeJS.ProcessEnv, variable: string, fallback: number,
   return Number(text);
 }
 
+/** Checked when first used, not at load: ICU's time zone data costs a cold start ~15 ms, and only takings and exports need it. */
 function timeZone(env: NodeJS.ProcessEnv): string {
-  const zone = env.MERCHANT_TIME_ZONE?.trim() || 'America/Toronto';
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
-  } catch {
-    throw new SettingsError('MERCHANT_TIME_ZONE must be an IANA time zone such as America/Vancouver');
+  return env.MERCHANT_TIME_ZONE?.trim() || 'America/Toronto';
+}
+
+const checkedZones = new Set<string>();
+
+/** The merchant's time zone, once known to be a zone ICU can use. */
+export function merchantTimeZone(settings: Pick<PaymentSettings, 'timeZone'>): string {
+  const zone = settings.timeZone;
+  if (!checkedZones.has(zone)) {
+    try {
+      new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+    } catch {
+      throw new SettingsError('MERCHANT_TIME_ZONE must be an IANA time zone such as America/Vancouver');
+    }
+    checkedZones.add(zone);
   }
   return zone;
 }

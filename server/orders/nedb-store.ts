@@ -22,7 +22,7 @@ type Doc = Record<string, unknown>;
 type Collection = Datastore<Doc>;
 
 export type NedbOrderStore = OrderStore & {
-  /** Waits for pending writes, compacts the data files; the store refuses calls afterwards. */
+  /** The store refuses calls afterwards. The data files are left as they are: every write was appended as it was made. */
   close(): Promise<void>;
 };
 
@@ -74,7 +74,8 @@ function timestampUpTo(bound: '$lt' | '$lte', value: string): Doc {
 
 /**
  * The embedded store of the local stack: one NeDB data file per collection under `dir`
- * (`orders.db`, `ott_callbacks.db`).
+ * (`orders.db`, `ott_callbacks.db`). NeDB appends every write to its file and rewrites the file
+ * without superseded lines when it opens it.
  */
 export async function openNedbStore(dir: string, options: NedbStoreOptions = {}): Promise<NedbOrderStore> {
   const now = options.now ?? (() => new Date());
@@ -203,9 +204,7 @@ export async function openNedbStore(dir: string, options: NedbStoreOptions = {})
       }),
 
     close: async () => {
-      if (closed) return;
       closed = true;
-      if (!readOnly) await Promise.all(Object.values(collections).map((ds) => ds.compactDatafileAsync()));
     },
   };
   return store;

@@ -1,5 +1,4 @@
 /** collectByQr (staff only): an ACTIVEPAY order a customer pays by scanning a QR code with another phone. */
-import QRCode from 'qrcode';
 import type { CollectByQrResult } from '../../typings/payments';
 import type { Platform } from '../app/platform';
 import { Caller, requireStaff } from '../functions/callable';
@@ -19,6 +18,8 @@ export async function collectByQr(event: Record<string, unknown>, caller: Caller
     ({ codeUrl, bizpayOrderId }) => (bizpayOrderId === undefined ? { codeUrl } : { codeUrl, bizpayOrderId }),
   );
   const codeUrl = attempt.codeUrl!;
+  // Loaded when the first QR code is drawn, not at the function's cold start.
+  const QRCode = await import('qrcode');
   const qrDataUrl = await QRCode.toDataURL(codeUrl, { errorCorrectionLevel: 'M', margin: 2, width: 480 });
   return { ok: true, order: toOrderView(order), codeUrl, qrDataUrl };
 }

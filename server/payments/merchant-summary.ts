@@ -5,6 +5,7 @@
 import type { DailyTakings, MerchantSummaryResult } from '../../typings/payments';
 import { localDay } from '../app/calendar';
 import type { Platform } from '../app/platform';
+import { merchantTimeZone } from '../app/settings';
 import { Caller, requireStaff } from '../functions/callable';
 import { toOrderView, totalCents } from '../orders/model';
 import { pagesOf } from '../orders/paging';
@@ -31,7 +32,7 @@ export async function takings(platform: Platform, date: string, start: Date, end
 
 export async function merchantSummary(_event: Record<string, unknown>, caller: Caller, platform: Platform): Promise<MerchantSummaryResult> {
   requireStaff(caller, platform);
-  const day = localDay(platform.settings.timeZone, platform.now());
+  const day = localDay(merchantTimeZone(platform.settings), platform.now());
   const [today, recent] = await Promise.all([
     takings(platform, day.date, day.start, day.end),
     platform.store.listOrdersCreatedBetween(day.start.toISOString(), day.end.toISOString(), { limit: RECENT, newestFirst: true }),

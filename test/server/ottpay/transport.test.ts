@@ -5,6 +5,7 @@ import { postJson, TransportError } from '../../../server/ottpay/transport';
 let server: http.Server;
 let url: string;
 let handler: (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
+let connections = 0;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -13,6 +14,7 @@ beforeAll(async () => {
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => handler(req, body, res));
   });
+  server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/processV2`;
 });
@@ -32,6 +34,25 @@ async function failureOf(promise: Promise<unknown>): Promise<TransportError> {
 }
 
 describe('postJson', () => {
+  it('reuses one connection for consecutive requests, as a warm instance does', async () => {
+    handler = (_req, _body, res) => res.writeHead(200).end('{}');
+    await postJson(url, {}, 1000);
+    const before = connections;
+    for (let i = 0; i < 20; i++) expect((await postJson(url, { i }, 1000)).status).toBe(200);
+    expect(connections - before).toBe(0);
+  });
+
+  it('treats a connection the server closed under a request as a network failure, and does not send it again', async () => {
+    let received = 0;
+    handler = (req) => {
+      received += 1;
+      req.socket.destroy();
+    };
+    const error = await failureOf(postJson(url, {}, 1000));
+    expect(error.kind).toBe('network');
+    expect(received).toBe(1);
+  });
+
   it('posts JSON and returns the status and the text of the reply', async () => {
     handler = (req, body, res) => {
       res.writeHead(201, { 'Content-Type': 'application/json' });
