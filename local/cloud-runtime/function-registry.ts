@@ -13,20 +13,27 @@ export interface TimerTrigger {
 export interface LoadedFunction {
   name: string;
   main: CloudMain;
-  /** Seconds, from config.json as CloudBase reads it (3 when absent). */
+  /** Seconds, from cloudbaserc.json, where CloudBase reads it (3 when absent, CloudBase's default). */
   timeoutSeconds: number;
   timers: TimerTrigger[];
 }
 
 interface FunctionConfig {
-  timeout?: number;
   triggers?: Array<{ name: string; type: string; config: string }>;
+}
+
+/** What `tcb fn deploy` reads of each function in cloudbaserc.json. */
+interface DeployedFunction {
+  name: string;
+  timeout?: number;
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 3;
 
-/** Loads every cloudfunctions/<name>/ that has a TypeScript entry, from source. */
+/** Loads every cloudfunctions/<name>/ that has a TypeScript entry, from source; timeouts come from the cloudbaserc.json beside it. */
 export function loadFunctions(cloudfunctionsDir: string): LoadedFunction[] {
+  const rcPath = join(cloudfunctionsDir, '..', 'cloudbaserc.json');
+  const deployed: DeployedFunction[] = existsSync(rcPath) ? (JSON.parse(readFileSync(rcPath, 'utf8')) as { functions?: DeployedFunction[] }).functions ?? [] : [];
   const loaded: LoadedFunction[] = [];
   for (const name of readdirSync(cloudfunctionsDir).sort()) {
     const entry = join(cloudfunctionsDir, name, 'src', 'index.ts');
@@ -38,7 +45,7 @@ export function loadFunctions(cloudfunctionsDir: string): LoadedFunction[] {
     loaded.push({
       name,
       main: exported.main as CloudMain,
-      timeoutSeconds: config.timeout ?? DEFAULT_TIMEOUT_SECONDS,
+      timeoutSeconds: deployed.find((f) => f.name === name)?.timeout ?? DEFAULT_TIMEOUT_SECONDS,
       timers: (config.triggers ?? []).filter((t) => t.type === 'timer').map((t) => ({ name: t.name, config: t.config })),
     });
   }

@@ -1,28 +1,69 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { FUNCTIONS_DIR, functionNames } from '../../scripts/build-functions';
+import { loadFunctions } from '../../local/cloud-runtime/function-registry';
 
 const root = join(FUNCTIONS_DIR, '..');
 const read = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8'));
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
-describe('deployment configuration', () => {
-  const rc = read('cloudbaserc.json') as { functions: Array<{ name: string; timeout: number; triggers?: unknown[]; envVariables: Record<string, string> }> };
+interface Deployed {
+  name: string;
+  runtime: string;
+  handler: string;
+  timeout: number;
+  installDependency: boolean;
+  ignore: string[];
+  triggers?: unknown[];
+  envVariables: Record<string, string>;
+}
 
-  it('cloudbaserc.json deploys every function with the timeout and triggers of its config.json', () => {
+/** The functions that talk to OTT Pay need its settings; the others must not be given the sign key. */
+const CALLS_OTT = ['collectByQr', 'createPayment', 'exchangeRate', 'paymentCallback', 'queryPayment', 'refund', 'sweep'];
+
+describe('cloudbaserc.json, as `tcb fn deploy` reads it', () => {
+  const rc = read('cloudbaserc.json') as { envId: string; functionRoot: string; functions: Deployed[] };
+
+  it('deploys every function from its bundle, with a timeout from 1 to 60 s', () => {
+    expect(rc.functionRoot).toBe('./cloudfunctions');
     expect(rc.functions.map((f) => f.name).sort()).toEqual(functionNames());
     for (const fn of rc.functions) {
-      const config = read(`cloudfunctions/${fn.name}/config.json`);
-      expect({ name: fn.name, timeout: fn.timeout, triggers: fn.triggers ?? [] }).toEqual({ name: fn.name, timeout: config.timeout, triggers: config.triggers });
+      expect({ name: fn.name, handler: fn.handler, installDependency: fn.installDependency, ignore: fn.ignore }).toEqual({ name: fn.name, handler: 'index.main', installDependency: true, ignore: ['src', 'src/**'] });
+      expect(fn.timeout).toBeGreaterThanOrEqual(1);
+      expect(fn.timeout).toBeLessThanOrEqual(60);
     }
   });
 
-  it('gives functions that call OTT Pay time for its timeout, and never a literal secret', () => {
+  it('gives functions that call OTT Pay time for two exchanges, and the sweep and refunds a full minute', () => {
+    for (const fn of rc.functions.filter((f) => CALLS_OTT.includes(f.name))) expect(fn.timeout).toBeGreaterThanOrEqual(20);
+    expect(rc.functions.filter((f) => f.timeout === 60).map((f) => f.name).sort()).toEqual(['refund', 'sweep']);
+  });
+
+  it('has the triggers of each function’s config.json, which keeps only what WeChat documents for it', () => {
     for (const fn of rc.functions) {
-      expect(fn.timeout).toBeGreaterThanOrEqual(10);
-      expect(fn.envVariables.OTT_SIGN_KEY).toBe('{{env.OTT_SIGN_KEY}}');
+      const config = read(`cloudfunctions/${fn.name}/config.json`);
+      expect(Object.keys(config).sort()).toEqual(['permissions', 'triggers']);
+      expect(fn.triggers ?? []).toEqual(config.triggers);
     }
   });
 
+  it('passes OTT Pay’s settings only to the functions that call it, every variable from .env, and each one documented', () => {
+    for (const fn of rc.functions) {
+      expect('OTT_SIGN_KEY' in fn.envVariables).toBe(CALLS_OTT.includes(fn.name));
+      for (const [name, value] of Object.entries(fn.envVariables)) {
+        expect(value).toBe(`{{env.${name}}}`);
+        expect(readme).toContain(`| \`${name}\` |`);
+      }
+    }
+  });
+
+  it('is where the local runtime takes each function’s timeout from', () => {
+    const loaded = loadFunctions(FUNCTIONS_DIR);
+    for (const fn of rc.functions) expect(loaded.find((f) => f.name === fn.name)?.timeoutSeconds).toBe(fn.timeout);
+  });
+});
+
+describe('function packages', () => {
   it('every function package names wx-server-sdk, which the bundles leave out', () => {
     for (const name of functionNames()) {
       expect(read(`cloudfunctions/${name}/package.json`).dependencies).toEqual({ 'wx-server-sdk': '~4.0.2' });
