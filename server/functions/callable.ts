@@ -37,7 +37,7 @@ async function run<R>(name: string, handler: CallableHandler<R>, event: unknown,
   } catch (error) {
     if (error instanceof FunctionFailure) return error.toResult();
     if (error instanceof StoreUnavailableError) {
-      platform.log.error('store.unavailable', { function: name, message: error.message });
+      platform.log.error('store.unavailable', { function: name, message: error.message, reason: describeCause(error.cause) });
       return { ok: false, code: 'SERVICE_UNAVAILABLE', message: 'The payment service is busy. Please try again.' };
     }
     if (error instanceof OrderBusyError) {
@@ -46,6 +46,15 @@ async function run<R>(name: string, handler: CallableHandler<R>, event: unknown,
     }
     throw error;
   }
+}
+
+/** What the database SDK said, for the log (its message, or its errMsg and code). */
+function describeCause(cause: unknown): string | null {
+  if (typeof cause !== 'object' || cause === null) return cause === undefined ? null : String(cause);
+  const { code, errCode, message, errMsg } = cause as { code?: unknown; errCode?: unknown; message?: unknown; errMsg?: unknown };
+  const text = [errMsg, message].find((t) => typeof t === 'string');
+  const id = code ?? errCode;
+  return [id === undefined ? '' : String(id), typeof text === 'string' ? text : ''].filter(Boolean).join(' ') || null;
 }
 
 /** Staff are the openids configured in MERCHANT_STAFF_OPENIDS. */

@@ -128,6 +128,17 @@ export function isDuplicateKeyError(err: unknown): boolean {
   return [e.message, e.errMsg].some((text) => typeof text === 'string' && DUPLICATE_MESSAGE.test(text));
 }
 
+/**
+ * The collection does not exist (the database step of the deployment was skipped): node-sdk's
+ * DATABASE_COLLECTION_NOT_EXIST, wx-server-sdk's errCode -502005, or the server's own words.
+ */
+export function isMissingCollection(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as SdkErrorLike;
+  if (e.code === 'DATABASE_COLLECTION_NOT_EXIST' || e.errCode === -502005) return true;
+  return [e.message, e.errMsg].some((text) => typeof text === 'string' && /collection not exists?|table not exist/i.test(text));
+}
+
 /** node-sdk with throwOnCode off resolves failures as `{ code, message }` instead of throwing. */
 function failedResult(res: unknown): boolean {
   return typeof res === 'object' && res !== null && typeof (res as SdkErrorLike).code === 'string' && (res as SdkErrorLike).code !== '';
@@ -160,10 +171,13 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
   const collection = (name: CollectionName): CbCollection => db.collection(name);
   const _ = () => db.command;
 
-  async function run<T>(what: string, op: () => Promise<T>): Promise<T> {
+  async function run<T>(what: string, op: () => Promise<T>, name: CollectionName = COLLECTIONS.orders): Promise<T> {
     try {
       return await op();
     } catch (err) {
+      if (isMissingCollection(err)) {
+        throw new StoreUnavailableError(`${what} failed: the collection ${name} does not exist (README, Deploying, step 7: Database)`, err);
+      }
       throw toStoreError(what, err);
     }
   }
@@ -279,7 +293,7 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
         const id = newRecordId(now());
         checked(await collection(COLLECTIONS.callbacks).add(write(callbackToDocument(raw, id))));
         return id;
-      }),
+      }, COLLECTIONS.callbacks),
 
     listCallbacks: (opts: { orderId?: string; limit: number }) =>
       run('listCallbacks', async () => {
@@ -289,6 +303,6 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
         const filtered: CbQuery = opts.orderId !== undefined ? base.where({ orderId: opts.orderId }) : base;
         const query = filtered.orderBy('receivedAt', 'desc').orderBy('_id', 'desc');
         return documentsOf(await query.limit(limit).get()).map(documentToCallback);
-      }),
+      }, COLLECTIONS.callbacks),
   };
 }

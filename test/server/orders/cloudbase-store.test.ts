@@ -110,6 +110,18 @@ describe('cloudbase-store', () => {
     ]);
   });
 
+  it.each([
+    ['node-sdk', { code: 'DATABASE_COLLECTION_NOT_EXIST', message: 'Db or Table not exist: orders' }],
+    ['wx-server-sdk', Object.assign(new Error('collection.get:fail -502005 database collection not exists. [ResourceNotFound] Db or Table not exist: orders'), { errCode: -502005 })],
+  ])('names the missing collection and the deployment step when it was never created (%s)', async (_sdk, failure) => {
+    const query = { where: () => query, orderBy: () => query, limit: () => query, get: () => Promise.reject(failure), update: () => Promise.reject(failure), add: () => Promise.reject(failure) };
+    const store = createCloudBaseStore({ command: {}, collection: () => query }, { wrapWrites: true });
+    const error = await store.getOrder('X').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).toBe('getOrder failed: the collection orders does not exist (README, Deploying, step 7: Database)');
+    expect(await store.listCallbacks({ limit: 1 }).catch((e: Error) => e.message)).toContain('the collection ott_callbacks does not exist');
+  });
+
   describe('isDuplicateKeyError', () => {
     const e11000 =
       '[FailedOperation.Insert] bulk write error: [{E11000 duplicate key error collection: tnt-abc.orders index: _id_ dup key: { _id: "X" }}]';
