@@ -10,7 +10,7 @@ import { openNedbStore } from '../server/orders/nedb-store';
 import type { OrderStore } from '../server/orders/store';
 import { OttClient } from '../server/ottpay/client';
 import { loadOttConfig } from '../server/ottpay/config';
-import { runOps, UsageError } from '../scripts/ops';
+import { NotDone, runOps, UsageError } from '../scripts/ops';
 import { loadFunctions } from './cloud-runtime/function-registry';
 import { ControlRefusal, startCloudRuntime, type CloudRuntime } from './cloud-runtime/server';
 import { acquireDataLock, type DataLock } from './data-lock';
@@ -130,8 +130,10 @@ async function startHoldingLock(
         const args = (body as { args?: unknown }).args;
         if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw new ControlRefusal('args must be a list of strings');
         const target = { store: switchable.store, env: { ...functionEnv, OTT_CALLBACK_URL: callbackUrl }, close: async () => undefined };
-        await runOps(args, functionEnv, write, target).catch((error: unknown) => {
-          throw error instanceof UsageError ? new ControlRefusal(error.message) : error;
+        await runOps(args, functionEnv, write, { target }).catch((error: unknown) => {
+          if (error instanceof UsageError) throw new ControlRefusal(error.message);
+          if (error instanceof NotDone) throw new ControlRefusal(error.message, 409);
+          throw error;
         });
       },
     },

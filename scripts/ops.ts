@@ -1,89 +1,110 @@
 /**
- * `npm run ops -- <command>`: the on-call tool for a merchant's developer.
- *
- *   review [--older-than-minutes N]   what needs a person: orders in REVIEW (double charges included), orders
- *                                     pending past the abandon age, refunds unresolved for N minutes (default 10)
- *   show ORDER_ID                     one order with its attempts, refunds, history and raw call-backs
- *   requery ORDER_ID                  ask OTT Pay about the order now (attempts and open refund) and apply the answers
- *   export YYYY-MM-DD                 that day's orders (merchant time zone) as CSV on stdout, oldest first, streamed page by page
+ * `npm run --silent ops -- <command>`: the on-call tool for a merchant's developer. See USAGE.
  *
  * Target: the CloudBase environment given by TCB_ENV_ID, TCB_SECRET_ID and TCB_SECRET_KEY, or the
  * local stack with --local (LOCAL_DATA_DIR): through the running `npm start` over HTTP when one
  * holds the folder (its store has one writer), otherwise the embedded store itself, read-only but
  * for requery. requery also needs the OTT_* settings (the local stack's sandbox defaults with --local).
  */
+import { createWriteStream } from 'fs';
 import { join, resolve } from 'path';
 import { localDay } from '../server/app/calendar';
+import { calendarDate, NotDone, readCommandLine, runTool, UsageError, wholeNumber } from '../server/app/command-line';
+import { isEntryPoint } from '../server/app/entry-point';
 import { jsonLineLogger } from '../server/app/log';
 import type { Platform } from '../server/app/platform';
 import { loadPaymentSettings, merchantTimeZone } from '../server/app/settings';
-import { createCloudBaseStore } from '../server/orders/cloudbase-store';
+import { CLOUDBASE_INDEXES, createCloudBaseStore, isMissingCollection, type CloudBaseDatabaseLike } from '../server/orders/cloudbase-store';
 import { toOrderView, type Order } from '../server/orders/model';
 import { openNedbStore } from '../server/orders/nedb-store';
 import { pagesOf } from '../server/orders/paging';
-import type { OrderStore } from '../server/orders/store';
+import { COLLECTIONS, type OrderStore } from '../server/orders/store';
 import { OttClient } from '../server/ottpay/client';
-import { loadOttConfig } from '../server/ottpay/config';
+import { ConfigError, loadOttConfig } from '../server/ottpay/config';
 import { advanceRefund } from '../server/payments/refund';
-import { inspectOrder } from '../server/payments/settlement';
-import { reviewLines } from './review';
+import { inspectOrder, type AttemptAnswer } from '../server/payments/settlement';
 import { acquireDataLock, DataDirInUseError, lockHolder } from '../local/data-lock';
 import { SANDBOX_CREDENTIALS } from '../local/sandbox-credentials';
 import { csvHeader, csvRows } from './reconciliation';
-import { isEntryPoint } from '../server/app/entry-point';
+import { reviewLines } from './review';
 
-class UsageError extends Error {}
+export const USAGE = `usage: npm run --silent ops -- [--local] <command>
+
+  review [--older-than-minutes N]  what needs a person: orders in REVIEW (double charges included), orders
+                                   pending past the abandon age, refunds unresolved for N minutes (default 10)
+  show ORDER_ID                    one order with its attempts, refunds, history and raw call-backs (JSON)
+  requery ORDER_ID                 ask OTT Pay about the order now and apply the answers; exit 1 if OTT does not answer
+  export YYYY-MM-DD [--out FILE]   that day's orders (merchant time zone) as CSV, oldest first, on stdout or into FILE
+  setup                            CloudBase: create the collections, and list the indexes to add in the console
+  doctor                           check an environment: store reachable, configuration complete, call-back URL answers
+
+  --local   the local stack (LOCAL_DATA_DIR) instead of CloudBase (TCB_ENV_ID, TCB_SECRET_ID, TCB_SECRET_KEY)
+  --help    this text
+`;
+
+const COMMANDS = ['review', 'show', 'requery', 'export', 'setup', 'doctor'] as const;
+type Command = (typeof COMMANDS)[number];
+
+/** The parts of @cloudbase/node-sdk's database that setup uses besides the store's. */
+type CloudBaseDatabase = CloudBaseDatabaseLike & { createCollection(name: string): Promise<unknown> };
 
 export interface Target {
   store: OrderStore;
   env: NodeJS.ProcessEnv;
   close(): Promise<void>;
+  /** CloudBase only: the database, for setup. */
+  database?: CloudBaseDatabase;
+}
+
+export interface OpsOptions {
+  /** The store and settings to work on (the running stack's own, for a command it forwards). */
+  target?: Target;
+  /** Opens the CloudBase database (tests give a stand-in). */
+  cloudbase?: (env: NodeJS.ProcessEnv) => CloudBaseDatabase;
+}
+
+function localEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const sandboxPort = env.OTT_SANDBOX_PORT || '8700';
+  return {
+    ...env,
+    OTT_API_URL: env.OTT_API_URL || `http://127.0.0.1:${sandboxPort}/processV2`,
+    OTT_MERCHANT_ID: env.OTT_MERCHANT_ID || SANDBOX_CREDENTIALS.merchantId,
+    OTT_OPERATOR_ID: env.OTT_OPERATOR_ID || SANDBOX_CREDENTIALS.operatorId,
+    OTT_SIGN_KEY: env.OTT_SIGN_KEY || SANDBOX_CREDENTIALS.signKey,
+    OTT_CALLBACK_URL: env.OTT_CALLBACK_URL || `http://127.0.0.1:${env.LOCAL_CLOUD_PORT || '8701'}/http/ottpay/callback`,
+    MERCHANT_STAFF_OPENIDS: env.MERCHANT_STAFF_OPENIDS ?? 'o-local-staff',
+  };
 }
 
 /** The local store when no stack runs: read-only, but for requery, which takes the folder's lock while it writes. */
-async function openLocalStore(dataDir: string, command: string): Promise<{ store: OrderStore; close(): Promise<void> }> {
+async function openLocal(env: NodeJS.ProcessEnv, command: Command): Promise<Target> {
+  const dataDir = resolve(env.LOCAL_DATA_DIR ?? '.local-data');
   const storeDir = join(dataDir, 'cloud');
   if (command !== 'requery') {
     const store = await openNedbStore(storeDir, { readOnly: true });
-    return { store, close: () => store.close() };
+    return { store, env: localEnv(env), close: () => store.close() };
   }
   const lock = acquireDataLock(dataDir, 'npm run ops -- requery');
   try {
     const store = await openNedbStore(storeDir);
-    return { store, close: () => store.close().finally(() => lock.release()) };
+    return { store, env: localEnv(env), close: () => store.close().finally(() => lock.release()) };
   } catch (error) {
     lock.release();
     throw error;
   }
 }
 
-async function openTarget(local: boolean, env: NodeJS.ProcessEnv, command: string): Promise<Target> {
-  if (local) {
-    const { store, close } = await openLocalStore(resolve(env.LOCAL_DATA_DIR ?? '.local-data'), command);
-    const sandboxPort = env.OTT_SANDBOX_PORT || '8700';
-    return {
-      store,
-      env: {
-        ...env,
-        OTT_API_URL: env.OTT_API_URL || `http://127.0.0.1:${sandboxPort}/processV2`,
-        OTT_MERCHANT_ID: env.OTT_MERCHANT_ID || SANDBOX_CREDENTIALS.merchantId,
-        OTT_OPERATOR_ID: env.OTT_OPERATOR_ID || SANDBOX_CREDENTIALS.operatorId,
-        OTT_SIGN_KEY: env.OTT_SIGN_KEY || SANDBOX_CREDENTIALS.signKey,
-        OTT_CALLBACK_URL: env.OTT_CALLBACK_URL || `http://127.0.0.1:${env.LOCAL_CLOUD_PORT || '8701'}/http/ottpay/callback`,
-      },
-      close,
-    };
-  }
-  const missing = ['TCB_ENV_ID', 'TCB_SECRET_ID', 'TCB_SECRET_KEY'].filter((name) => !env[name]);
-  if (missing.length > 0) throw new UsageError(`set ${missing.join(', ')} (or use --local for the local stack)`);
+function nodeSdkDatabase(env: NodeJS.ProcessEnv): CloudBaseDatabase {
   // Loaded only here: --local never needs the CloudBase SDK.
   const tcb = require('@cloudbase/node-sdk') as { init(options: object): { database(): unknown } };
-  const app = tcb.init({ env: env.TCB_ENV_ID, secretId: env.TCB_SECRET_ID, secretKey: env.TCB_SECRET_KEY });
-  return {
-    store: createCloudBaseStore(app.database() as Parameters<typeof createCloudBaseStore>[0], { wrapWrites: false }),
-    env,
-    close: async () => undefined,
-  };
+  return tcb.init({ env: env.TCB_ENV_ID, secretId: env.TCB_SECRET_ID, secretKey: env.TCB_SECRET_KEY }).database() as CloudBaseDatabase;
+}
+
+function openCloudBase(env: NodeJS.ProcessEnv, options: OpsOptions): Target {
+  const missing = ['TCB_ENV_ID', 'TCB_SECRET_ID', 'TCB_SECRET_KEY'].filter((name) => !env[name]);
+  if (missing.length > 0) throw new UsageError(`set ${missing.join(', ')} (or use --local for the local stack)`);
+  const database = (options.cloudbase ?? nodeSdkDatabase)(env);
+  return { store: createCloudBaseStore(database, { wrapWrites: false }), env, database, close: async () => undefined };
 }
 
 function platformFor(target: Target): Platform {
@@ -102,75 +123,162 @@ function platformFor(target: Target): Platform {
 async function throughStack(cloudUrl: string, args: string[], out: (text: string) => void): Promise<void> {
   const response = await fetch(`${cloudUrl}/local/ops`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }) });
   if (response.status === 400) throw new UsageError(await response.text());
+  if (response.status === 409) throw new NotDone(await response.text());
   if (!response.ok || !response.body) throw new Error(`the running stack answered HTTP ${response.status}: ${await response.text()}`);
   const decoder = new TextDecoder();
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) out(decoder.decode(chunk, { stream: true }));
 }
 
-/** `given`: the store and settings to work on (the running stack's own, for a command it forwards). */
-async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void, given?: Target): Promise<void> {
-  const local = args.includes('--local');
-  const rest = args.filter((a) => a !== '--local');
-  const [command, ...params] = rest;
-  if (!command || command === 'help') {
-    out('usage: npm run ops -- [--local] review [--older-than-minutes N] | show ORDER_ID | requery ORDER_ID | export YYYY-MM-DD\n');
+async function review(target: Target, minutes: number, out: (text: string) => void): Promise<void> {
+  const settings = loadPaymentSettings(target.env);
+  const now = Date.now();
+  const [inReview, pending, refunding] = await Promise.all([
+    target.store.listOrdersByState(['REVIEW'], { limit: 1000 }),
+    target.store.listOrdersByState(['CREATED', 'PAYING'], { createdBefore: new Date(now - settings.closeAbandonedAfterMs).toISOString(), limit: 1000 }),
+    target.store.listOrdersWithOpenRefund(new Date(now - minutes * 60_000).toISOString(), 1000),
+  ]);
+  out(reviewLines({ review: inReview, pending, refunding }, settings, new Date(now)));
+}
+
+async function exportDay(target: Target, date: string, out: (text: string) => void): Promise<void> {
+  const day = localDay(merchantTimeZone(loadPaymentSettings(target.env)), new Date(), date);
+  out(csvHeader());
+  const pages = pagesOf((last, limit) =>
+    target.store.listOrdersCreatedBetween(day.start.toISOString(), day.end.toISOString(), { limit, after: last && { createdAt: last.createdAt, orderId: last.orderId } }),
+  );
+  for await (const page of pages) out(csvRows(page));
+}
+
+function describeAnswer(ottOrderId: string, answer: AttemptAnswer): string {
+  if (answer.kind === 'status') return `${ottOrderId} ${answer.result.rawStatus}, refund_fee ${answer.result.refundedCents}`;
+  return `${ottOrderId} ${answer.kind === 'unknown_order' ? 'unknown to OTT Pay' : 'no answer'} (${answer.code})`;
+}
+
+async function requery(target: Target, order: Order, out: (text: string) => void): Promise<void> {
+  const platform = platformFor(target);
+  const answers: string[] = [];
+  let unanswered = false;
+  let after = await inspectOrder(platform, order, 'ops', {
+    force: true,
+    onAnswer: (ottOrderId, answer) => {
+      answers.push(describeAnswer(ottOrderId, answer));
+      unanswered ||= answer.kind === 'unknown';
+    },
+  });
+  after = await advanceRefund(platform, after, 'ops');
+  const open = after.refunds.find((r) => r.state === 'PENDING');
+  out(`${order.orderId}: ${order.state} -> ${after.state}\n`);
+  out(`  OTT Pay: ${answers.length > 0 ? answers.join('; ') : 'nothing to ask about the payment (every attempt is settled)'}\n`);
+  if (open) out(`  refund ${open.refundId} is still waiting for OTT Pay (sent ${open.sends} time(s))\n`);
+  if (unanswered) throw new NotDone('OTT Pay did not answer: nothing was learned; try again');
+}
+
+async function show(target: Target, order: Order, out: (text: string) => void): Promise<void> {
+  const callbacks = (await Promise.all(order.attempts.map((a) => target.store.listCallbacks({ orderId: a.ottOrderId, limit: 50 })))).flat();
+  out(JSON.stringify({ order, view: toOrderView(order), callbacks }, null, 2) + '\n');
+}
+
+async function setup(target: Target, out: (text: string) => void): Promise<void> {
+  if (!target.database) throw new UsageError('setup works on CloudBase only (the local stack needs none)');
+  for (const name of Object.values(COLLECTIONS)) {
+    const reply = (await target.database.createCollection(name).catch((error: unknown) => error)) as { code?: string; message?: string } | undefined;
+    const exists = reply?.code === 'DATABASE_COLLECTION_ALREADY_EXIST' || /already exist/i.test(reply?.message ?? '');
+    if (reply?.code && !exists) throw new NotDone(`creating ${name} failed: ${reply.code} ${reply.message ?? ''}`);
+    out(`collection ${name}: ${exists ? 'already there' : 'created'}\n`);
+  }
+  out('\nIn the console (Database → each collection): set the permission to "only cloud functions may read and write", and add these indexes:\n');
+  for (const [name, indexes] of Object.entries(CLOUDBASE_INDEXES)) {
+    for (const index of indexes) out(`  ${name}: ${index.fields.map((f) => `${f.field} ${f.direction}`).join(' + ')}\n`);
+  }
+}
+
+async function doctor(target: Target, out: (text: string) => void): Promise<void> {
+  let failed = 0;
+  const check = (ok: boolean, what: string, detail: string) => {
+    if (!ok) failed += 1;
+    out(`${ok ? 'ok  ' : 'FAIL'}  ${what}: ${detail}\n`);
+  };
+  for (const name of Object.values(COLLECTIONS)) {
+    const read = name === COLLECTIONS.orders ? target.store.listDueOrders(new Date().toISOString(), 1) : target.store.listCallbacks({ limit: 1 });
+    const error = await read.then(() => null, (e: Error) => e);
+    check(error === null, `collection ${name}`, error === null ? 'reachable' : `${error.message}${isMissingCollection((error as { cause?: unknown }).cause) ? '' : ` (${String((error as { cause?: { message?: string } }).cause?.message ?? '')})`}`);
+  }
+  let callbackUrl: string | undefined;
+  try {
+    callbackUrl = loadOttConfig(target.env).callbackUrl;
+    check(true, 'OTT Pay settings', 'complete');
+  } catch (error) {
+    const problems = error instanceof ConfigError ? error.problems.map((p) => `${p.variable} ${p.problem}`).join('; ') : (error as Error).message;
+    check(false, 'OTT Pay settings', problems);
+  }
+  try {
+    const settings = loadPaymentSettings(target.env);
+    merchantTimeZone(settings);
+    check(settings.staffOpenids.size > 0, 'payment settings', settings.staffOpenids.size > 0 ? `complete, ${settings.staffOpenids.size} staff` : 'MERCHANT_STAFF_OPENIDS is empty: nobody can refund');
+  } catch (error) {
+    check(false, 'payment settings', (error as Error).message);
+  }
+  if (callbackUrl !== undefined) {
+    const reply = await fetch(callbackUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(10_000) }).then(
+      async (r) => ({ status: r.status, text: (await r.text()).slice(0, 80) }),
+      (e: Error) => ({ status: 0, text: e.message }),
+    );
+    check(reply.status === 400 && reply.text === 'FAIL', 'call-back URL', reply.status === 400 ? `${callbackUrl} answers and refuses an unsigned call-back` : `${callbackUrl} answered ${reply.status || 'nothing'} ${JSON.stringify(reply.text)}; expected 400 FAIL from paymentCallback`);
+  }
+  if (failed > 0) throw new NotDone(`${failed} check(s) failed`);
+}
+
+async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void, options: OpsOptions = {}): Promise<void> {
+  const { values, positionals, help } = readCommandLine(args, {
+    local: { type: 'boolean', default: false },
+    'older-than-minutes': { type: 'string' },
+    out: { type: 'string' },
+  });
+  const [command, ...params] = positionals;
+  if (help || command === undefined || command === 'help') {
+    out(USAGE);
     return;
   }
-  if (!['review', 'show', 'requery', 'export'].includes(command)) throw new UsageError(`unknown command ${command}`);
-  const holder = local && !given ? lockHolder(resolve(env.LOCAL_DATA_DIR ?? '.local-data')) : null;
-  if (holder?.cloudUrl) return throughStack(holder.cloudUrl, rest, out);
-  if (holder) throw new DataDirInUseError(resolve(env.LOCAL_DATA_DIR ?? '.local-data'), holder);
-  const target = given ?? (await openTarget(local, env, command));
+  if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command ${command}`);
+  const expected = ['show', 'requery', 'export'].includes(command) ? 1 : 0;
+  if (params.length !== expected) throw new UsageError(expected === 0 ? `${command} takes no argument` : `${command} takes ${command === 'export' ? 'a date YYYY-MM-DD' : 'an ORDER_ID'}`);
+  const minutes = wholeNumber('older-than-minutes', values['older-than-minutes'] as string | undefined, 10);
+  if (command === 'export') calendarDate(params[0], 'export');
+  if (values.out !== undefined && command !== 'export') throw new UsageError('--out goes with export');
+
+  if (values.out !== undefined) {
+    const file = createWriteStream(values.out as string);
+    const forwarded = args.filter((a, i) => a !== '--out' && args[i - 1] !== '--out' && !a.startsWith('--out='));
+    try {
+      await run(forwarded, env, (text) => file.write(text), options);
+    } finally {
+      await new Promise<void>((resolveEnd) => file.end(() => resolveEnd()));
+    }
+    return;
+  }
+
+  const local = values.local === true;
+  if (local && !options.target) {
+    const dataDir = resolve(env.LOCAL_DATA_DIR ?? '.local-data');
+    const holder = lockHolder(dataDir);
+    if (holder?.cloudUrl) return throughStack(holder.cloudUrl, args.filter((a) => a !== '--local'), out);
+    if (holder) throw new DataDirInUseError(dataDir, holder);
+  }
+  const target = options.target ?? (local ? await openLocal(env, command as Command) : openCloudBase(env, options));
   try {
-    const { store } = target;
-    if (command === 'review') {
-      const flag = params.indexOf('--older-than-minutes');
-      const minutes = flag >= 0 ? Number(params[flag + 1]) : 10;
-      if (!Number.isFinite(minutes) || minutes < 0) throw new UsageError('--older-than-minutes takes a number');
-      const settings = loadPaymentSettings(target.env);
-      const now = Date.now();
-      const [review, pending, refunding] = await Promise.all([
-        store.listOrdersByState(['REVIEW'], { limit: 1000 }),
-        store.listOrdersByState(['CREATED', 'PAYING'], { createdBefore: new Date(now - settings.closeAbandonedAfterMs).toISOString(), limit: 1000 }),
-        store.listOrdersWithOpenRefund(new Date(now - minutes * 60_000).toISOString(), 1000),
-      ]);
-      out(reviewLines({ review, pending, refunding }, settings, new Date(now)));
-      return;
-    }
-    if (command === 'export') {
-      const date = params[0];
-      if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError('export takes a date YYYY-MM-DD');
-      const day = localDay(merchantTimeZone(loadPaymentSettings(target.env)), new Date(), date);
-      out(csvHeader());
-      const pages = pagesOf((last, limit) =>
-        store.listOrdersCreatedBetween(day.start.toISOString(), day.end.toISOString(), { limit, after: last && { createdAt: last.createdAt, orderId: last.orderId } }),
-      );
-      for await (const page of pages) out(csvRows(page));
-      return;
-    }
-    const orderId = params[0];
-    if (!orderId) throw new UsageError(`${command} takes an ORDER_ID`);
-    const order = await store.getOrder(orderId);
-    if (!order) throw new UsageError(`no order ${orderId}`);
-    if (command === 'requery') {
-      const platform = platformFor(target);
-      let after: Order = await inspectOrder(platform, order, 'ops', { force: true });
-      after = await advanceRefund(platform, after, 'ops');
-      out(`${orderId}: ${order.state} -> ${after.state}\n`);
-      return;
-    }
-    const callbacks = (await Promise.all(order.attempts.map((a) => store.listCallbacks({ orderId: a.ottOrderId, limit: 50 })))).flat();
-    out(JSON.stringify({ order, view: toOrderView(order), callbacks }, null, 2) + '\n');
+    if (command === 'review') return await review(target, minutes, out);
+    if (command === 'export') return await exportDay(target, params[0], out);
+    if (command === 'setup') return await setup(target, out);
+    if (command === 'doctor') return await doctor(target, out);
+    const order = await target.store.getOrder(params[0]);
+    if (!order) throw new NotDone(`no order ${params[0]}`);
+    if (command === 'requery') return await requery(target, order, out);
+    return await show(target, order, out);
   } finally {
     await target.close();
   }
 }
 
-export { run as runOps, UsageError };
+export { run as runOps, UsageError, NotDone };
 
-if (isEntryPoint(__filename)) {
-  run(process.argv.slice(2), process.env, (text) => process.stdout.write(text)).catch((error: Error) => {
-    process.stderr.write(`ops: ${error.message}\n`);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  });
-}
+if (isEntryPoint(__filename)) runTool('ops', () => run(process.argv.slice(2), process.env, (text) => process.stdout.write(text)));

@@ -38,8 +38,15 @@ export interface CloudRuntime {
   close(): Promise<void>;
 }
 
-/** A text control refused what it was asked (answered 400). */
-export class ControlRefusal extends Error {}
+/** A text control refused what it was asked (answered 400), or could not do it (409). */
+export class ControlRefusal extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 409 = 400,
+  ) {
+    super(message);
+  }
+}
 
 class InvocationError extends Error {
   constructor(
@@ -86,7 +93,7 @@ async function serveText(res: ServerResponse, run: () => Promise<void>): Promise
       res.destroy(error as Error);
       return;
     }
-    res.writeHead(error instanceof ControlRefusal ? 400 : 500, { 'content-type': 'text/plain; charset=utf-8' });
+    res.writeHead(error instanceof ControlRefusal ? error.status : 500, { 'content-type': 'text/plain; charset=utf-8' });
     res.end((error as Error).message);
   }
 }

@@ -132,6 +132,8 @@ async function claimQuery(platform: Platform, order: Order, cause: ChangeCause, 
 export interface InspectOptions {
   /** Ask OTT Pay even if someone asked within the throttle (the on-call tool). */
   force?: boolean;
+  /** Told each answer as it comes (the on-call tool prints them). */
+  onAnswer?: (ottOrderId: string, answer: AttemptAnswer) => void;
 }
 
 /**
@@ -147,7 +149,11 @@ export async function inspectOrder(platform: Platform, start: Order, cause: Chan
   const targets = claimed.attempts.filter((a) => isLive(a) && !inFlight(a, nowMs, window));
   // One query at a time per order, so a caller's concurrency bounds the queries it has in flight.
   const answers: (readonly [PaymentAttempt, AttemptAnswer])[] = [];
-  for (const attempt of targets) answers.push([attempt, await askOtt(platform, attempt.ottOrderId)]);
+  for (const attempt of targets) {
+    const answer = await askOtt(platform, attempt.ottOrderId);
+    options.onAnswer?.(attempt.ottOrderId, answer);
+    answers.push([attempt, answer]);
+  }
   const abandoned =
     awaitsOtt(claimed) &&
     nowMs - Date.parse(claimed.createdAt) >= platform.settings.closeAbandonedAfterMs &&

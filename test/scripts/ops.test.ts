@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { runOps } from '../../scripts/ops';
+import { NotDone, runOps } from '../../scripts/ops';
+import { environmentWithout, runScript } from '../run-script';
+import { FakeCloudBase } from '../server/orders/fake-cloudbase';
 import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
 import { seal } from '../../server/ottpay/codec';
 import { newRequestId, PAYER, STAFF, startTestStack, type TestStack } from '../local/harness';
@@ -72,7 +74,9 @@ describe('npm run ops against the local stack', () => {
     expect(review).toContain(refundingId);
     expect(review).toContain('`ops requery` asks again');
     await new Promise((resolve) => setTimeout(resolve, 1500)); // past OTT_TIMEOUT_MS + 2 s since the refund was sent
-    expect(await ops(['--local', 'requery', refundingId], env)).toBe(`${refundingId}: PAID -> PARTIALLY_REFUNDED\n`);
+    expect(await ops(['--local', 'requery', refundingId], env)).toBe(
+      `${refundingId}: PAID -> PARTIALLY_REFUNDED\n  OTT Pay: nothing to ask about the payment (every attempt is settled)\n`,
+    );
     expect(await ops(['--local', 'review', '--older-than-minutes', '0'], env)).toMatch(/Refunds unresolved \(0\):/);
   });
 
@@ -80,7 +84,7 @@ describe('npm run ops against the local stack', () => {
     const review = await ops(['--local', 'review'], env);
     expect(review).toContain(lostId);
     expect(review).toMatch(/Pending past the abandon age \(1\):/);
-    expect(await ops(['--local', 'requery', lostId], env)).toBe(`${lostId}: PAYING -> PAID\n`);
+    expect(await ops(['--local', 'requery', lostId], env)).toBe(`${lostId}: PAYING -> PAID\n  OTT Pay: ${lostId} success, refund_fee 0\n`);
     expect(await ops(['--local', 'review'], env)).not.toContain(lostId);
   });
 
@@ -99,11 +103,16 @@ describe('npm run ops against the local stack', () => {
     await expect(startTestStack({ dataDir })).rejects.toThrow(`in use by npm start (process ${process.pid}`);
   });
 
-  it('explains its usage errors', async () => {
+  it('explains its usage errors, and says when what was asked did not happen', async () => {
     await expect(ops(['--local', 'show'], env)).rejects.toThrow('show takes an ORDER_ID');
     await expect(ops(['--local', 'export', 'yesterday'], env)).rejects.toThrow('YYYY-MM-DD');
+    await expect(ops(['--local', 'export', '2026-02-30'], env)).rejects.toThrow('a date that exists');
+    await expect(ops(['--local', 'review', '--older-than-minutes', 'x'], env)).rejects.toThrow('--older-than-minutes takes a whole number');
+    await expect(ops(['--local', 'review', '--frobnicate'], env)).rejects.toThrow("Unknown option '--frobnicate'");
     await expect(ops(['frobnicate'], env)).rejects.toThrow('unknown command');
     await expect(ops(['review'], {})).rejects.toThrow('TCB_ENV_ID');
+    await expect(ops(['--local', 'show', 'NOSUCHORDER'], env)).rejects.toBeInstanceOf(NotDone);
+    expect(await ops(['--help'], {})).toContain('usage: npm run --silent ops -- [--local] <command>');
   });
 });
 
@@ -123,7 +132,73 @@ describe('npm run ops --local with no stack running', () => {
     expect(files.map((file) => readFileSync(file, 'utf8'))).toEqual(before);
     expect(existsSync(join(dataDir, 'stack.lock'))).toBe(false);
     const unreachable = { ...env, OTT_SANDBOX_PORT: '9', OTT_TIMEOUT_MS: '500' };
-    expect(await ops(['--local', 'requery', paid.orderId], unreachable)).toBe(`${paid.orderId}: PAYING -> PAYING\n`);
+    await expect(ops(['--local', 'requery', paid.orderId], unreachable)).rejects.toThrow('OTT Pay did not answer');
     expect(existsSync(join(dataDir, 'stack.lock'))).toBe(false);
+  });
+});
+
+describe('npm run ops as a process', () => {
+  it('writes a clean CSV on stdout or into --out, and exits 1 when what was asked did not happen, 2 when asked wrongly', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ottpay-ops-process-'));
+    const stack = await startTestStack({ dataDir });
+    const paid = await stack.call('createPayment', { amountCents: 900, requestId: newRequestId('process') }, PAYER);
+    if (!paid.ok) throw new Error(paid.code);
+    const env = environmentWithout((name) => name.startsWith('OTT_') || name.startsWith('TCB_'), { LOCAL_DATA_DIR: dataDir });
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto' }).format(new Date());
+    try {
+      const exported = await runScript('scripts/ops.ts', ['--local', 'export', today], { env, viaTsxCli: true });
+      expect(exported.status).toBe(0);
+      expect(exported.stdout.split('\r\n')[0]).toMatch(/^order_id,state,/);
+      expect(exported.stdout).toContain(paid.orderId);
+      const file = join(dataDir, 'day.csv');
+      expect((await runScript('scripts/ops.ts', ['--local', 'export', today, '--out', file], { env, viaTsxCli: true })).stdout).toBe('');
+      expect(readFileSync(file, 'utf8')).toBe(exported.stdout);
+      const missing = await runScript('scripts/ops.ts', ['--local', 'show', 'NOSUCHORDER'], { env, viaTsxCli: true });
+      expect([missing.status, missing.stderr.trim()]).toEqual([1, 'ops: no order NOSUCHORDER']);
+      const wrong = await runScript('scripts/ops.ts', ['--local', 'export', '2026-02-30'], { env, viaTsxCli: true });
+      expect(wrong.status).toBe(2);
+      expect(wrong.stderr).toContain('see ops --help');
+    } finally {
+      await stack.close();
+    }
+  }, 30_000);
+});
+
+describe('npm run ops against CloudBase', () => {
+  function cloudbase() {
+    const fake = new FakeCloudBase({ mode: 'node-sdk' });
+    const created: string[] = [];
+    const database = { ...fake.database, createCollection: async (name: string) => (created.includes(name) ? { code: 'DATABASE_COLLECTION_ALREADY_EXIST', message: 'already exists' } : (created.push(name), {})) };
+    return { database, created };
+  }
+  const credentials = { TCB_ENV_ID: 'env-1', TCB_SECRET_ID: 'id', TCB_SECRET_KEY: 'key' };
+
+  it('setup creates the collections once and lists the indexes to add', async () => {
+    const { database, created } = cloudbase();
+    let out = '';
+    await runOps(['setup'], credentials, (text) => (out += text), { cloudbase: () => database });
+    expect(created).toEqual(['orders', 'ott_callbacks']);
+    expect(out).toContain('collection orders: created');
+    expect(out).toContain('  orders: nextCheckAt asc');
+    out = '';
+    await runOps(['setup'], credentials, (text) => (out += text), { cloudbase: () => database });
+    expect(out).toContain('collection ott_callbacks: already there');
+  });
+
+  it('doctor checks the collections, the settings and that the call-back URL refuses an unsigned call-back', async () => {
+    const { database } = cloudbase();
+    const stack = await startTestStack();
+    try {
+      const env = { ...credentials, OTT_API_URL: `${stack.sandbox.url}/processV2`, OTT_MERCHANT_ID: 'SB00000001', OTT_OPERATOR_ID: '0000000001', OTT_SIGN_KEY: '0123456789ABCDEF', OTT_CALLBACK_URL: stack.callbackUrl, MERCHANT_STAFF_OPENIDS: 'o-staff' };
+      let out = '';
+      await runOps(['doctor'], env, (text) => (out += text), { cloudbase: () => database });
+      expect(out.trim().split('\n').map((line) => line.slice(0, 4))).toEqual(['ok  ', 'ok  ', 'ok  ', 'ok  ', 'ok  ']);
+      out = '';
+      const broken = { ...env, OTT_SIGN_KEY: 'short', OTT_CALLBACK_URL: `${stack.sandbox.url}/nowhere` };
+      await expect(runOps(['doctor'], broken, (text) => (out += text), { cloudbase: () => database })).rejects.toThrow('1 check(s) failed');
+      expect(out).toContain('FAIL  OTT Pay settings: OTT_SIGN_KEY must be exactly 16 characters');
+    } finally {
+      await stack.close();
+    }
   });
 });

@@ -239,6 +239,7 @@ describe.each(STORE_KINDS)('payment invariants over the %s store', (kind) => {
       expect(countEvents(after, 'attempt.paid')).toBe(2);
 
       const summary = expectOk(await h.call(merchantSummary, {}, STAFF));
+      if (!('today' in summary)) throw new Error('expected the takings');
       expect(summary.today.grossCents).toBeLessThanOrEqual(TOTAL);
       // A person settles a double charge: no refund can be taken from it meanwhile.
       expect(await h.call(refund, { orderId, amountCents: TOTAL, requestId: 'refund-double-01' }, STAFF)).toMatchObject({ ok: false, code: 'NOT_REFUNDABLE' });
