@@ -83,6 +83,15 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(JSON.stringify(value));
 }
 
+/** What a log line says of a function's result: ok, its error code, or its HTTP status. */
+function describeResult(result: unknown): string {
+  if (typeof result !== 'object' || result === null) return 'returned';
+  const { ok, code, statusCode } = result as { ok?: unknown; code?: unknown; statusCode?: unknown };
+  if (ok === true) return 'ok';
+  if (ok === false) return typeof code === 'string' ? code : 'not ok';
+  return typeof statusCode === 'number' ? `HTTP ${statusCode}` : 'returned';
+}
+
 async function serveText(res: ServerResponse, run: () => Promise<void>): Promise<void> {
   try {
     await run();
@@ -117,15 +126,19 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
         fn.timeoutSeconds * 1000,
       );
     });
+    let outcome = 'failed';
     try {
       const running = runWithCaller(caller, envId, () => new Promise<unknown>((resolve) => resolve(fn.main(event, context))));
-      return await Promise.race([running, timeout]);
+      const result = await Promise.race([running, timeout]);
+      outcome = describeResult(result);
+      return result;
     } catch (error) {
+      outcome = `failed: ${((error as Error)?.message ?? String(error)).split('\n')[0]}`;
       if (error instanceof InvocationError) throw error;
       throw new InvocationError(500, -504002, `functions execute fail: ${(error as Error)?.stack ?? String(error)}`);
     } finally {
       clearTimeout(timer);
-      log(`${name} ${Date.now() - started}ms`);
+      log(`${name} ${outcome} ${Date.now() - started}ms${caller.openid ? ` (${caller.openid})` : ''}`);
     }
   }
 
