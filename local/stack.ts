@@ -3,6 +3,7 @@
  * the real functions from source, wired together with the sandbox credentials by default.
  */
 import { join, resolve } from 'path';
+import { CALLS_OTT, ConfigurationError, configurationProblems } from '../server/app/configuration';
 import { jsonLineLogger, type Logger } from '../server/app/log';
 import { providePlatform } from '../server/app/platform';
 import { loadPaymentSettings } from '../server/app/settings';
@@ -50,11 +51,28 @@ function portFrom(env: NodeJS.ProcessEnv, variable: string, fallback: number): n
   return Number(text);
 }
 
+/** Refuses settings the functions could not run with, before anything starts. */
+function checkConfiguration(env: NodeJS.ProcessEnv): void {
+  const problems = configurationProblems(
+    {
+      ...env,
+      OTT_API_URL: env.OTT_API_URL || 'http://127.0.0.1/processV2',
+      OTT_MERCHANT_ID: env.OTT_MERCHANT_ID || SANDBOX_CREDENTIALS.merchantId,
+      OTT_OPERATOR_ID: env.OTT_OPERATOR_ID || SANDBOX_CREDENTIALS.operatorId,
+      OTT_SIGN_KEY: env.OTT_SIGN_KEY || SANDBOX_CREDENTIALS.signKey,
+      OTT_CALLBACK_URL: env.OTT_CALLBACK_URL || 'http://127.0.0.1/http/ottpay/callback',
+    },
+    CALLS_OTT,
+  );
+  if (problems.length > 0) throw new ConfigurationError(problems);
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = resolve(options.dataDir ?? env.LOCAL_DATA_DIR ?? '.local-data');
   const cloudPort = options.cloudPort ?? portFrom(env, 'LOCAL_CLOUD_PORT', DEFAULT_LOCAL_CLOUD_PORT);
+  checkConfiguration(env);
   const lock = acquireDataLock(dataDir, 'npm start');
   try {
     return await startHoldingLock(options, env, log, dataDir, cloudPort, lock);

@@ -1,4 +1,5 @@
 /** `npm start`: the local stack on loopback until Ctrl-C. */
+import { ConfigurationError } from '../server/app/configuration';
 import { startLocalStack } from './stack';
 
 async function main(): Promise<void> {
@@ -23,6 +24,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
-  console.error(`npm start failed: ${error.message}`);
+  if (error instanceof ConfigurationError) {
+    console.error(`npm start: the configuration cannot be used:\n${error.problems.map((p) => `  ${p.variable} ${p.problem}`).join('\n')}`);
+  } else {
+    console.error(`npm start failed: ${error.message}`);
+  }
   process.exit(1);
 });

@@ -3,21 +3,25 @@ import * as cloud from 'wx-server-sdk';
 import { createCloudBaseStore } from '../orders/cloudbase-store';
 import { OttClient } from '../ottpay/client';
 import { loadOttConfig } from '../ottpay/config';
+import { CALLS_OTT, type Needs } from './configuration';
 import { jsonLineLogger } from './log';
 import type { Platform } from './platform';
 import { loadPaymentSettings } from './settings';
 
-export async function cloudBasePlatform(): Promise<Platform> {
-  const ottConfig = loadOttConfig();
+/** A function that never calls OTT Pay is given no OTT settings: reaching for them is a defect. */
+function withoutOtt(base: Omit<Platform, 'ottConfig' | 'ott'>): Platform {
+  const refuse = (): never => {
+    throw new Error('this function does not call OTT Pay and has no OTT_* settings');
+  };
+  return Object.defineProperties(base, { ottConfig: { get: refuse }, ott: { get: refuse } }) as Platform;
+}
+
+export async function cloudBasePlatform(needs: Needs = CALLS_OTT): Promise<Platform> {
   const settings = loadPaymentSettings();
   // DYNAMIC_CURRENT_ENV: the environment the function runs in; the SDK types it as a symbol its init type does not list.
   cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
-  return {
-    settings,
-    ottConfig,
-    ott: new OttClient(ottConfig),
-    store: createCloudBaseStore(cloud.database(), { wrapWrites: true }),
-    now: () => new Date(),
-    log: jsonLineLogger(),
-  };
+  const base = { settings, store: createCloudBaseStore(cloud.database(), { wrapWrites: true }), now: () => new Date(), log: jsonLineLogger() };
+  if (!needs.ott) return withoutOtt(base);
+  const ottConfig = loadOttConfig();
+  return { ...base, ottConfig, ott: new OttClient(ottConfig) };
 }

@@ -29,6 +29,11 @@ export function providePlatform(next: PlatformFactory): void {
   instance = undefined;
 }
 
+/** True once the local runtime or a test has said how the platform is built. */
+export function platformProvided(): boolean {
+  return factory !== undefined;
+}
+
 /** The platform, built once per function instance; a failed build is retried on the next call. */
 export function getPlatform(fallback: PlatformFactory): Promise<Platform> {
   if (!instance) {

@@ -38,18 +38,29 @@ export interface PaymentSettings {
   rateCacheMs: number;
 }
 
+/** A variable and what is wrong with it; never its value. */
+export interface SettingProblem {
+  variable: string;
+  problem: string;
+}
+
 export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly problems: readonly SettingProblem[];
+
+  constructor(problems: SettingProblem[] | string) {
+    const list = typeof problems === 'string' ? [{ variable: '', problem: problems }] : problems;
+    super(list.map((p) => (p.variable ? `${p.variable} ${p.problem}` : p.problem)).join('; '));
     this.name = 'SettingsError';
+    this.problems = list;
   }
 }
 
-function wholeNumber(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {
+function wholeNumber(env: NodeJS.ProcessEnv, problems: SettingProblem[], variable: string, fallback: number, min: number, max: number): number {
   const text = env[variable]?.trim();
   if (text === undefined || text === '') return fallback;
   if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new SettingsError(`${variable} must be a whole number from ${min} to ${max}`);
+    problems.push({ variable, problem: `must be a whole number from ${min} to ${max}` });
+    return fallback;
   }
   return Number(text);
 }
@@ -68,43 +79,49 @@ export function merchantTimeZone(settings: Pick<PaymentSettings, 'timeZone'>): s
     try {
       new Intl.DateTimeFormat('en-CA', { timeZone: zone });
     } catch {
-      throw new SettingsError('MERCHANT_TIME_ZONE must be an IANA time zone such as America/Vancouver');
+      throw new SettingsError([{ variable: 'MERCHANT_TIME_ZONE', problem: 'must be an IANA time zone such as America/Vancouver' }]);
     }
     checkedZones.add(zone);
   }
   return zone;
 }
 
-function callbackSettles(env: NodeJS.ProcessEnv): 'direct' | 'query' {
+function callbackSettles(env: NodeJS.ProcessEnv, problems: SettingProblem[]): 'direct' | 'query' {
   const value = env.CALLBACK_SETTLES?.trim() || 'direct';
-  if (value !== 'direct' && value !== 'query') throw new SettingsError("CALLBACK_SETTLES must be 'direct' or 'query'");
-  return value;
+  if (value === 'direct' || value === 'query') return value;
+  problems.push({ variable: 'CALLBACK_SETTLES', problem: "must be 'direct' or 'query'" });
+  return 'direct';
 }
 
 const HOUR = 3_600_000;
 
+/** Reads the settings; every problem is reported at once in one SettingsError. */
 export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): PaymentSettings {
-  const maxAmountCents = wholeNumber(env, 'MAX_AMOUNT_CENTS', 1_000_000, 1, 100_000_000);
-  return {
+  const problems: SettingProblem[] = [];
+  const number = (variable: string, fallback: number, min: number, max: number) => wholeNumber(env, problems, variable, fallback, min, max);
+  const maxAmountCents = number('MAX_AMOUNT_CENTS', 1_000_000, 1, 100_000_000);
+  const settings: PaymentSettings = {
     maxAmountCents,
-    maxTipCents: wholeNumber(env, 'MAX_TIP_CENTS', maxAmountCents, 0, 100_000_000),
+    maxTipCents: number('MAX_TIP_CENTS', maxAmountCents, 0, 100_000_000),
     staffOpenids: new Set(
       (env.MERCHANT_STAFF_OPENIDS ?? '')
         .split(',')
         .map((id) => id.trim())
         .filter((id) => id !== ''),
     ),
-    queryPendingAfterMs: wholeNumber(env, 'QUERY_PENDING_AFTER_MS', 5_000, 0, HOUR),
-    sweepPendingAfterMs: wholeNumber(env, 'SWEEP_PENDING_AFTER_MS', 120_000, 0, 24 * HOUR),
-    closeAbandonedAfterMs: wholeNumber(env, 'CLOSE_ABANDONED_AFTER_MS', 2 * HOUR, 1_000, 30 * 24 * HOUR),
-    prepayValidityMs: wholeNumber(env, 'PREPAY_VALIDITY_MS', 2 * HOUR + 5 * 60_000, 0, 30 * 24 * HOUR),
-    queryThrottleMs: wholeNumber(env, 'QUERY_THROTTLE_MS', 3_000, 0, HOUR),
-    refundCheckAfterMs: wholeNumber(env, 'REFUND_CHECK_AFTER_MS', 60_000, 0, HOUR),
-    maxCheckIntervalMs: wholeNumber(env, 'SWEEP_MAX_INTERVAL_MS', 30 * 60_000, 0, 24 * HOUR),
-    sweepBudgetMs: wholeNumber(env, 'SWEEP_BUDGET_MS', 25_000, 1_000, HOUR),
+    queryPendingAfterMs: number('QUERY_PENDING_AFTER_MS', 5_000, 0, HOUR),
+    sweepPendingAfterMs: number('SWEEP_PENDING_AFTER_MS', 120_000, 0, 24 * HOUR),
+    closeAbandonedAfterMs: number('CLOSE_ABANDONED_AFTER_MS', 2 * HOUR, 1_000, 30 * 24 * HOUR),
+    prepayValidityMs: number('PREPAY_VALIDITY_MS', 2 * HOUR + 5 * 60_000, 0, 30 * 24 * HOUR),
+    queryThrottleMs: number('QUERY_THROTTLE_MS', 3_000, 0, HOUR),
+    refundCheckAfterMs: number('REFUND_CHECK_AFTER_MS', 60_000, 0, HOUR),
+    maxCheckIntervalMs: number('SWEEP_MAX_INTERVAL_MS', 30 * 60_000, 0, 24 * HOUR),
+    sweepBudgetMs: number('SWEEP_BUDGET_MS', 25_000, 1_000, HOUR),
     timeZone: timeZone(env),
     callbackReplyBody: env.OTT_CALLBACK_REPLY?.trim() || 'SUCCESS',
-    callbackSettles: callbackSettles(env),
+    callbackSettles: callbackSettles(env, problems),
     rateCacheMs: 600_000,
   };
+  if (problems.length > 0) throw new SettingsError(problems);
+  return settings;
 }

@@ -6,6 +6,8 @@
 import * as cloud from 'wx-server-sdk';
 import type { FunctionError } from '../../typings/payments';
 import { cloudBasePlatform } from '../app/cloudbase-platform';
+import { CALLS_OTT, type Needs } from '../app/configuration';
+import { coldStartProblems, NOT_CONFIGURED_MESSAGE } from './cold-start';
 import { getPlatform, type Platform } from '../app/platform';
 import { StoreUnavailableError } from '../orders/store';
 import { OrderBusyError } from '../payments/order-updates';
@@ -19,19 +21,20 @@ export interface Caller {
 
 export type CallableHandler<R> = (event: Record<string, unknown>, caller: Caller, platform: Platform) => Promise<R>;
 
-export function callable<R>(name: string, handler: CallableHandler<R>): (event: unknown) => Promise<R | FunctionError> {
+/** `needs`: whether the function calls OTT Pay, and so needs its settings. */
+export function callable<R>(name: string, handler: CallableHandler<R>, needs: Needs = CALLS_OTT): (event: unknown) => Promise<R | FunctionError> {
+  const problems = coldStartProblems(name, needs);
   return (event: unknown) => {
     const context = cloud.getWXContext();
     const caller = { openid: String(context.OPENID ?? ''), appid: String(context.APPID ?? '') };
-    return run(name, handler, event, caller);
+    if (caller.openid === '') return Promise.resolve({ ok: false, code: 'FORBIDDEN', message: `${name} can only be called from the mini-program` });
+    if (problems.length > 0) return Promise.resolve({ ok: false, code: 'SERVICE_UNAVAILABLE', message: NOT_CONFIGURED_MESSAGE });
+    return run(name, handler, event, caller, needs);
   };
 }
 
-async function run<R>(name: string, handler: CallableHandler<R>, event: unknown, caller: Caller): Promise<R | FunctionError> {
-  if (caller.openid === '') {
-    return { ok: false, code: 'FORBIDDEN', message: `${name} can only be called from the mini-program` };
-  }
-  const platform = await getPlatform(cloudBasePlatform);
+async function run<R>(name: string, handler: CallableHandler<R>, event: unknown, caller: Caller, needs: Needs): Promise<R | FunctionError> {
+  const platform = await getPlatform(() => cloudBasePlatform(needs));
   try {
     return await handler(eventObject(event), caller, platform);
   } catch (error) {

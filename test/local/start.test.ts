@@ -36,4 +36,21 @@ describe('npm start', () => {
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
   }, 30_000);
+
+  it('refuses settings it could not run with, one line per problem, before it starts anything', async () => {
+    const env = { ...process.env, LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'ottpay-start-')), OTT_SANDBOX_PORT: '0', LOCAL_CLOUD_PORT: '0', OTT_SIGN_KEY: 'short', MAX_AMOUNT_CENTS: '12.5' };
+    const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(root, 'local', 'start.ts')], { cwd: root, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((resolveExit) => child.on('exit', resolveExit));
+    expect(status).toBe(1);
+    expect(stdout).not.toContain('OTT Pay sandbox');
+    expect(stderr).toContain('npm start: the configuration cannot be used:\n');
+    expect(stderr).toContain('  MAX_AMOUNT_CENTS must be a whole number from 1 to 100000000\n');
+    expect(stderr).toContain('  OTT_SIGN_KEY must be exactly 16 characters of 0-9, A-Z, a-z');
+    expect(stderr).not.toContain('short');
+    expect(stderr).not.toContain('    at ');
+  }, 30_000);
 });

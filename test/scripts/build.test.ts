@@ -48,4 +48,24 @@ describe('npm run build', () => {
     expect(output).toContain('OTT_API_URL is missing');
     expect(output).not.toContain('ABCDEF0123456789');
   });
+
+  it('logs one configuration error per function at its cold start, naming each problem, and answers a payer without a stack trace', () => {
+    const script = `
+      (async () => {
+        for (const name of ${JSON.stringify(names)}) require(${JSON.stringify(FUNCTIONS_DIR)} + '/' + name + '/index.js');
+        const result = await require(${JSON.stringify(join(FUNCTIONS_DIR, 'createPayment', 'index.js'))}).main({ amountCents: 100 }, {});
+        console.log(JSON.stringify(result));
+      })();`;
+    const env = { PATH: process.env.PATH, OTT_SIGN_KEY: 'short', MAX_AMOUNT_CENTS: 'lots', WX_CONTEXT_KEYS: 'WX_OPENID', WX_OPENID: 'o-payer' };
+    const run = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    const logged = run.stderr.trim().split('\n').map((line) => JSON.parse(line) as { event: string; function: string; problems: string });
+    expect(logged.map((l) => l.function).sort()).toEqual(['collectByQr', 'createPayment', 'exchangeRate', 'listPayments', 'merchantSummary', 'paymentCallback', 'queryPayment', 'refund', 'sweep']);
+    expect(logged.every((l) => l.event === 'config.invalid')).toBe(true);
+    const listPayments = logged.find((l) => l.function === 'listPayments')!;
+    expect(listPayments.problems).toBe('MAX_AMOUNT_CENTS must be a whole number from 1 to 100000000');
+    expect(logged.find((l) => l.function === 'createPayment')!.problems).toContain('OTT_SIGN_KEY must be exactly 16 characters');
+    expect(JSON.parse(run.stdout.trim())).toEqual({ ok: false, code: 'SERVICE_UNAVAILABLE', message: 'The payment service is not set up correctly yet. Please tell the merchant.' });
+    expect(run.stdout + run.stderr).not.toContain('short');
+  });
 });

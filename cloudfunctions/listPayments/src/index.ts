@@ -1,4 +1,5 @@
+import { NO_OTT } from '../../../server/app/configuration';
 import { callable } from '../../../server/functions/callable';
 import { listPayments } from '../../../server/payments/query-payment';
 
-export const main = callable('listPayments', listPayments);
+export const main = callable('listPayments', listPayments, NO_OTT);

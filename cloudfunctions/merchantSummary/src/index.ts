@@ -1,4 +1,5 @@
+import { NO_OTT } from '../../../server/app/configuration';
 import { callable } from '../../../server/functions/callable';
 import { merchantSummary } from '../../../server/payments/merchant-summary';
 
-export const main = callable('merchantSummary', merchantSummary);
+export const main = callable('merchantSummary', merchantSummary, NO_OTT);

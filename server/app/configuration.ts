@@ -1,0 +1,41 @@
+/**
+ * A function's configuration, checked as a whole: every problem at once, by variable name (never
+ * by value). Only the functions that call OTT Pay need its settings.
+ */
+import { ConfigError, loadOttConfig } from '../ottpay/config';
+import { loadPaymentSettings, SettingsError, type SettingProblem } from './settings';
+
+export interface Needs {
+  /** The function calls OTT Pay (or verifies its call-backs), so it needs the OTT_* settings. */
+  ott: boolean;
+}
+
+export const CALLS_OTT: Needs = { ott: true };
+export const NO_OTT: Needs = { ott: false };
+
+export function configurationProblems(env: NodeJS.ProcessEnv, needs: Needs): SettingProblem[] {
+  const problems: SettingProblem[] = [];
+  try {
+    loadPaymentSettings(env);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (needs.ott) {
+    try {
+      loadOttConfig(env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  return problems;
+}
+
+/** The configuration cannot be used: one message per problem. */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: readonly SettingProblem[]) {
+    super(`the configuration has ${problems.length} problem(s): ${problems.map((p) => `${p.variable} ${p.problem}`).join('; ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
