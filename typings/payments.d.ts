@@ -27,8 +27,8 @@ export type OrderState =
   | 'PARTIALLY_REFUNDED'
   | 'REFUNDED';
 
-/** How the order is paid: inside the mini-program, or by scanning a QR code shown by staff. */
-export type PaymentChannel = 'MINIPROGRAM' | 'QR';
+/** How the order is paid: inside the mini-program, by scanning a QR code shown by staff, or in the merchant's native app. */
+export type PaymentChannel = 'MINIPROGRAM' | 'QR' | 'APP';
 
 /** Stable error codes returned by the cloud functions as `{ ok: false, code, message }`. */
 export type ErrorCode =
@@ -105,6 +105,24 @@ export interface CreatePaymentEvent {
 }
 export type CreatePaymentResult = FunctionResult<{ orderId: string; payment: WxPaymentParams }>;
 
+/**
+ * Exactly the fields of WeChat OpenSDK's PayReq (Android `com.tencent.mm.opensdk.modelpay.PayReq`,
+ * iOS `PayReq`), signed in the cloud with the app's WeChat API key, which never leaves it.
+ */
+export interface AppPayRequest {
+  appId: string;
+  partnerId: string;
+  prepayId: string;
+  packageValue: 'Sign=WXPay';
+  nonceStr: string;
+  timeStamp: string;
+  sign: string;
+}
+
+/** createAppPayment: called by the merchant's native app signed in to CloudBase; the same rules as createPayment. */
+export type CreateAppPaymentEvent = CreatePaymentEvent;
+export type CreateAppPaymentResult = FunctionResult<{ orderId: string; payReq: AppPayRequest }>;
+
 export interface QueryPaymentEvent {
   orderId: string;
 }
@@ -139,7 +157,13 @@ export interface RefundView {
 }
 export type RefundResult = FunctionResult<{ refund: RefundView; order: OrderView }>;
 
-export type MerchantSummaryEvent = Record<string, never>;
+export interface MerchantSummaryEvent {
+  /**
+   * Staff lookup of one order by its number (or by the OTT order_id of one of its attempts), whatever
+   * its day: the result then also carries `order`, or is NOT_FOUND when there is no such order.
+   */
+  orderId?: string;
+}
 export interface DailyTakings {
   /** The merchant's local calendar day, YYYY-MM-DD. */
   date: string;
@@ -148,7 +172,8 @@ export interface DailyTakings {
   refundedCents: number;
   netCents: number;
 }
-export type MerchantSummaryResult = FunctionResult<{ today: DailyTakings; recent: OrderView[] }>;
+/** Today's takings and the day's most recent orders; with orderId in the event, that order too. */
+export type MerchantSummaryResult = FunctionResult<{ today: DailyTakings; recent: OrderView[]; order?: OrderView }>;
 
 export interface CollectByQrEvent {
   amountCents: number;
@@ -174,6 +199,7 @@ export type ExchangeRateResult = FunctionResult<{
 /** Names of the functions called with wx.cloud.callFunction, with their events and results. */
 export interface CloudFunctions {
   createPayment: { event: CreatePaymentEvent; result: CreatePaymentResult };
+  createAppPayment: { event: CreateAppPaymentEvent; result: CreateAppPaymentResult };
   queryPayment: { event: QueryPaymentEvent; result: QueryPaymentResult };
   listPayments: { event: ListPaymentsEvent; result: ListPaymentsResult };
   refund: { event: RefundEvent; result: RefundResult };

@@ -7,7 +7,7 @@ import { createServer, IncomingMessage, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import type { LoadedFunction } from './function-registry';
 import { Base64Policy, fromFunctionResult, toIntegratedRequest } from './integrated-http';
-import { runWithCaller } from './wx-context';
+import { runWithCaller, type Caller } from './wx-context';
 
 export interface CloudRuntimeOptions {
   host?: string;
@@ -34,7 +34,7 @@ export interface CloudRuntimeOptions {
 export interface CloudRuntime {
   url: string;
   port: number;
-  invoke(name: string, event: unknown, caller?: { openid?: string; appid?: string }): Promise<unknown>;
+  invoke(name: string, event: unknown, caller?: Caller): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -113,7 +113,7 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
   const log = options.log ?? (() => undefined);
   const byName = new Map(options.functions.map((f) => [f.name, f]));
 
-  async function invoke(name: string, event: unknown, caller: { openid?: string; appid?: string } = {}): Promise<unknown> {
+  async function invoke(name: string, event: unknown, caller: Caller = {}): Promise<unknown> {
     const fn = byName.get(name);
     if (!fn) throw new InvocationError(404, -501000, `FUNCTION_NOT_FOUND: no cloud function named ${name}`);
     const requestId = randomUUID();
@@ -138,7 +138,8 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
       throw new InvocationError(500, -504002, `functions execute fail: ${(error as Error)?.stack ?? String(error)}`);
     } finally {
       clearTimeout(timer);
-      log(`${name} ${outcome} ${Date.now() - started}ms${caller.openid ? ` (${caller.openid})` : ''}`);
+      const who = caller.openid ?? (caller.customUserId ?? caller.uid ? `app user ${caller.customUserId ?? caller.uid}` : undefined);
+      log(`${name} ${outcome} ${Date.now() - started}ms${who ? ` (${who})` : ''}`);
     }
   }
 
@@ -153,11 +154,15 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
       } catch {
         throw new InvocationError(400, -501001, 'the request body must be the event as JSON');
       }
-      const openid = req.headers['x-wx-openid'];
-      const appid = req.headers['x-wx-appid'];
+      const header = (name: string) => {
+        const value = req.headers[name];
+        return typeof value === 'string' && value !== '' ? value : undefined;
+      };
       const result = await invoke(name, event, {
-        openid: typeof openid === 'string' && openid !== '' ? openid : undefined,
-        appid: typeof appid === 'string' && appid !== '' ? appid : options.appId,
+        openid: header('x-wx-openid'),
+        appid: header('x-wx-appid') ?? options.appId,
+        uid: header('x-cloudbase-uid'),
+        customUserId: header('x-cloudbase-custom-user-id'),
       });
       sendJson(res, 200, { result, requestID: '' });
       return;

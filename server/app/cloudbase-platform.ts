@@ -3,6 +3,8 @@ import * as cloud from 'wx-server-sdk';
 import { createCloudBaseStore } from '../orders/cloudbase-store';
 import { OttClient } from '../ottpay/client';
 import { loadOttConfig } from '../ottpay/config';
+import { inAppPay } from '../ottpay/in-app';
+import { loadInAppConfig } from './in-app-settings';
 import { CALLS_OTT, type Needs } from './configuration';
 import { jsonLineLogger } from './log';
 import type { Platform } from './platform';
@@ -23,5 +25,10 @@ export async function cloudBasePlatform(needs: Needs = CALLS_OTT): Promise<Platf
   const base = { settings, store: createCloudBaseStore(cloud.database(), { wrapWrites: true }), now: () => new Date(), log: jsonLineLogger() };
   if (!needs.ott) return withoutOtt(base);
   const ottConfig = loadOttConfig();
-  return { ...base, ottConfig, ott: new OttClient(ottConfig) };
+  const platform: Platform = { ...base, ottConfig, ott: new OttClient(ottConfig) };
+  if (needs.app) {
+    const inApp = loadInAppConfig(process.env, ottConfig);
+    platform.inApp = { pay: (request) => inAppPay(inApp, request) };
+  }
+  return platform;
 }

@@ -3,15 +3,19 @@
  * by value). Only the functions that call OTT Pay need its settings.
  */
 import { ConfigError, loadOttConfig } from '../ottpay/config';
+import { loadInAppConfig } from './in-app-settings';
 import { loadPaymentSettings, SettingsError, type SettingProblem } from './settings';
 
 export interface Needs {
   /** The function calls OTT Pay (or verifies its call-backs), so it needs the OTT_* settings. */
   ott: boolean;
+  /** It asks for payments of the merchant's native app, so it also needs the app's settings. */
+  app?: boolean;
 }
 
 export const CALLS_OTT: Needs = { ott: true };
 export const NO_OTT: Needs = { ott: false };
+export const APP_PAYMENTS: Needs = { ott: true, app: true };
 
 export function configurationProblems(env: NodeJS.ProcessEnv, needs: Needs): SettingProblem[] {
   const problems: SettingProblem[] = [];
@@ -23,10 +27,11 @@ export function configurationProblems(env: NodeJS.ProcessEnv, needs: Needs): Set
   }
   if (needs.ott) {
     try {
-      loadOttConfig(env);
+      const ott = loadOttConfig(env);
+      if (needs.app) loadInAppConfig(env, ott);
     } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
+      if (error instanceof ConfigError || error instanceof SettingsError) problems.push(...error.problems);
+      else throw error;
     }
   }
   return problems;

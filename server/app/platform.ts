@@ -6,6 +6,7 @@
 import type { OrderStore } from '../orders/store';
 import type { OttConfig } from '../ottpay/config';
 import type { OttApi } from '../ottpay/client';
+import type { InAppApi } from '../ottpay/in-app';
 import type { Logger } from './log';
 import type { PaymentSettings } from './settings';
 
@@ -13,6 +14,8 @@ export interface Platform {
   settings: PaymentSettings;
   ottConfig: OttConfig;
   ott: OttApi;
+  /** OTT Pay's in-app payment request, for the functions that serve the merchant's native app. */
+  inApp?: InAppApi;
   store: OrderStore;
   now(): Date;
   log: Logger;

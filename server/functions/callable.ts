@@ -7,6 +7,7 @@ import * as cloud from 'wx-server-sdk';
 import type { FunctionError } from '../../typings/payments';
 import { cloudBasePlatform } from '../app/cloudbase-platform';
 import { CALLS_OTT, type Needs } from '../app/configuration';
+import { appUser, appUserId } from './app-user';
 import { coldStartProblems, NOT_CONFIGURED_MESSAGE } from './cold-start';
 import { getPlatform, type Platform } from '../app/platform';
 import { StoreUnavailableError } from '../orders/store';
@@ -15,8 +16,20 @@ import { eventObject } from './event-fields';
 import { FunctionFailure } from './failure';
 
 export interface Caller {
+  /** The payer's id: the mini-program user's openid, or `app:` and the id of a CloudBase user of the merchant's app. */
   openid: string;
+  /** The mini-program's AppID; '' for an app user. */
   appid: string;
+  kind: 'miniprogram' | 'app';
+}
+
+/** Who calls, from the platform (never from the event): a mini-program user, else a signed-in app user, else nobody. */
+function callerNow(): Caller | null {
+  const context = cloud.getWXContext();
+  const openid = String(context.OPENID ?? '');
+  if (openid !== '') return { openid, appid: String(context.APPID ?? ''), kind: 'miniprogram' };
+  const id = appUserId(appUser());
+  return id === '' ? null : { openid: `app:${id}`, appid: '', kind: 'app' };
 }
 
 export type CallableHandler<R> = (event: Record<string, unknown>, caller: Caller, platform: Platform) => Promise<R>;
@@ -25,9 +38,8 @@ export type CallableHandler<R> = (event: Record<string, unknown>, caller: Caller
 export function callable<R>(name: string, handler: CallableHandler<R>, needs: Needs = CALLS_OTT): (event: unknown) => Promise<R | FunctionError> {
   const problems = coldStartProblems(name, needs);
   return (event: unknown) => {
-    const context = cloud.getWXContext();
-    const caller = { openid: String(context.OPENID ?? ''), appid: String(context.APPID ?? '') };
-    if (caller.openid === '') return Promise.resolve({ ok: false, code: 'FORBIDDEN', message: `${name} can only be called from the mini-program` });
+    const caller = callerNow();
+    if (!caller) return Promise.resolve({ ok: false, code: 'FORBIDDEN', message: `${name} can only be called from the mini-program or the merchant's app signed in to CloudBase` });
     if (problems.length > 0) return Promise.resolve({ ok: false, code: 'SERVICE_UNAVAILABLE', message: NOT_CONFIGURED_MESSAGE });
     return run(name, handler, event, caller, needs);
   };

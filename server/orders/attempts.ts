@@ -3,7 +3,7 @@
  * lead to. Each function returns the order after the change, history included, or null when the
  * facts change nothing; the caller writes it with a compare-and-set.
  */
-import type { PaymentChannel, WxPaymentParams } from '../../typings/payments';
+import type { AppPayRequest, PaymentChannel, WxPaymentParams } from '../../typings/payments';
 import { recordStateChange, withHistory, type ChangeContext } from './history';
 import {
   attemptIdFor,
@@ -91,6 +91,7 @@ function findAttempt(order: Order, ottOrderId: string): PaymentAttempt | undefin
 export interface IssuedDetails {
   payment?: WxPaymentParams;
   codeUrl?: string;
+  appPayment?: AppPayRequest;
   saleNum?: string;
   bizpayOrderId?: string;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { OrderState, OrderView, PaymentChannel, RefundView, WxPaymentParams } from '../../typings/payments';
+import type { AppPayRequest, OrderState, OrderView, PaymentChannel, RefundView, WxPaymentParams } from '../../typings/payments';
 
 /**
  * STARTED: recorded before OTT Pay is asked; we hold no payment details for it, so nobody can pay it.
@@ -27,6 +27,8 @@ export interface PaymentAttempt {
   payment?: WxPaymentParams;
   /** The weixin:// URL a QR code encodes (QR attempts). */
   codeUrl?: string;
+  /** The signed PayReq for WeChat's OpenSDK (app attempts); the key it was signed with is never kept. */
+  appPayment?: AppPayRequest;
   saleNum?: string;
   bizpayOrderId?: string;
   /** finish_time (call-back) or trade_time (query), verbatim (D12). */

@@ -110,6 +110,7 @@ export async function obtainPayableAttempt<T>(
 }
 
 export async function createPayment(event: Record<string, unknown>, caller: Caller, platform: Platform): Promise<CreatePaymentResult> {
+  if (caller.kind !== 'miniprogram') throw new FunctionFailure('FORBIDDEN', 'createPayment is for the mini-program; the app uses createAppPayment.');
   const request = readPaymentRequest(event, platform);
   const { order, attempt } = await obtainPayableAttempt(
     platform,

@@ -19,7 +19,7 @@ interface Deployed {
 }
 
 /** The functions that talk to OTT Pay need its settings; the others must not be given the sign key. */
-const CALLS_OTT = ['collectByQr', 'createPayment', 'exchangeRate', 'paymentCallback', 'queryPayment', 'refund', 'sweep'];
+const CALLS_OTT = ['collectByQr', 'createAppPayment', 'createPayment', 'exchangeRate', 'paymentCallback', 'queryPayment', 'refund', 'sweep'];
 
 describe('cloudbaserc.json, as `tcb fn deploy` reads it', () => {
   const rc = read('cloudbaserc.json') as { envId: string; functionRoot: string; functions: Deployed[] };

@@ -37,8 +37,8 @@ export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
 
-export const PAYER: Caller = { openid: 'o-payer-0001', appid: 'wx0123456789abcdef' };
-export const STAFF: Caller = { openid: 'o-staff-0001', appid: 'wx0123456789abcdef' };
+export const PAYER: Caller = { openid: 'o-payer-0001', appid: 'wx0123456789abcdef', kind: 'miniprogram' };
+export const STAFF: Caller = { openid: 'o-staff-0001', appid: 'wx0123456789abcdef', kind: 'miniprogram' };
 
 /** The platform's clock: stands still unless the test moves it, or tracks real time when asked. */
 export class TestClock {

@@ -24,7 +24,7 @@ const NOW = new Date('2026-11-21T20:00:00.000Z');
 const ZONE = 'America/Toronto';
 const DAY = localDay(ZONE, NOW);
 const COUNT = 10_000;
-const STAFF = { openid: 'o-staff', appid: 'wx1' };
+const STAFF = { openid: 'o-staff', appid: 'wx1', kind: 'miniprogram' as const };
 
 /** Order i of the day: two in three paid (some partly refunded), the rest unpaid; one payer opens a thousand unpaid ones. */
 function dayOrder(i: number): Order {

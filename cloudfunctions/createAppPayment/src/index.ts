@@ -1,0 +1,5 @@
+import { APP_PAYMENTS } from '../../../server/app/configuration';
+import { callable } from '../../../server/functions/callable';
+import { createAppPayment } from '../../../server/payments/create-app-payment';
+
+export const main = callable('createAppPayment', createAppPayment, APP_PAYMENTS);
