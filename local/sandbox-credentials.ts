@@ -8,7 +8,9 @@ export const SANDBOX_CREDENTIALS = {
   signKey: '0123456789ABCDEF',
   /** The mini-program AppID the local runtime reports in getWXContext(). */
   appId: 'wx00000000sandbox',
-  /** Key the simulated WeChat Pay signs payInfo with (D15); WeChat's real key never leaves WeChat. */
+  /** The merchant's native app at the WeChat Open Platform, for in-app payments. */
+  nativeAppId: 'wx00000000sandboxapp',
+  /** Key the simulated WeChat Pay signs payInfo with (D15), and the in-app reply's `wxapikey`; WeChat's real key never leaves WeChat. */
   wechatApiKey: 'SANDBOXWECHATPAYAPIKEY0000000000',
 } as const;
 

@@ -3,13 +3,15 @@
  * the real functions from source, wired together with the sandbox credentials by default.
  */
 import { join, resolve } from 'path';
-import { CALLS_OTT, ConfigurationError, configurationProblems } from '../server/app/configuration';
+import { APP_PAYMENTS, ConfigurationError, configurationProblems } from '../server/app/configuration';
 import { jsonLineLogger, type Logger } from '../server/app/log';
 import { providePlatform } from '../server/app/platform';
 import { loadPaymentSettings } from '../server/app/settings';
 import { openNedbStore } from '../server/orders/nedb-store';
 import type { OrderStore } from '../server/orders/store';
 import { OttClient } from '../server/ottpay/client';
+import { inAppPay } from '../server/ottpay/in-app';
+import { loadInAppConfig } from '../server/app/in-app-settings';
 import { loadOttConfig } from '../server/ottpay/config';
 import { NotDone, runOps, UsageError } from '../scripts/ops';
 import { loadFunctions } from './cloud-runtime/function-registry';
@@ -61,8 +63,9 @@ function checkConfiguration(env: NodeJS.ProcessEnv): void {
       OTT_OPERATOR_ID: env.OTT_OPERATOR_ID || SANDBOX_CREDENTIALS.operatorId,
       OTT_SIGN_KEY: env.OTT_SIGN_KEY || SANDBOX_CREDENTIALS.signKey,
       OTT_CALLBACK_URL: env.OTT_CALLBACK_URL || 'http://127.0.0.1/http/ottpay/callback',
+      WECHAT_APP_ID: env.WECHAT_APP_ID || SANDBOX_CREDENTIALS.nativeAppId,
     },
-    CALLS_OTT,
+    APP_PAYMENTS,
   );
   if (problems.length > 0) throw new ConfigurationError(problems);
 }
@@ -114,15 +117,19 @@ async function startHoldingLock(
     OTT_OPERATOR_ID: credentials.operatorId,
     OTT_SIGN_KEY: credentials.signKey,
     MERCHANT_STAFF_OPENIDS: env.MERCHANT_STAFF_OPENIDS ?? LOCAL_STAFF_OPENID,
+    OTT_APP_API_URL: env.OTT_APP_API_URL || `${sandbox.url}/inAppPay`,
+    WECHAT_APP_ID: env.WECHAT_APP_ID || SANDBOX_CREDENTIALS.nativeAppId,
   };
   let callbackUrl = env.OTT_CALLBACK_URL || '';
   const functionLog: Logger = jsonLineLogger((line) => log(`[cloud] ${line}`));
   providePlatform(async () => {
     const ottConfig = loadOttConfig({ ...functionEnv, OTT_CALLBACK_URL: callbackUrl });
+    const inApp = loadInAppConfig(functionEnv, ottConfig);
     return {
       settings: loadPaymentSettings(functionEnv),
       ottConfig,
       ott: new OttClient(ottConfig),
+      inApp: { pay: (request) => inAppPay(inApp, request) },
       store: switchable.store,
       now: () => new Date(),
       log: functionLog,
