@@ -1,13 +1,13 @@
 /**
  * Call-back delivery: the encrypted notice OTT POSTs to an order's call_back_url once it is paid,
- * retried on a schedule until the merchant answers HTTP 200 "SUCCESS", with the call-back faults
- * (delay, duplicate, drop, reorder) applied when a call-back is queued.
+ * retried on a schedule until a reply acknowledges it under the acknowledgement policy of the run,
+ * with the call-back faults (delay, duplicate, drop, reorder) applied when a call-back is queued.
  */
 import http from 'http';
 import https from 'https';
 import { randomUUID } from 'crypto';
 import { seal } from '../../server/ottpay/codec';
-import type { FaultSwitchboard } from './faults';
+import type { CallbackAckPolicy, FaultSwitchboard } from './faults';
 import { rateText } from './formats';
 import type { AttemptRecord, CallbackRecord, SandboxStore, TransactionRecord } from './store';
 
@@ -42,6 +42,43 @@ interface PostResult {
   status: number | null;
   body: string | null;
   error: string | null;
+}
+
+interface Acknowledgement {
+  ok: boolean;
+  reason: string;
+}
+
+function jsonRspCode(body: string): Acknowledgement {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: 'the body is not JSON' };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { ok: false, reason: 'the body is not a JSON object' };
+  }
+  const code = (parsed as Record<string, unknown>).rsp_code;
+  if (code === 'SUCCESS') return { ok: true, reason: 'JSON rsp_code SUCCESS' };
+  return { ok: false, reason: code === undefined ? 'the JSON has no rsp_code' : `JSON rsp_code ${JSON.stringify(code)} is not SUCCESS` };
+}
+
+/** Whether a reply acknowledges a call-back under the policy, and why. */
+function acknowledgement(policy: CallbackAckPolicy, result: PostResult): Acknowledgement {
+  if (result.error !== null || result.status === null || result.body === null) {
+    return { ok: false, reason: `no complete reply${result.error === null ? '' : `: ${result.error}`}` };
+  }
+  const { status, body } = result;
+  if (policy === 'success-body') {
+    if (status !== 200) return { ok: false, reason: `HTTP ${status}, not 200` };
+    if (body.trim() !== 'SUCCESS') return { ok: false, reason: 'HTTP 200 but the body is not SUCCESS' };
+    return { ok: true, reason: 'HTTP 200 with the body SUCCESS' };
+  }
+  if (status < 200 || status > 299) return { ok: false, reason: `HTTP ${status}, not 2xx` };
+  if (policy === 'any-2xx') return { ok: true, reason: `HTTP ${status}, a 2xx` };
+  const json = jsonRspCode(body);
+  return { ok: json.ok, reason: `HTTP ${status}, ${json.reason}` };
 }
 
 export class CallbackDelivery {
@@ -206,7 +243,8 @@ export class CallbackDelivery {
   private async attempt(record: CallbackRecord, copy: number): Promise<AttemptRecord> {
     const started = Date.now();
     const result = await this.post(record.url, JSON.stringify(record.envelope));
-    const ok = result.status === 200 && result.body !== null && result.body.trim() === 'SUCCESS';
+    const ackPolicy = this.options.faults.get().callbackAck;
+    const { ok, reason } = acknowledgement(ackPolicy, result);
     const attempt: AttemptRecord = {
       at: new Date(started).toISOString(),
       copy,
@@ -215,10 +253,12 @@ export class CallbackDelivery {
       error: result.error,
       durationMs: Date.now() - started,
       ok,
+      ackPolicy,
+      ackReason: reason,
     };
     const label = `callback ${record.orderId} attempt ${record.rounds + 1}${record.copies > 1 ? ` copy ${copy}` : ''}`;
     const outcome = result.error ?? `${result.status} ${JSON.stringify((result.body ?? '').slice(0, 40))}`;
-    this.options.log(`${label} -> ${outcome}${ok ? '' : ' (not acknowledged)'}`);
+    this.options.log(`${label} -> ${outcome}${ok ? '' : ` (not acknowledged: ${reason})`}`);
     return attempt;
   }
 

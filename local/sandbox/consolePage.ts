@@ -1,5 +1,5 @@
 /** The web console at `GET /`: one self-contained HTML page (inline CSS and script, no external assets). */
-import type { CurrentFaults } from './faults';
+import { CALLBACK_ACK_POLICIES, type CallbackAckPolicy, type CurrentFaults } from './faults';
 import { formatCents, rateText } from './formats';
 import { isPaid, paidTotal } from './ledger';
 import type { CallbackRecord, RefundRecord, TransactionRecord } from './store';
@@ -48,13 +48,20 @@ function actions(tx: TransactionRecord): string {
   return isPaid(tx.state) ? button('resend-callback', tx.orderId, 'Re-send call-back') : '';
 }
 
+const ACK_POLICY_LABELS: Record<CallbackAckPolicy, string> = {
+  'success-body': 'HTTP 200 with the body SUCCESS',
+  'any-2xx': 'any HTTP 2xx',
+  'json-rsp-code': 'HTTP 2xx with JSON rsp_code SUCCESS',
+};
+
 function attemptRow(attempt: CallbackRecord['attempts'][number]): string {
   const status = attempt.httpStatus === null ? '—' : String(attempt.httpStatus);
   const detail =
     attempt.error !== null
       ? `<span class="error">${escapeHtml(attempt.error)}</span>`
       : `<code>${escapeHtml(attempt.reply ?? '')}</code>`;
-  return `<li class="${attempt.ok ? 'ok' : 'bad'}">${time(attempt.at)}${attempt.copy > 1 ? ` (copy ${attempt.copy})` : ''} · HTTP ${escapeHtml(status)} · ${attempt.durationMs} ms · ${detail}</li>`;
+  const verdict = `<span class="ack" title="policy: ${escapeHtml(ACK_POLICY_LABELS[attempt.ackPolicy])}">${attempt.ok ? 'acknowledged' : 'not acknowledged'}: ${escapeHtml(attempt.ackReason)}</span>`;
+  return `<li class="${attempt.ok ? 'ok' : 'bad'}">${time(attempt.at)}${attempt.copy > 1 ? ` (copy ${attempt.copy})` : ''} · HTTP ${escapeHtml(status)} · ${attempt.durationMs} ms · ${detail} · ${verdict}</li>`;
 }
 
 function callbackBlock(callback: CallbackRecord): string {
@@ -118,7 +125,7 @@ function activeFaults(faults: CurrentFaults): string[] {
     const times = r.times === null ? '' : `, ${r.times} more time(s)`;
     active.push(`/processV2 ${r.mode} for ${scope}${times}${r.afterProcessing ? ', after processing' : ''}`);
   }
-  if (faults.numberDigest === 'java') active.push('reply md5 renders numbers as Java doubles');
+  if (faults.numberDigest === 'js') active.push("reply md5 renders numbers as JavaScript does, which OTT's SDK refuses");
   return active;
 }
 
@@ -141,13 +148,16 @@ function faultForm(faults: CurrentFaults): string {
       <label>reorder groups of <input name="reorder" type="number" min="0" max="20" value="${faults.reorder}"></label>
       <label>release after ms <input name="reorderTimeoutMs" type="number" min="1" value="${faults.reorderTimeoutMs}"></label>
     </fieldset>
+    <fieldset><legend>What acknowledges a call-back (OTT's documents do not say)</legend>
+      <label><select name="callbackAck">${CALLBACK_ACK_POLICIES.map((p) => option(p, faults.callbackAck, ACK_POLICY_LABELS[p])).join('')}</select></label>
+    </fieldset>
     <fieldset><legend>/processV2 answers</legend>
       <label>fault <select name="mode">${modes.map((m) => option(m, r?.mode ?? '', m || 'none')).join('')}</select></label>
       <label>actions <input name="actions" value="${escapeHtml(r ? r.actions.join(',') : '')}" placeholder="all" size="16"></label>
       <label>times <input name="times" type="number" min="1" value="${r?.times ?? ''}" placeholder="∞"></label>
       <label><input name="afterProcessing" type="checkbox"${r?.afterProcessing ? ' checked' : ''}> after processing</label>
       <label>reply after ms <input name="replyAfterMs" type="number" min="0" value="${r?.replyAfterMs ?? ''}" placeholder="never"></label>
-      <label>md5 numbers <select name="numberDigest">${option('js', faults.numberDigest, 'JavaScript (1)')}${option('java', faults.numberDigest, 'Java (1.0)')}</select></label>
+      <label>md5 numbers <select name="numberDigest">${option('java', faults.numberDigest, 'Java (1.0)')}${option('js', faults.numberDigest, 'JavaScript (1)')}</select></label>
     </fieldset>
     <button type="submit" class="primary">Apply</button>
     <button type="button" data-reset-faults>Reset</button>
@@ -183,6 +193,7 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#
 .attempts li.ok{color:#1f6f43}
 .attempts li.bad{color:#b3261e}
 .attempts li code{color:#1d2329}
+.attempts li .ack{font-weight:600}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e5e9ed;color:#36414b}
 .st-success,.cb-delivered{background:#d7f0e0;color:#17613a}
 .st-notpay,.st-init,.cb-pending,.cb-held{background:#fff1cc;color:#7a5200}
@@ -222,7 +233,7 @@ const SCRIPT = `
     function num(name){return f[name].value===''?null:Number(f[name].value);}
     var drop=f.drop.value.trim();
     var patch={delayMs:num('delayMs')||0,duplicate:num('duplicate')||0,drop:drop==='all'?'all':Number(drop||0),
-      reorder:num('reorder')||0,reorderTimeoutMs:num('reorderTimeoutMs')||5000,numberDigest:f.numberDigest.value,response:null};
+      reorder:num('reorder')||0,reorderTimeoutMs:num('reorderTimeoutMs')||5000,numberDigest:f.numberDigest.value,callbackAck:f.callbackAck.value,response:null};
     if(f.mode.value){
       patch.response={mode:f.mode.value,actions:f.actions.value.split(',').map(function(a){return a.trim();}).filter(Boolean),
         times:num('times'),afterProcessing:f.afterProcessing.checked,replyAfterMs:num('replyAfterMs')};
@@ -271,7 +282,7 @@ ${faultForm(faults)}
 ${rows}
     </tbody>
   </table>
-  <p class="muted">Unanswered call-backs are retried after ${escapeHtml(info.retryScheduleMs.map((ms) => `${ms / 1000} s`).join(', '))}.</p>
+  <p class="muted">A call-back counts as acknowledged on ${escapeHtml(ACK_POLICY_LABELS[faults.callbackAck])}; unacknowledged ones are retried after ${escapeHtml(info.retryScheduleMs.map((ms) => `${ms / 1000} s`).join(', '))}.</p>
 </section>
 </main>
 <script>${SCRIPT}</script>

@@ -1,6 +1,7 @@
 /**
- * Fault switches: what the sandbox does wrong on purpose during a run. They live in memory only,
- * start from the `faults` option and change through the control endpoint.
+ * Run switches: what the sandbox does wrong on purpose during a run, and what it counts as the
+ * acknowledgement of a call-back. They live in memory only, start from the `faults` and
+ * `callbackAck` options and change through the control endpoint.
  */
 
 export const PROTOCOL_ACTIONS = ['MAPPPAY', 'ACTIVEPAY', 'STATUS_QUERY', 'REFUND', 'EX_RATE_QUERY'] as const;
@@ -8,6 +9,15 @@ export type ProtocolAction = (typeof PROTOCOL_ACTIONS)[number];
 
 export const RESPONSE_FAULT_MODES = ['SYSTEM_ERROR', 'PROCESSING', 'TIMEOUT', 'CORRUPT_DATA', 'WRONG_MD5'] as const;
 export type ResponseFaultMode = (typeof RESPONSE_FAULT_MODES)[number];
+
+/**
+ * What acknowledges a call-back (OTT's documents say nothing). success-body: HTTP 200 with the
+ * body SUCCESS; any-2xx: any HTTP 2xx, whatever the body; json-rsp-code: HTTP 2xx with a JSON body
+ * whose rsp_code is SUCCESS.
+ */
+export const CALLBACK_ACK_POLICIES = ['success-body', 'any-2xx', 'json-rsp-code'] as const;
+export type CallbackAckPolicy = (typeof CALLBACK_ACK_POLICIES)[number];
+export const DEFAULT_CALLBACK_ACK: CallbackAckPolicy = 'success-body';
 
 /** How /processV2 misbehaves. */
 export interface ResponseFault {
@@ -45,8 +55,13 @@ export interface FaultSettings {
   /** Release held call-backs (newest first) when the oldest has waited this long. */
   reorderTimeoutMs: number;
   response: ResponseFault | null;
-  /** How the md5 of a reply renders integral numbers: JavaScript ("1") or Java Double ("1.0"). */
+  /**
+   * How the md5 of a reply renders integral numbers: Java Double ("1.0"), as OTT's own SDK checks
+   * it, or JavaScript ("1"), which OTT's SDK refuses.
+   */
   numberDigest: 'js' | 'java';
+  /** Not a fault: a reset returns it to the value the sandbox started with. */
+  callbackAck: CallbackAckPolicy;
 }
 
 export type FaultPatch = Partial<FaultSettings>;
@@ -58,7 +73,7 @@ export interface FaultController {
   get(): CurrentFaults;
   /** Changes the given switches; throws FaultSettingsError (and changes nothing) when one is invalid. */
   set(patch: FaultPatch): CurrentFaults;
-  /** Switches every fault off. */
+  /** Switches every fault off; callbackAck returns to its value at start. */
   reset(): CurrentFaults;
 }
 
@@ -76,7 +91,8 @@ export const NO_FAULTS: CurrentFaults = Object.freeze({
   reorder: 0,
   reorderTimeoutMs: 5000,
   response: null,
-  numberDigest: 'js',
+  numberDigest: 'java',
+  callbackAck: DEFAULT_CALLBACK_ACK,
 });
 
 const MAX_DELAY_MS = 24 * 60 * 60 * 1000;
@@ -141,6 +157,12 @@ function applyPatch(current: CurrentFaults, patch: unknown): CurrentFaults {
         if (value !== 'js' && value !== 'java') throw new FaultSettingsError("numberDigest must be 'js' or 'java'");
         next.numberDigest = value;
         break;
+      case 'callbackAck':
+        if (!CALLBACK_ACK_POLICIES.includes(value as CallbackAckPolicy)) {
+          throw new FaultSettingsError(`callbackAck must be one of ${CALLBACK_ACK_POLICIES.join(', ')}`);
+        }
+        next.callbackAck = value as CallbackAckPolicy;
+        break;
       default:
         throw new FaultSettingsError(`unknown fault setting "${key}"`);
     }
@@ -157,9 +179,11 @@ function copy(settings: CurrentFaults): CurrentFaults {
 
 export class FaultSwitchboard implements FaultController {
   private settings: CurrentFaults;
+  private readonly baseline: CurrentFaults;
 
-  constructor(initial: FaultPatch = {}) {
-    this.settings = applyPatch(copy(NO_FAULTS), initial);
+  constructor(initial: FaultPatch = {}, callbackAck: CallbackAckPolicy = DEFAULT_CALLBACK_ACK) {
+    this.baseline = applyPatch(copy(NO_FAULTS), { callbackAck });
+    this.settings = applyPatch(copy(this.baseline), initial);
   }
 
   get(): CurrentFaults {
@@ -172,7 +196,7 @@ export class FaultSwitchboard implements FaultController {
   }
 
   reset(): CurrentFaults {
-    this.settings = copy(NO_FAULTS);
+    this.settings = copy(this.baseline);
     return this.get();
   }
 

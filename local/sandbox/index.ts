@@ -4,14 +4,14 @@
  */
 import { DEFAULT_SANDBOX_PORT, SANDBOX_CREDENTIALS } from '../sandbox-credentials';
 import { CallbackDelivery } from './callbacks';
-import { FaultController, FaultSettings, FaultSwitchboard } from './faults';
+import { CallbackAckPolicy, FaultController, FaultSettings, FaultSwitchboard } from './faults';
 import { Ledger } from './ledger';
 import { ProtocolHandler } from './protocol';
 import { SandboxServer, TransactionView, transactionView } from './server';
 import { CallbackRecord, RefundRecord, SandboxStore } from './store';
 import { Wallet } from './wallet';
 
-export type { CurrentFaults, FaultController, FaultPatch, FaultSettings, ResponseFault, ResponseFaultMode } from './faults';
+export type { CallbackAckPolicy, CurrentFaults, FaultController, FaultPatch, FaultSettings, ResponseFault, ResponseFaultMode } from './faults';
 export type { AttemptRecord, CallbackRecord, RefundRecord, TransactionRecord, TransactionState } from './store';
 export type { TransactionView } from './server';
 
@@ -27,7 +27,9 @@ export interface SandboxOptions {
   exchangeRateE8?: number;
   callbackRetryScheduleMs?: number[];
   callbackTimeoutMs?: number;
-  faults?: Partial<FaultSettings>;
+  faults?: Partial<Omit<FaultSettings, 'callbackAck'>>;
+  /** What acknowledges a call-back (default success-body); changeable per run, restored by a reset of the faults. */
+  callbackAck?: CallbackAckPolicy;
   log?: (line: string) => void;
 }
 
@@ -78,7 +80,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     throw new Error('callbackRetryScheduleMs must list non-negative integers');
   }
 
-  const faults = new FaultSwitchboard(options.faults ?? {});
+  const faults = new FaultSwitchboard(options.faults ?? {}, options.callbackAck);
   const store = await SandboxStore.open(options.dataDir);
   const callbacks = new CallbackDelivery({
     store,

@@ -3,7 +3,7 @@
  * refunds. Every change runs one at a time, so each check and the write it guards are atomic.
  */
 import { beijingCompact, bizpayOrderId, javaDateText, qrCodeUrl, saleNumber } from './formats';
-import type { PaymentAction, RefundRecord, SandboxStore, TransactionRecord, TransactionState } from './store';
+import { MERCHANT_CURRENCY, type PaymentAction, type RefundRecord, type SandboxStore, type TransactionRecord, type TransactionState } from './store';
 import { issuePayInfo } from './wechatPay';
 
 /**
@@ -89,7 +89,7 @@ export class Ledger {
         amount: payment.amount,
         tip: payment.tip,
         refunded: 0,
-        currency: 'CAD',
+        currency: MERCHANT_CURRENCY,
         operatorId: payment.operatorId,
         callbackUrl: payment.callbackUrl,
         saleNum: saleNumber(now),

@@ -7,7 +7,7 @@ import { FaultSwitchboard, NormalizedResponseFault, PROTOCOL_ACTIONS, ProtocolAc
 import { generatedOrderId, rateText } from './formats';
 import { Ledger, paidTotal } from './ledger';
 import { corruptData, corruptMd5, gsonJson, ReplyData, sealReply } from './sealing';
-import type { PaymentAction } from './store';
+import { MERCHANT_CURRENCY, type PaymentAction } from './store';
 
 export interface ProtocolConfig {
   merchantId: string;
@@ -35,7 +35,6 @@ export interface ProtocolOutcome {
 }
 
 const SUPPORTED_VERSIONS = ['1.0', '1.1'];
-const SUPPORTED_CURRENCIES = ['CAD'];
 const ORDER_ID = /^[A-Za-z0-9]{1,32}$/;
 const MINOR_UNITS = /^[0-9]{1,10}$/;
 const MAX_MINOR_UNITS = 9_999_999_999;
@@ -94,6 +93,14 @@ function callbackUrl(data: Fields): string {
     throw new FieldError('call_back_url must be an http(s) URL of at most 255 characters');
   }
   return value;
+}
+
+/** OTT's pages: a currency_type, where sent, must be the merchant's currency. */
+function checkCurrency(data: Fields): void {
+  const currency = data.currency_type;
+  if (currency !== undefined && currency !== MERCHANT_CURRENCY) {
+    throw new FieldError(`currency_type ${JSON.stringify(currency)} is not the merchant's currency ${MERCHANT_CURRENCY}`);
+  }
 }
 
 function onlyStrings(data: VerifiedData): Fields {
@@ -176,6 +183,7 @@ export class ProtocolHandler {
     try {
       const data = onlyStrings(verified);
       context.orderId = optional(data, action === 'REFUND' ? 'ori_order_id' : 'order_id');
+      checkCurrency(data);
       switch (action as ProtocolAction) {
         case 'MAPPPAY':
         case 'ACTIVEPAY':
@@ -276,7 +284,7 @@ export class ProtocolHandler {
 
   private exchangeRate(data: Fields): ProtocolReply {
     const currency = required(data, 'fee_type');
-    if (!SUPPORTED_CURRENCIES.includes(currency)) throw new FieldError(`fee_type ${currency} is not supported`);
+    if (currency !== MERCHANT_CURRENCY) throw new FieldError(`fee_type ${currency} is not supported`);
     return this.success({ feeType: currency, rate: String(this.config.exchangeRateE8) });
   }
 }

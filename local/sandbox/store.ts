@@ -7,6 +7,10 @@
 import { mkdir } from 'fs/promises';
 import { join } from 'path';
 import Datastore from '@seald-io/nedb';
+import type { CallbackAckPolicy } from './faults';
+
+/** The currency of the sandbox's merchant account: every amount is in it. */
+export const MERCHANT_CURRENCY = 'CAD';
 
 /** STATUS_QUERY `order_status` vocabulary (D10). */
 export type TransactionState =
@@ -44,7 +48,7 @@ export interface TransactionRecord {
   amount: number;
   tip: number;
   refunded: number;
-  currency: 'CAD';
+  currency: typeof MERCHANT_CURRENCY;
   operatorId: string;
   appId?: string;
   openId?: string;
@@ -96,12 +100,16 @@ export interface AttemptRecord {
   reply: string | null;
   error: string | null;
   durationMs: number;
+  /** Whether the reply acknowledged the call-back under `ackPolicy`. */
   ok: boolean;
+  ackPolicy: CallbackAckPolicy;
+  /** Why the reply counted as acknowledged or not, e.g. "HTTP 200 but the body is not SUCCESS". */
+  ackReason: string;
 }
 
 /**
  * pending: waiting for its next attempt (at nextAttemptAt); held: kept back by the reorder fault;
- * delivered: answered SUCCESS; failed: the retry schedule ran out; dropped: skipped by the drop fault.
+ * delivered: an attempt was acknowledged; failed: the retry schedule ran out; dropped: skipped by the drop fault.
  */
 export type CallbackState = 'pending' | 'held' | 'delivered' | 'failed' | 'dropped';
 

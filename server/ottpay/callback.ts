@@ -53,7 +53,7 @@ export interface VerifiedCallback {
   bizpayOrderId?: string;
   /** exchange_rate verbatim, e.g. "5.057030". */
   exchangeRate?: string;
-  /** order_status verbatim when OTT Pay sends one (card flows and the newer API do). */
+  /** order_status verbatim whenever OTT Pay sends one, even empty (card flows and the newer API do). */
   orderStatus?: string;
   data: VerifiedData;
 }
@@ -130,7 +130,7 @@ export function verifyCallback(
       finishTime: optionalText(data, 'finish_time'),
       bizpayOrderId: optionalText(data, 'bizpay_order_id'),
       exchangeRate: optionalText(data, 'exchange_rate'),
-      orderStatus: optionalText(data, 'order_status'),
+      orderStatus: data.order_status === '' ? '' : optionalText(data, 'order_status'),
     });
     return {
       orderId: requiredText(data, 'order_id'),

@@ -42,25 +42,20 @@ export class VerificationError extends Error {
 const MD5_PATTERN = /^[0-9A-Fa-f]{32}$/;
 const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const AES_BLOCK = 16;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function md5Upper(text: string): string {
   return createHash('md5').update(text, 'utf8').digest('hex').toUpperCase();
 }
 
-function byCodePoint(a: string, b: string): number {
-  const left = Array.from(a);
-  const right = Array.from(b);
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const diff = left[i].codePointAt(0)! - right[i].codePointAt(0)!;
-    if (diff !== 0) return diff;
-  }
-  return left.length - right.length;
+function byUtf16CodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The string OTT digests: values concatenated in code-point order of their keys (D4). */
+/** The string OTT digests: values concatenated in the UTF-16 order of their keys, as Java's TreeMap sorts them (D4). */
 export function digestInput(values: Readonly<Record<string, string>>): string {
   return Object.keys(values)
-    .sort(byCodePoint)
+    .sort(byUtf16CodeUnits)
     .map((key) => values[key])
     .join('');
 }
@@ -160,7 +155,7 @@ export function unseal(sealed: Partial<SealedData>, signKey: string): VerifiedDa
   try {
     const decipher = createDecipheriv('aes-128-ecb', Buffer.from(deriveAesKey(md5, signKey), 'ascii'), null);
     const bytes = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
-    plaintext = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    plaintext = UTF8.decode(bytes);
   } catch {
     throw new VerificationError('DECRYPT_FAILED', 'data does not decrypt with the key derived from md5 and the sign key');
   }

@@ -1,6 +1,7 @@
 import { unseal } from '../../../server/ottpay/codec';
 import type { CallbackRecord } from '../../../local/sandbox';
-import { KEY, newOrderId, openSandbox, payOrder, Receiver, request, TestSandbox } from './helpers';
+import type { CallbackAckPolicy, CallbackRecord as Delivery } from '../../../local/sandbox';
+import { KEY, newOrderId, openSandbox, payOrder, Receiver, ReceiverAnswer, removeDir, request, tempDir, TestSandbox } from './helpers';
 
 let t: TestSandbox;
 let receiver: Receiver;
@@ -150,9 +151,113 @@ describe('call-back faults', () => {
     const other = await openSandbox({ faults: { duplicate: 2, drop: 3 } });
     try {
       const reply = await request('GET', `${other.sandbox.url}/sandbox/faults`);
-      expect(reply.body).toMatchObject({ duplicate: 2, drop: 3, delayMs: 0, reorder: 0, response: null, numberDigest: 'js' });
+      expect(reply.body).toMatchObject({ duplicate: 2, drop: 3, delayMs: 0, reorder: 0, response: null, numberDigest: 'java', callbackAck: 'success-body' });
     } finally {
       await other.stop();
+    }
+  });
+});
+
+describe('what acknowledges a call-back', () => {
+  // Replies real receivers give; OTT's documents specify none of them.
+  const REPLIES: Record<string, ReceiverAnswer> = {
+    'SUCCESS': { status: 200, body: 'SUCCESS' },
+    'JSON rsp_code SUCCESS': { status: 200, body: '{"rsp_code":"SUCCESS","rsp_msg":"ok"}' },
+    'OK': { status: 200, body: 'OK' },
+    'lowercase success': { status: 200, body: 'success' },
+    'an empty 200': { status: 200, body: '' },
+    'an empty 204': { status: 204, body: '' },
+    'JSON rsp_code FAIL': { status: 200, body: '{"rsp_code":"FAIL"}' },
+    'SUCCESS with HTTP 500': { status: 500, body: 'SUCCESS' },
+  };
+
+  const EXPECTED: Record<CallbackAckPolicy, Record<string, [boolean, string]>> = {
+    'success-body': {
+      'SUCCESS': [true, 'HTTP 200 with the body SUCCESS'],
+      'JSON rsp_code SUCCESS': [false, 'HTTP 200 but the body is not SUCCESS'],
+      'OK': [false, 'HTTP 200 but the body is not SUCCESS'],
+      'lowercase success': [false, 'HTTP 200 but the body is not SUCCESS'],
+      'an empty 200': [false, 'HTTP 200 but the body is not SUCCESS'],
+      'an empty 204': [false, 'HTTP 204, not 200'],
+      'JSON rsp_code FAIL': [false, 'HTTP 200 but the body is not SUCCESS'],
+      'SUCCESS with HTTP 500': [false, 'HTTP 500, not 200'],
+    },
+    'any-2xx': {
+      'SUCCESS': [true, 'HTTP 200, a 2xx'],
+      'JSON rsp_code SUCCESS': [true, 'HTTP 200, a 2xx'],
+      'OK': [true, 'HTTP 200, a 2xx'],
+      'lowercase success': [true, 'HTTP 200, a 2xx'],
+      'an empty 200': [true, 'HTTP 200, a 2xx'],
+      'an empty 204': [true, 'HTTP 204, a 2xx'],
+      'JSON rsp_code FAIL': [true, 'HTTP 200, a 2xx'],
+      'SUCCESS with HTTP 500': [false, 'HTTP 500, not 2xx'],
+    },
+    'json-rsp-code': {
+      'SUCCESS': [false, 'HTTP 200, the body is not JSON'],
+      'JSON rsp_code SUCCESS': [true, 'HTTP 200, JSON rsp_code SUCCESS'],
+      'OK': [false, 'HTTP 200, the body is not JSON'],
+      'lowercase success': [false, 'HTTP 200, the body is not JSON'],
+      'an empty 200': [false, 'HTTP 200, the body is not JSON'],
+      'an empty 204': [false, 'HTTP 204, the body is not JSON'],
+      'JSON rsp_code FAIL': [false, 'HTTP 200, JSON rsp_code "FAIL" is not SUCCESS'],
+      'SUCCESS with HTTP 500': [false, 'HTTP 500, not 2xx'],
+    },
+  };
+
+  async function deliverEach(): Promise<Record<string, [boolean, string]>> {
+    const answers = new Map<string, ReceiverAnswer>();
+    receiver.setAnswer((_n, received) => answers.get(String(unseal(received.body, KEY).order_id)) ?? 'hang');
+    const verdicts: Record<string, [boolean, string]> = {};
+    for (const [name, answer] of Object.entries(REPLIES)) {
+      const orderId = newOrderId('AK');
+      answers.set(orderId, answer);
+      await payOrder(t.sandbox, orderId, receiver.url);
+      const [delivery] = await t.sandbox.waitForDeliveries(orderId, settled);
+      expect(delivery.state).toBe(delivery.attempts[0].ok ? 'delivered' : 'failed');
+      verdicts[name] = [delivery.attempts[0].ok, delivery.attempts[0].ackReason];
+    }
+    return verdicts;
+  }
+
+  it.each(Object.keys(EXPECTED) as CallbackAckPolicy[])(
+    'under the policy %s set on the control endpoint, records for each reply whether and why it acknowledged',
+    async (policy) => {
+      const set = await request('POST', `${t.sandbox.url}/sandbox/faults`, { callbackAck: policy });
+      expect(set.body.callbackAck).toBe(policy);
+      expect(await deliverEach()).toEqual(EXPECTED[policy]);
+    },
+  );
+
+  it('records a reply that never came as not acknowledged, with the error', async () => {
+    const orderId = newOrderId('AN');
+    await payOrder(t.sandbox, orderId, 'http://127.0.0.1:9/nobody');
+    const [delivery] = await t.sandbox.waitForDeliveries(orderId, settled);
+    expect(delivery.attempts[0]).toMatchObject({ ok: false, ackPolicy: 'success-body', ackReason: expect.stringMatching(/^no complete reply: .*ECONNREFUSED/) });
+  });
+
+  it('takes the policy from the callbackAck option at start and keeps it through a reset of the faults', async () => {
+    const other = await openSandbox({ callbackAck: 'any-2xx', faults: { duplicate: 2 } });
+    const empty = await new Receiver(() => ({ status: 200, body: '' })).start();
+    try {
+      expect((await request('GET', `${other.sandbox.url}/sandbox/faults`)).body).toMatchObject({ callbackAck: 'any-2xx', duplicate: 2 });
+      expect((await request('POST', `${other.sandbox.url}/sandbox/faults/reset`)).body).toMatchObject({ callbackAck: 'any-2xx', duplicate: 1 });
+      const orderId = newOrderId('AS');
+      await payOrder(other.sandbox, orderId, empty.url);
+      const [delivery]: Delivery[] = await other.sandbox.waitForDeliveries(orderId, settled);
+      expect(delivery).toMatchObject({ state: 'delivered', attempts: [{ ok: true, ackPolicy: 'any-2xx', ackReason: 'HTTP 200, a 2xx' }] });
+      const dataDir = await tempDir();
+      const refused = await openSandbox({ dataDir, callbackAck: 'whatever' as CallbackAckPolicy }).then(
+        async (started) => {
+          await started.stop();
+          return 'started';
+        },
+        (error: Error) => error.message,
+      );
+      expect(refused).toContain('callbackAck');
+      await removeDir(dataDir);
+    } finally {
+      await other.stop();
+      await empty.close();
     }
   });
 });

@@ -49,6 +49,32 @@ describe('web console', () => {
     expect(html).not.toMatch(/<(link|img|script)[^>]+(src|href)=/i);
   });
 
+  it('shows each call-back reply with whether and why it counted as acknowledged, and the policy in force', async () => {
+    const orderId = newOrderId('CK');
+    let calls = 0;
+    receiver.setAnswer(() => (calls++ === 0 ? { status: 200, body: 'OK' } : { status: 200, body: '{"rsp_code":"SUCCESS"}' }));
+    await payOrder(t.sandbox, orderId, receiver.url);
+    await t.sandbox.waitForDeliveries(orderId, (d) => d[0]?.state === 'failed');
+    t.sandbox.faults.set({ callbackAck: 'json-rsp-code' });
+    await request('POST', `${t.sandbox.url}/sandbox/transactions/${orderId}/resend-callback`);
+    await t.sandbox.waitForDeliveries(orderId, (d) => d[1]?.state === 'delivered');
+
+    const html = (await request('GET', `${t.sandbox.url}/`)).text;
+    t.sandbox.faults.reset();
+    expect(html).toContain('<code>OK</code> · <span class="ack" title="policy: HTTP 200 with the body SUCCESS">not acknowledged: HTTP 200 but the body is not SUCCESS</span>');
+    expect(html).toContain('<code>{&quot;rsp_code&quot;:&quot;SUCCESS&quot;}</code> · <span class="ack" title="policy: HTTP 2xx with JSON rsp_code SUCCESS">acknowledged: HTTP 200, JSON rsp_code SUCCESS</span>');
+    expect(html).toContain('<option value="json-rsp-code" selected>');
+    expect(html).toContain('A call-back counts as acknowledged on HTTP 2xx with JSON rsp_code SUCCESS;');
+  });
+
+  it("flags JavaScript-digested replies as a fault, since OTT's SDK refuses them", async () => {
+    expect((await request('GET', `${t.sandbox.url}/`)).text).not.toContain('renders numbers as JavaScript');
+    t.sandbox.faults.set({ numberDigest: 'js' });
+    const html = (await request('GET', `${t.sandbox.url}/`)).text;
+    t.sandbox.faults.reset();
+    expect(html).toContain("reply md5 renders numbers as JavaScript does, which OTT&#39;s SDK refuses");
+  });
+
   it('renders an empty ledger', async () => {
     const empty = await openSandbox();
     try {

@@ -64,16 +64,19 @@ it('applies and resets the fault switches from the form', async () => {
   field('actions').value = 'STATUS_QUERY, REFUND';
   field('times').value = '2';
   field('afterProcessing').checked = true;
+  field('callbackAck').value = 'any-2xx';
   form.dispatchEvent(new window.Event('submit', { cancelable: true }));
   await waitFor('the reload', () => reloads() === 1);
   expect(t.sandbox.faults.get()).toMatchObject({
     delayMs: 25,
     drop: 'all',
+    callbackAck: 'any-2xx',
+    numberDigest: 'java',
     response: { mode: 'PROCESSING', actions: ['STATUS_QUERY', 'REFUND'], times: 2, afterProcessing: true, replyAfterMs: null },
   });
   window.document.querySelector<HTMLButtonElement>('button[data-reset-faults]')!.click();
   await waitFor('the reload', () => reloads() === 2);
-  expect(t.sandbox.faults.get().response).toBeNull();
+  expect(t.sandbox.faults.get()).toMatchObject({ response: null, callbackAck: 'success-body' });
   expect(errors).toEqual([]);
   window.close();
 });

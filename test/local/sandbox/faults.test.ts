@@ -133,7 +133,8 @@ describe('fault control endpoint', () => {
       reorder: 0,
       reorderTimeoutMs: 5000,
       response: null,
-      numberDigest: 'js',
+      numberDigest: 'java',
+      callbackAck: 'success-body',
     });
     const changed = await request('POST', url, { delayMs: 10, response: { mode: 'WRONG_MD5', actions: ['REFUND'] } });
     expect(changed.status).toBe(200);
@@ -154,6 +155,7 @@ describe('fault control endpoint', () => {
       { response: { mode: 'TIMEOUT', actions: ['PAY'] } },
       { nonsense: true },
       { duplicate: 2, numberDigest: 'python' },
+      { callbackAck: 'OK' },
     ]) {
       const reply = await request('POST', url, bad);
       expect(reply.status).toBe(400);

@@ -1,5 +1,5 @@
 import { createDecipheriv, createHash } from 'crypto';
-import { deriveAesKey, digest, seal, unseal } from '../../../server/ottpay/codec';
+import { deriveAesKey, digest, javaDoubleText, seal, unseal } from '../../../server/ottpay/codec';
 import { sealReply } from '../../../local/sandbox/sealing';
 import {
   callOtt,
@@ -71,28 +71,34 @@ describe('MAPPPAY', () => {
     expect(state).toMatchObject({ order_id: orderId, order_status: 'notpay', total_amount: 1334, tip: 100, refund_fee: 0 });
   });
 
-  it('writes the reply JSON as Java does: amount a number, "=" escaped, md5 over the values as text', async () => {
+  it('writes the reply JSON as Java does: amount a number, "=" escaped, md5 over the numbers as Java doubles', async () => {
     const orderId = newOrderId('MJ');
     const reply = await callOtt(t.sandbox, 'MAPPPAY', mapppayData(orderId, CALLBACK));
     const data = unseal(reply.body, KEY);
-    const rendered = { ...data, amount: '1234' } as Record<string, string>;
-    expect(reply.body.md5).toBe(digest(rendered));
+    expect(reply.body.md5).toBe(digest({ ...(data as Record<string, string>), amount: '1234.0' }));
     const plaintext = decryptRaw(reply.body.md5, reply.body.data);
     expect(plaintext).toContain('"amount":1234,');
     expect(plaintext).toContain('\\"packageStr\\":\\"prepay_id\\\\u003dwx');
     expect(plaintext).not.toContain('=');
   });
 
-  it('digests numbers in the Java form when numberDigest is java', async () => {
-    t.sandbox.faults.set({ numberDigest: 'java' });
-    try {
+  it('digests the numbers of MAPPPAY and STATUS_QUERY replies as Java doubles by default, as JavaScript renders them under numberDigest js', async () => {
+    const digestedAs = async (render: (n: number) => string): Promise<boolean[]> => {
       const orderId = newOrderId('MN');
-      const reply = await callOtt(t.sandbox, 'MAPPPAY', mapppayData(orderId, CALLBACK));
-      const data = unseal(reply.body, KEY);
-      expect(data.amount).toBe(1234);
-      expect(reply.body.md5).toBe(digest({ ...(data as Record<string, string>), amount: '1234.0' }));
-      const status = opened(await callOtt(t.sandbox, 'STATUS_QUERY', { order_id: orderId }));
-      expect(status.total_amount).toBe(1234);
+      const replies = [
+        await callOtt(t.sandbox, 'MAPPPAY', mapppayData(orderId, CALLBACK)),
+        await callOtt(t.sandbox, 'STATUS_QUERY', { order_id: orderId }),
+      ];
+      return replies.map((reply) => {
+        const values = Object.entries(unseal(reply.body, KEY));
+        expect(values.some(([, value]) => typeof value === 'number')).toBe(true);
+        return reply.body.md5 === digest(Object.fromEntries(values.map(([k, v]) => [k, typeof v === 'number' ? render(v) : String(v)])));
+      });
+    };
+    expect(await digestedAs(javaDoubleText)).toEqual([true, true]);
+    t.sandbox.faults.set({ numberDigest: 'js' });
+    try {
+      expect(await digestedAs(String)).toEqual([true, true]);
     } finally {
       t.sandbox.faults.reset();
     }
@@ -267,6 +273,18 @@ describe('envelope and field checks', () => {
     const reply = await callOtt(t.sandbox, 'MAPPPAY', mapppayData(newOrderId('IV'), CALLBACK, change));
     expect(reply.body.rsp_code).toBe('PARAM_INVALID');
     expect(reply.body.rsp_msg).toEqual(expect.any(String));
+  });
+
+  it("refuses a currency_type other than the merchant's CAD with PARAM_INVALID, creating nothing, and accepts CAD", async () => {
+    for (const [action, currency] of [['MAPPPAY', 'JPY'], ['MAPPPAY', ''], ['ACTIVEPAY', 'USD']]) {
+      const orderId = newOrderId('CY');
+      const reply = await callOtt(t.sandbox, action, mapppayData(orderId, CALLBACK, { currency_type: currency }));
+      expect(reply.body).toEqual({ rsp_code: 'PARAM_INVALID', rsp_msg: expect.stringContaining('currency_type') });
+      expect(await t.sandbox.transaction(orderId)).toBeNull();
+    }
+    const orderId = newOrderId('CC');
+    opened(await callOtt(t.sandbox, 'MAPPPAY', mapppayData(orderId, CALLBACK, { currency_type: 'CAD' })));
+    expect(await statusOf(orderId)).toMatchObject({ order_id: orderId, total_amount: 1234 });
   });
 
   it('answers PARAM_INVALID for a value that is not a string', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { CallbackRejected, readCallbackEnvelope, verifyCallback } from '../../../server/ottpay/callback';
 import { digest, seal } from '../../../server/ottpay/codec';
 import { sealPlaintext } from './fake-ott';
@@ -141,6 +142,21 @@ describe('verifyCallback', () => {
     expect(callback).toMatchObject({ orderId: 'A1', amountCents: 100, orderStatus: 'success', finishTime: '20200416050429' });
     expect(callback).not.toHaveProperty('tipCents');
     expect(callback).not.toHaveProperty('bizpayOrderId');
+  });
+
+  it('reports an empty order_status as sent, so that it cannot pass for an absent one', () => {
+    const body = ourCallback({ order_id: 'A1', amount: '100', merchant_id: TV2_CONFIG.merchantId, finish_time: '20200416050429', order_status: '' });
+    const callback = verifyCallback(JSON.parse(body), TV2_CONFIG);
+    expect(callback).toHaveProperty('orderStatus', '');
+    expect(verifyCallback(JSON.parse(ourCallback({ order_id: 'A1', amount: '100', merchant_id: TV2_CONFIG.merchantId, finish_time: '1' })), TV2_CONFIG)).not.toHaveProperty('orderStatus');
+  });
+
+  it('verifies a call-back whose keys lie outside the Basic Multilingual Plane, digested as OTT\'s SDK orders them (TV8)', () => {
+    const values = { order_id: 'A1', amount: '100', merchant_id: TV2_CONFIG.merchantId, finish_time: '1', '\uFF01k': 'fullwidth', '\uD83D\uDE00k': 'emoji' };
+    const sdkOrder = ['amount', 'finish_time', 'merchant_id', 'order_id', '\uD83D\uDE00k', '\uFF01k'] as const;
+    const md5 = createHash('md5').update(sdkOrder.map((key) => values[key]).join(''), 'utf8').digest('hex').toUpperCase();
+    const envelope = { rsp_code: 'SUCCESS', ...sealPlaintext(JSON.stringify(values), md5, TV2_CONFIG.signKey) };
+    expect(verifyCallback(envelope, TV2_CONFIG)).toMatchObject({ orderId: 'A1', amountCents: 100 });
   });
 
   it.each([

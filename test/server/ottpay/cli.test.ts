@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { environmentWithout, ROOT, runScript, type Run } from '../../run-script';
-import { failure, FakeOtt, success, TEST_KEY, TEST_MERCHANT } from './fake-ott';
+import { failure, FakeOtt, sealPlaintext, success, TEST_KEY, TEST_MERCHANT } from './fake-ott';
 
 const CLI = path.join(ROOT, 'server/ottpay/cli.ts');
 
@@ -46,6 +46,25 @@ describe('ottpay encrypt', () => {
     const run = await runCli(['encrypt', `--sign-key=${TV1.signKey}`], { stdin: '{"amount":100}' });
     expectOneErrorLine(run, 1);
     expect(run.stderr).toContain('"amount" must be a string');
+  });
+});
+
+describe('ottpay with keys outside the Basic Multilingual Plane (TV8)', () => {
+  const plaintext = '{"\uFF01k":"fullwidth","\uD83D\uDE00k":"emoji"}';
+
+  it('encrypts with the md5 of OTT\'s SDK, keys in UTF-16 order', async () => {
+    const run = await runCli(['encrypt', '--sign-key', TV1.signKey], { stdin: plaintext });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).md5).toBe('D8AD34E0A9050B1B5573FAD0134AF9EE');
+  });
+
+  it('decrypts data digested in that order and refuses the code-point order', async () => {
+    const sdk = JSON.stringify({ rsp_code: 'SUCCESS', ...sealPlaintext(plaintext, 'D8AD34E0A9050B1B5573FAD0134AF9EE', TV1.signKey) });
+    expect(await runCli(['decrypt', '--sign-key', TV1.signKey], { stdin: sdk })).toEqual({ status: 0, stdout: `${plaintext}\n`, stderr: '' });
+    const codePoint = JSON.stringify({ rsp_code: 'SUCCESS', ...sealPlaintext(plaintext, '5370404021DCDC1549C8FB478557ABC0', TV1.signKey) });
+    const refused = await runCli(['decrypt', '--sign-key', TV1.signKey], { stdin: codePoint });
+    expectOneErrorLine(refused, 1);
+    expect(refused.stderr).toContain('MD5_MISMATCH');
   });
 });
 

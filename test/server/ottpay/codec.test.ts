@@ -152,6 +152,30 @@ describe('TV4: MAPPPAY request encoder', () => {
   });
 });
 
+describe('TV8: key order outside the Basic Multilingual Plane', () => {
+  const values = { '\uFF01k': 'fullwidth', '\uD83D\uDE00k': 'emoji' };
+  const SDK_MD5 = 'D8AD34E0A9050B1B5573FAD0134AF9EE';
+  const CODE_POINT_MD5 = '5370404021DCDC1549C8FB478557ABC0';
+  const key = '6698851A525C9433';
+
+  function sealedUnder(md5: string): { md5: string; data: string } {
+    const crypto = require('crypto') as typeof import('crypto');
+    const cipher = crypto.createCipheriv('aes-128-ecb', Buffer.from(deriveAesKey(md5, key), 'ascii'), null);
+    return { md5, data: Buffer.concat([cipher.update(JSON.stringify(values), 'utf8'), cipher.final()]).toString('base64') };
+  }
+
+  it('orders keys by UTF-16 code units, as the Java TreeMap of OTT\'s SDK does', () => {
+    expect(digestInput(values)).toBe('emojifullwidth');
+    expect(digest(values)).toBe(SDK_MD5);
+    expect(seal(values, key).md5).toBe(SDK_MD5);
+  });
+
+  it('verifies data digested in that order and refuses the code-point order', () => {
+    expect(unseal(sealedUnder(SDK_MD5), key)).toEqual(values);
+    expect(reasonOf(() => unseal(sealedUnder(CODE_POINT_MD5), key))).toBe('MD5_MISMATCH');
+  });
+});
+
 describe('TV3 and TV6', () => {
   it('derives keys from md5 and sign key', () => {
     expect(deriveAesKey('C12F9560769C2CB55E6954935B325916', '6698851A525C9433')).toBe('EF1712FC070C2C21');

@@ -7,10 +7,10 @@ import type { CreatePaymentResult, RefundResult } from '../../../typings/payment
 
 // Rendering a QR code PNG takes about a second per call under jest; these tests are about the
 // money, not the picture.
-jest.mock('qrcode', () => ({
-  __esModule: true,
-  default: { toDataURL: async (text: string) => `data:image/png;base64,${Buffer.from(text).toString('base64')}` },
-}));
+jest.mock('qrcode', () => {
+  const toDataURL = async (text: string) => `data:image/png;base64,${Buffer.from(text).toString('base64')}`;
+  return { __esModule: true, toDataURL, default: { toDataURL } };
+});
 import { issueAttempt, newOrder, startAttempt } from '../../../server/orders/attempts';
 import { historyProblems } from '../../../server/orders/history';
 import { attemptIdFor, openRefund, orderIdFor, orderIdOfAttempt, type Order } from '../../../server/orders/model';
