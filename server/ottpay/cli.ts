@@ -9,7 +9,9 @@ import { seal, unseal, VerificationError } from './codec';
 import { ConfigError, loadOttConfig, SIGN_KEY_PATTERN } from './config';
 import type { OttOutcome } from './outcome';
 import type { Transport } from './transport';
+import { readCommandLine, UsageError } from '../app/command-line';
 import { isEntryPoint } from '../app/entry-point';
+import { DEFAULT_SANDBOX_PORT, SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
 
 export interface CliIo {
   readStdin(): Promise<string>;
@@ -26,47 +28,45 @@ Commands:
                              print {"md5":"…","data":"…"}
   decrypt [--sign-key KEY]   read a response or call-back envelope (JSON) on stdin,
                              print the verified business data
-  query ORDER_ID             STATUS_QUERY an order, print the result
-  rate [CURRENCY]            EX_RATE_QUERY (default: OTT_CURRENCY), print the rate
-  help                       print this text
+  query ORDER_ID [--local]   STATUS_QUERY an order, print the result
+  rate [CURRENCY] [--local]  EX_RATE_QUERY (default: OTT_CURRENCY), print the rate
+  help, --help               print this text
 
 The sign key comes from --sign-key or OTT_SIGN_KEY. query and rate read OTT_API_URL,
-OTT_MERCHANT_ID, OTT_OPERATOR_ID, OTT_SIGN_KEY, OTT_CALLBACK_URL and the optional OTT_* settings.
+OTT_MERCHANT_ID, OTT_OPERATOR_ID, OTT_SIGN_KEY, OTT_CALLBACK_URL and the optional OTT_* settings;
+with --local they ask the local stack's sandbox (OTT_SANDBOX_PORT, default 8700) with its
+credentials, and need none of them.
 Exit status: 0 done, 1 did not verify or OTT Pay trouble, 2 usage or configuration error.
 `;
 
-class UsageError extends Error {}
 class Failure extends Error {}
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function takeSignKey(args: string[], env: NodeJS.ProcessEnv): string {
-  let key: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--sign-key') {
-      if (i + 1 >= args.length) throw new UsageError('--sign-key needs a value');
-      key = args[++i];
-    } else if (arg.startsWith('--sign-key=')) {
-      key = arg.slice('--sign-key='.length);
-    } else {
-      throw new UsageError(`unexpected argument "${oneLine(arg).slice(0, 40)}"`);
-    }
-  }
-  key = key ?? env.OTT_SIGN_KEY?.trim();
+function signKeyFrom(option: string | undefined, env: NodeJS.ProcessEnv): string {
+  const key = option ?? env.OTT_SIGN_KEY?.trim();
   if (!key) throw new UsageError('no sign key: pass --sign-key KEY or set OTT_SIGN_KEY');
   if (!SIGN_KEY_PATTERN.test(key)) throw new UsageError('the sign key must be exactly 16 characters of 0-9, A-Z, a-z');
   return key;
 }
 
-function positional(args: string[], max: number): string[] {
-  for (const arg of args) {
-    if (arg.startsWith('-')) throw new UsageError(`unknown option "${oneLine(arg).slice(0, 40)}"`);
-  }
+function noMoreThan(args: string[], max: number): string[] {
   if (args.length > max) throw new UsageError('too many arguments');
   return args;
+}
+
+/** The local stack's sandbox and its credentials, whatever OTT_* says. */
+function localEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    OTT_API_URL: `http://127.0.0.1:${env.OTT_SANDBOX_PORT || DEFAULT_SANDBOX_PORT}/processV2`,
+    OTT_MERCHANT_ID: SANDBOX_CREDENTIALS.merchantId,
+    OTT_OPERATOR_ID: SANDBOX_CREDENTIALS.operatorId,
+    OTT_SIGN_KEY: SANDBOX_CREDENTIALS.signKey,
+    OTT_CALLBACK_URL: env.OTT_CALLBACK_URL || 'http://127.0.0.1/unused',
+  };
 }
 
 function flatStrings(input: string): Record<string, string> {
@@ -85,9 +85,9 @@ function flatStrings(input: string): Record<string, string> {
   return parsed as Record<string, string>;
 }
 
-function clientFrom(io: CliIo): OttClient {
+function clientFrom(io: CliIo, local: boolean): OttClient {
   try {
-    return new OttClient(loadOttConfig(io.env), io.transport);
+    return new OttClient(loadOttConfig(local ? localEnv(io.env) : io.env), io.transport);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
@@ -100,33 +100,39 @@ function resultOf<T>(outcome: OttOutcome<T>): T {
 }
 
 async function run(args: string[], io: CliIo): Promise<string | undefined> {
-  const [command, ...rest] = args;
+  const { values, positionals, help } = readCommandLine(args, { 'sign-key': { type: 'string' }, local: { type: 'boolean', default: false } });
+  const [command, ...rest] = positionals;
+  const signKeyOption = values['sign-key'] as string | undefined;
+  const local = values.local === true;
+  if (signKeyOption !== undefined && command !== 'encrypt' && command !== 'decrypt') throw new UsageError('--sign-key goes with encrypt and decrypt');
+  if (local && command !== 'query' && command !== 'rate') throw new UsageError('--local goes with query and rate');
+  if (help || command === 'help') {
+    noMoreThan(rest, 0);
+    io.stdout(USAGE);
+    return undefined;
+  }
   switch (command) {
-    case 'help':
-    case '--help':
-    case '-h':
-      positional(rest, 0);
-      io.stdout(USAGE);
-      return undefined;
     case 'encrypt': {
-      const key = takeSignKey(rest, io.env);
+      noMoreThan(rest, 0);
+      const key = signKeyFrom(signKeyOption, io.env);
       return JSON.stringify(seal(flatStrings(await io.readStdin()), key));
     }
     case 'decrypt': {
-      const key = takeSignKey(rest, io.env);
+      noMoreThan(rest, 0);
+      const key = signKeyFrom(signKeyOption, io.env);
       const envelope = readCallbackEnvelope(await io.readStdin(), undefined);
       return JSON.stringify(unseal(envelope, key));
     }
     case 'query': {
-      const [orderId] = positional(rest, 1);
+      const [orderId] = noMoreThan(rest, 1);
       if (orderId === undefined) throw new UsageError('query needs an ORDER_ID');
       if (!/^[A-Za-z0-9]{1,32}$/.test(orderId)) throw new UsageError('ORDER_ID must be 1 to 32 ASCII letters or digits');
-      return JSON.stringify(resultOf(await clientFrom(io).statusQuery(orderId)));
+      return JSON.stringify(resultOf(await clientFrom(io, local).statusQuery(orderId)));
     }
     case 'rate': {
-      const [currency] = positional(rest, 1);
+      const [currency] = noMoreThan(rest, 1);
       if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) throw new UsageError('CURRENCY must be three uppercase letters');
-      const client = clientFrom(io);
+      const client = clientFrom(io, local);
       const { feeType, rateE8 } = resultOf(await (currency === undefined ? client.exchangeRate() : client.exchangeRate(currency)));
       return JSON.stringify({ feeType, rateE8, rate: rateE8 / 1e8 });
     }

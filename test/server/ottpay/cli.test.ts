@@ -165,3 +165,30 @@ describe('ottpay query and rate', () => {
     expect(run.stderr).not.toContain(TEST_KEY);
   });
 });
+
+describe('ottpay --local', () => {
+  it('asks the local stack’s sandbox with its credentials, needing no OTT_* variable', async () => {
+    const { startSandbox } = await import('../../../local/sandbox');
+    const { mkdtempSync } = await import('fs');
+    const { tmpdir } = await import('os');
+    const sandbox = await startSandbox({ port: 0, dataDir: mkdtempSync(path.join(tmpdir(), 'ottpay-cli-local-')) });
+    try {
+      const rate = await runCli(['rate', '--local'], { env: { OTT_SANDBOX_PORT: String(sandbox.port) } });
+      expect(rate.status).toBe(0);
+      expect(JSON.parse(rate.stdout)).toMatchObject({ feeType: 'CAD', rate: 5.2 });
+      const query = await runCli(['query', 'NOSUCHORDER', '--local'], { env: { OTT_SANDBOX_PORT: String(sandbox.port) } });
+      expectOneErrorLine(query, 1);
+      expect(query.stderr).toContain('rejected FAIL');
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('refuses options that do not go with the command, and unknown ones', async () => {
+    expectOneErrorLine(await runCli(['encrypt', '--local', '--sign-key', TV1.signKey], { stdin: TV1.plaintext }), 2);
+    expectOneErrorLine(await runCli(['query', 'A1', '--sign-key', TV1.signKey]), 2);
+    const unknown = await runCli(['rate', '--frobnicate']);
+    expectOneErrorLine(unknown, 2);
+    expect(unknown.stderr).toContain("Unknown option '--frobnicate'");
+  });
+});
