@@ -1,12 +1,13 @@
 /**
  * `npm run demo`: a payer pays on the real Pay page, run in miniprogram-simulate, through the local
- * stack; the demo then follows the real Result page until the order is settled, printing each step.
+ * stack; the demo then follows the real Result page until the order is settled (or, when the payer
+ * cancels in the wallet, stays on the Pay page), printing each step.
  */
 import type { OrderView } from '../typings/payments';
 import type { CallbackRecord } from './sandbox';
 import { queryPayment } from '../miniprogram/services/payments';
 import { connectToRunningStack, sandboxTransaction, setCallbackDrop, startDemoStack, type DemoStack } from './demo/local-stack';
-import { exists, openPage, parsePageUrl, prepareSimulator, tap, text, typeOnKeypad, type Page } from './demo/simulator';
+import { exists, openPage, parsePageUrl, prepareSimulator, tap, tapInside, text, typeOnKeypad, type Page } from './demo/simulator';
 import { installWxBridge, type CallRecord } from './demo/wx-bridge';
 
 const USAGE = `Usage: npm run demo -- [options]
@@ -15,7 +16,8 @@ Pays CAD 25.80 with a 15% tip on the real Pay page (in miniprogram-simulate) thr
 stack, then follows the real Result page until the order is paid, printing each step.
 
 Options:
-  --cancel         the payer cancels in the WeChat wallet; the order must end not paid
+  --cancel         the payer cancels in the WeChat wallet: back on the Pay page with the
+                   amount kept, and the order not paid
   --drop-callback  the sandbox drops OTT Pay's call-back; the order must be settled by query
   --use-running    use the stack of a running "npm start" (ports LOCAL_CLOUD_PORT and
                    OTT_SANDBOX_PORT, default 8701 and 8700) instead of starting one in-process
@@ -88,17 +90,26 @@ function answerOf(call: CallRecord): string {
 /** The title and main lines of what the Result page shows now. */
 function resultShown(page: Page): { view: string; title: string; summary: string } {
   const view = String(page.data.view);
-  const block = { paid: '#paid', notPaid: '#not-paid', cancelled: '#not-paid', walletFailed: '#not-paid', pending: '#pending', review: '#review' }[view] ?? '#error';
-  const title = text(page, `${block} .state__title`);
+  const title = String(page.data.title);
   const parts = [`"${title}"`];
+  if (exists(page, '#amount-text')) parts.push(text(page, '#amount-text'));
+  const details = page.querySelector('#details');
+  const detail = (selector: string) => (details?.querySelector(selector)?.dom?.textContent ?? '').replace(/\s+/g, ' ').trim();
   if (view === 'paid') {
-    parts.push(text(page, '#paid-total'));
-    if (exists(page, '#paid-at')) parts.push(`paid at ${text(page, '#paid-at')}`);
-    parts.push(`order ${text(page, '#order-id')}`);
-  } else if (exists(page, `${block} .state__body`)) {
-    parts.push(text(page, `${block} .state__body`));
+    const time = detail('#detail-time');
+    if (time) parts.push(time.replace(/^\D+/, 'paid at '));
+    parts.push(`order ${String(page.data.orderId)}`);
+  } else if (exists(page, '#body')) {
+    parts.push(text(page, '#body'));
   }
-  return { view, title, summary: parts.join(view === 'paid' ? ', ' : ': ') };
+  return { view, title, summary: parts.join(', ') };
+}
+
+/** The Pay page's action key and the line above the keypad, as the payer reads them. */
+function payShown(page: Page): { key: string; message: string } {
+  const keypad = page.querySelector('#keypad');
+  const line = (id: string) => (keypad?.querySelector(id)?.dom?.textContent ?? '').trim();
+  return { key: [line('#key-action-label'), line('#key-action-sub')].filter(Boolean).join(' '), message: text(page, '#message-text') };
 }
 
 async function run(stack: DemoStack, options: Options): Promise<void> {
@@ -131,21 +142,26 @@ async function run(stack: DemoStack, options: Options): Promise<void> {
   await tap(payPage, `#tip-${TIP_PERCENT}`);
   step(2, `Typed ${AMOUNT_KEYS} on the keypad and chose the ${TIP_PERCENT}% tip`);
   const amounts = [`amount CAD ${text(payPage, '#amount-value')}`, `tip ${text(payPage, '#tip-text')}`, `total ${text(payPage, '#total-text')}`];
-  if (exists(payPage, '#cny-text')) amounts.push(`${text(payPage, '#cny-text')} (estimate)`);
+  if (text(payPage, '#cny-text')) amounts.push(text(payPage, '#cny-text'));
   detail(amounts.join(', '));
 
-  const payLabel = text(payPage, '#pay');
-  await tap(payPage, '#pay');
-  const result = await waitFor(
+  const payLabel = payShown(payPage).key;
+  await tapInside(payPage, '#keypad', '#key-action');
+  const createCall = () => bridge.calls.find((call) => call.name === 'createPayment');
+  const after = await waitFor(
     () => {
-      if (opened) return opened;
-      if (exists(payPage, '#error')) throw new DemoFailure(`the Pay page shows an error: ${text(payPage, '#error')}`);
+      if (opened) return { at: opened.at };
+      if (options.cancel && walletAnswer) return { at: Date.now() };
+      if (payPage.data.message?.tone === 'error') throw new DemoFailure(`the Pay page shows an error: ${payShown(payPage).message}`);
       return undefined;
     },
     STEP_LIMIT_MS,
-    'opening the Result page after Pay',
+    options.cancel ? 'the wallet closing' : 'opening the Result page after Pay',
   );
-  const orderId = result.orderId;
+  await bridge.idle();
+  const created = createCall()?.result as { ok: boolean; orderId?: string; code?: string } | undefined;
+  if (!created?.ok || !created.orderId) throw new DemoFailure(`createPayment did not create an order (${created?.code ?? 'no answer'})`);
+  const orderId = created.orderId;
   step(3, `Tapped "${payLabel}": createPayment created order ${orderId}`);
 
   const sent = await sandboxTransaction(stack, orderId);
@@ -182,12 +198,29 @@ async function run(stack: DemoStack, options: Options): Promise<void> {
     if (options.dropCallback && (attempt || !dropped)) throw new DemoFailure(`the sandbox did not drop the call-back of ${orderId}`);
   }
 
+  const queries = () => bridge.calls.filter((call) => call.name === 'queryPayment');
+
+  if (options.cancel) {
+    const shown = payShown(payPage);
+    step(7, `The Pay page stays, with the amount kept (${text(payPage, '#amount-value')}, key "${shown.key}"), and says: "${shown.message}"`);
+    if (opened) throw new DemoFailure('the Result page opened although the payer cancelled');
+    if (text(payPage, '#amount-value') !== AMOUNT_KEYS) throw new DemoFailure(`the Pay page lost the amount: it shows ${text(payPage, '#amount-value')}`);
+    const check = await queryPayment(orderId);
+    if (!check.ok) throw new DemoFailure(`queryPayment for ${orderId} failed: ${check.code}`);
+    const state = check.order.state;
+    if (state === 'PAID' || state === 'PARTIALLY_REFUNDED' || state === 'REFUNDED') throw new DemoFailure(`order ${orderId} is ${state} although the payer cancelled`);
+    const ott = (await sandboxTransaction(stack, orderId))?.transaction.state;
+    step(8, `The order, asked once more: ${state} (the Pay page keeps checking quietly in case it was paid after all)`);
+    say(`Done: order ${orderId} is not paid (${state}; OTT Pay has it as ${ott}), as the payer cancelled.`);
+    return;
+  }
+
+  const result = opened!;
   step(7, 'The Result page follows the order (queryPayment with back-off):');
   const page = result.page;
-  const queries = () => bridge.calls.filter((call) => call.name === 'queryPayment');
   let printed = 0;
   const printQueries = () => {
-    for (const call of queries().slice(printed)) detail(`queryPayment → ${answerOf(call)} after ${((call.at - result.at) / 1000).toFixed(1)} s`);
+    for (const call of queries().slice(printed)) detail(`queryPayment → ${answerOf(call)} after ${((call.at - after.at) / 1000).toFixed(1)} s`);
     printed = queries().length;
   };
   await waitFor(
@@ -206,20 +239,9 @@ async function run(stack: DemoStack, options: Options): Promise<void> {
   const shown = resultShown(page);
   step(8, `The Result page shows ${shown.summary}`);
 
-  if (options.cancel) {
-    const check = await queryPayment(orderId);
-    if (!check.ok) throw new DemoFailure(`queryPayment for ${orderId} failed: ${check.code}`);
-    const state = check.order.state;
-    if (state === 'PAID' || state === 'PARTIALLY_REFUNDED' || state === 'REFUNDED') throw new DemoFailure(`order ${orderId} is ${state} although the payer cancelled`);
-    const ott = (await sandboxTransaction(stack, orderId))?.transaction.state;
-    if (shown.view !== 'cancelled') throw new DemoFailure(`the Result page shows "${shown.view}" instead of the cancelled outcome`);
-    say(`Done: order ${orderId} is not paid (${state}; OTT Pay has it as ${ott}), as the payer cancelled.`);
-    return;
-  }
-
   const lastState = answerOf(queries()[queries().length - 1]);
   if (shown.view !== 'paid' || lastState !== 'PAID') {
-    const seconds = Math.round((Date.now() - result.at) / 1000);
+    const seconds = Math.round((Date.now() - after.at) / 1000);
     throw new DemoFailure(`order ${orderId} did not end PAID within ${seconds} s: the Result page shows "${shown.title}" (order ${lastState})`);
   }
   const cause = stack.causeOf(orderId, 'PAID');

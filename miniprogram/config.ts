@@ -5,6 +5,13 @@
 export const config = {
   /** Cloud Development environment id, from the WeChat DevTools cloud console. */
   cloudEnv: 'your-cloud-env-id',
+  /** The shop's name as payers know it, shown on the Pay, Result and QR code pages. */
+  merchantName: { zh: '枫叶咖啡', en: 'Maple Leaf Café' },
+  /**
+   * How a payer reaches the shop from an unsettled payment. `customerService: true` opens WeChat
+   * customer service (enable it in the mini-program admin console); otherwise `phone` is dialled.
+   */
+  contact: { phone: '+1 604-555-0123', customerService: false },
   /** Largest amount (and largest tip) one payment may carry, in cents. Must equal the functions' MAX_AMOUNT_CENTS. */
   maxAmountCents: 1_000_000,
   /** Tip choices offered on the pay page, in percent of the amount; 0 means "no tip". */

@@ -1,90 +1,150 @@
 /**
- * PNG screenshots of the Pay and Result pages as `npm run demo` drives them through the local
- * stack, rendered by Chromium: `npm run screenshots -- [folder]` (default docs/screenshots).
+ * `npm run screenshots`: every page in every state (scripts/screenshot-scenarios.ts), rendered from
+ * the real page code in headless Chromium with WeChat's built-in component styles, status bar,
+ * navigation bar and capsule, in Chinese and English, on common iPhone screens; each picture is
+ * measured (where the main control ends against the first screen, the smallest tap target, the
+ * smallest text, the lowest contrast) and the figures are printed and written to report.json.
+ *
+ * Needs Debian's `chromium` and `fonts-noto-cjk` (the Chinese pictures are empty boxes without it).
+ *
+ *   npm run screenshots                      # all pictures, to dist/screenshots (git-ignored)
+ *   npm run screenshots -- --out DIR         # elsewhere
+ *   npm run screenshots -- --update-docs     # the README's pictures, to docs/screenshots
+ *   npm run screenshots -- --only pay-filled,result-paid --phones 320x568 --lang en --dark
  */
-import { execFile } from 'child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { mkdirSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
-import { promisify } from 'util';
-import { startDemoStack } from '../local/demo/local-stack';
-import { pageHtml } from '../local/demo/page-html';
-import { openPage, parsePageUrl, prepareSimulator, tap, typeOnKeypad, type Page, type PageName } from '../local/demo/simulator';
-import { installWxBridge } from '../local/demo/wx-bridge';
+import { launchChromium, type Tab } from '../local/demo/chromium';
+import { measureScript, type Measurement } from '../local/demo/measure';
+import { pageHtml, PHONES, type Phone } from '../local/demo/page-html';
+import { prepareSimulator } from '../local/demo/simulator';
+import { SCENARIOS, useSampleClock, type Language, type Scenario } from './screenshot-scenarios';
 
-const SCREEN = { width: 390, height: 844 };
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const USAGE = `Usage: npm run screenshots -- [--out DIR] [--update-docs] [--only ID,...] [--phones WxH,...] [--lang zh,en] [--dark]`;
 
-async function screenshot(page: Page, name: PageName, title: string, png: string): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'ottpay-shot-'));
-  try {
-    const html = join(work, 'page.html');
-    writeFileSync(html, pageHtml(page, name, { title, screenWidth: SCREEN.width }));
-    await promisify(execFile)(CHROMIUM, [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--hide-scrollbars',
-      `--user-data-dir=${join(work, 'profile')}`,
-      `--window-size=${SCREEN.width},${SCREEN.height}`,
-      '--force-device-scale-factor=2',
-      `--screenshot=${png}`,
-      `file://${html}`,
-    ]);
-    console.log(`wrote ${png}`);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+/** The README shows each page once per language, at 375 x 667. */
+const DOCS = {
+  folder: 'docs/screenshots',
+  phone: '375x667',
+  scenarios: ['pay-filled', 'result-paid', 'result-pending', 'history-list', 'merchant-home', 'refund-form', 'collect-amount', 'qr-waiting'],
+};
+
+interface Options {
+  out: string;
+  docs: boolean;
+  only?: string[];
+  phones: Phone[];
+  languages: Language[];
+  dark: boolean;
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within 15 s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+function parseOptions(args: string[]): Options {
+  const options: Options = { out: 'dist/screenshots', docs: false, phones: Object.values(PHONES), languages: ['zh', 'en'], dark: false };
+  const list = (value: string | undefined, flag: string) => {
+    if (!value) throw new Error(`${flag} needs a value`);
+    return value.split(',').filter(Boolean);
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--update-docs') options.docs = true;
+    else if (arg === '--dark') options.dark = true;
+    else if (arg === '--out') options.out = list(args[++i], arg)[0];
+    else if (arg === '--only') options.only = list(args[++i], arg);
+    else if (arg === '--phones') {
+      options.phones = list(args[++i], arg).map((name) => {
+        const phone = PHONES[name];
+        if (!phone) throw new Error(`unknown phone ${name}; known: ${Object.keys(PHONES).join(', ')}`);
+        return phone;
+      });
+    } else if (arg === '--lang') {
+      options.languages = list(args[++i], arg).map((lang) => {
+        if (lang !== 'zh' && lang !== 'en') throw new Error(`unknown language ${lang}`);
+        return lang;
+      });
+    } else throw new Error(`unknown option ${arg}`);
   }
+  if (options.docs) {
+    options.out = DOCS.folder;
+    options.only = DOCS.scenarios;
+    options.phones = [PHONES[DOCS.phone]];
+  }
+  return options;
+}
+
+interface Row extends Measurement {
+  file: string;
+  scenario: string;
+  phone: string;
+  language: Language;
+  dark: boolean;
+}
+
+async function render(tab: Tab, scenario: Scenario, phone: Phone, language: Language, dark: boolean, folder: string, docs: boolean): Promise<Row> {
+  const shot = await scenario.run(language);
+  const html = pageHtml(shot.page, shot.name, { title: shot.title, phone, dark, back: shot.back });
+  await tab.load(html, { width: phone.width, height: phone.height, dark });
+  const measurement = await tab.evaluate<Measurement>(measureScript(scenario.control ?? ''));
+  const file = docs ? `${scenario.id}.${language}${dark ? '.dark' : ''}.png` : `${scenario.id}.${language}.${phone.name}${dark ? '.dark' : ''}.png`;
+  writeFileSync(join(folder, file), await tab.screenshot());
+  return { file, scenario: scenario.id, phone: phone.name, language, dark, ...measurement };
+}
+
+function summarise(rows: Row[]): void {
+  const min = <T>(items: T[], value: (item: T) => number) => items.reduce<T | undefined>((best, item) => (best === undefined || value(item) < value(best) ? item : best), undefined);
+  console.log('\nWhere the main control ends (px from the top; first screen = screen height minus the home indicator):');
+  for (const row of rows.filter((r) => r.controlBottom !== null && r.scenario.startsWith('pay-filled'))) {
+    console.log(`  pay-filled ${row.language} ${row.phone}${row.dark ? ' dark' : ''}: ${row.controlBottom} of ${row.screenHeight - row.safeBottom} ${row.controlVisible ? 'visible' : 'BELOW THE FOLD'}`);
+  }
+  const hidden = rows.filter((r) => r.controlVisible === false);
+  console.log(hidden.length ? `  below the first screen: ${hidden.map((r) => r.file).join(', ')}` : '  every scenario: the main control is on the first screen');
+  const target = min(rows.filter((r) => r.smallestTarget), (r) => r.smallestTarget!.size);
+  const text = min(rows.filter((r) => r.smallestText), (r) => r.smallestText!.size);
+  const contrast = min(rows.filter((r) => r.lowestContrast), (r) => r.lowestContrast!.ratio);
+  if (target) console.log(`Smallest tap target: ${target.smallestTarget!.size} px ("${target.smallestTarget!.label}", ${target.file})`);
+  if (text) console.log(`Smallest text: ${text.smallestText!.size} px ("${text.smallestText!.text}", ${text.file})`);
+  if (contrast) console.log(`Lowest text contrast: ${contrast.lowestContrast!.ratio}:1 ("${contrast.lowestContrast!.text}", ${contrast.file})`);
+  const problems = [
+    ...rows.flatMap((r) => r.contrastFailures.map((f) => `${r.file}: contrast ${f.ratio}:1 "${f.text}"`)),
+    ...rows.flatMap((r) => r.smallTargets.map((s) => `${r.file}: target ${s.width}x${s.height} "${s.label}"`)),
+    ...rows.flatMap((r) => r.wrappedButtons.map((b) => `${r.file}: button label wraps "${b}"`)),
+  ];
+  console.log(problems.length ? `Problems (${problems.length}):\n  ${[...new Set(problems)].slice(0, 60).join('\n  ')}` : 'No contrast, target-size or wrapped-button problems.');
 }
 
 async function main(): Promise<void> {
-  const folder = resolve(process.argv[2] ?? 'docs/screenshots');
-  mkdirSync(folder, { recursive: true });
-  const stack = await startDemoStack({ verbose: false });
+  let options: Options;
   try {
-    prepareSimulator();
-    let title = '';
-    let result: Page | undefined;
-    const bridge = installWxBridge({
-      cloudUrl: stack.cloudUrl,
-      sandboxUrl: stack.sandboxUrl,
-      openid: 'o-demo-payer',
-      wallet: 'success',
-      language: 'en',
-      navigate: (kind, url) => {
-        const { path, query } = parsePageUrl(url);
-        if (kind !== 'navigateTo' || path !== '/pages/result/index') return false;
-        result = openPage('result', query);
-        return true;
-      },
-      onTitle: (text) => (title = text),
-    });
-
-    const pay = openPage('pay');
-    await bridge.idle();
-    await typeOnKeypad(pay, '25.80');
-    await tap(pay, '#tip-15');
-    await screenshot(pay, 'pay', title, join(folder, 'pay.png'));
-
-    await tap(pay, '#pay');
-    await until(() => result?.data.view === 'paid', 'the Result page showing the payment');
-    await screenshot(result as Page, 'result', title, join(folder, 'result-paid.png'));
-  } finally {
-    await stack.close();
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
   }
+  const folder = resolve(options.out);
+  mkdirSync(folder, { recursive: true });
+  process.env.TZ = 'America/Vancouver';
+  useSampleClock();
+  prepareSimulator();
+  const scenarios = options.only ? SCENARIOS.filter((s) => options.only!.includes(s.id)) : SCENARIOS;
+  if (options.only && scenarios.length !== options.only.length) throw new Error(`unknown scenario in ${options.only.join(',')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+
+  const browser = await launchChromium();
+  const rows: Row[] = [];
+  try {
+    const tab = await browser.open();
+    const themes = options.dark ? [false, true] : [false];
+    for (const scenario of scenarios) {
+      for (const language of options.languages) {
+        for (const phone of options.phones) {
+          for (const dark of themes) rows.push(await render(tab, scenario, phone, language, dark, folder, options.docs));
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  if (!options.docs) writeFileSync(join(folder, 'report.json'), JSON.stringify(rows, null, 2) + '\n');
+  console.log(`wrote ${rows.length} pictures${options.docs ? '' : ' and report.json'} to ${folder}`);
+  summarise(rows);
 }
 
 main().then(

@@ -5,14 +5,15 @@
 import { existsSync } from 'fs';
 import { JSDOM } from 'jsdom';
 import Module from 'module';
-import { extname, join, resolve, sep } from 'path';
+import { extname, join, sep } from 'path';
 import type * as Simulate from 'miniprogram-simulate';
+import { MINIPROGRAM_ROOT } from './miniprogram-root';
 
-export const MINIPROGRAM_ROOT = resolve(__dirname, '..', '..', 'miniprogram');
+export { MINIPROGRAM_ROOT };
 
 type AnyObject = WechatMiniprogram.IAnyObject;
 export type Page = Simulate.RootComponent<AnyObject, AnyObject, AnyObject>;
-export type PageName = 'pay' | 'result';
+export type PageName = 'pay' | 'result' | 'history' | 'merchant' | 'refund' | 'collect' | 'qr';
 
 let loaded: typeof Simulate | undefined;
 
@@ -94,6 +95,14 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 export async function tap(page: Page, selector: string): Promise<void> {
   const node = page.querySelector(selector);
   if (!node) throw new Error(`the page has no ${selector} to tap`);
+  node.dispatchEvent('tap');
+  await tick();
+}
+
+/** Taps an element inside a custom component of the page (the keypad's action key, say). */
+export async function tapInside(page: Page, component: string, selector: string): Promise<void> {
+  const node = page.querySelector(component)?.querySelector(selector);
+  if (!node) throw new Error(`the page has no ${selector} in ${component} to tap`);
   node.dispatchEvent('tap');
   await tick();
 }

@@ -28,6 +28,11 @@ export function getMessages(): Messages {
   return messagesFor(currentLanguage());
 }
 
+/** The shop's name in the phone's language. */
+export function merchantName(names: { zh: string; en: string }): string {
+  return currentLanguage() === 'en' ? names.en : names.zh;
+}
+
 /** Fills "{name}" placeholders. */
 export function format(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>

@@ -1,5 +1,17 @@
+export interface ConfirmOptions {
+  title: string;
+  content: string;
+  confirmText: string;
+  cancelText: string;
+  /** Red for a step that cannot be undone. */
+  destructive?: boolean;
+}
+
+/** A red with AA contrast on the dialog's white: WeChat's own #fa5151 has 3.3:1. */
+const DESTRUCTIVE_COLOR = '#d93025';
+
 /** A yes/no question; resolves true only when the person confirms. */
-export function confirmDialog(options: { title: string; content: string; confirmText: string; cancelText: string }): Promise<boolean> {
+export function confirmDialog(options: ConfirmOptions): Promise<boolean> {
   return new Promise((resolve) => {
     try {
       wx.showModal({
@@ -7,6 +19,7 @@ export function confirmDialog(options: { title: string; content: string; confirm
         content: options.content,
         confirmText: options.confirmText,
         cancelText: options.cancelText,
+        ...(options.destructive ? { confirmColor: DESTRUCTIVE_COLOR } : {}),
         success: (res) => resolve(res.confirm === true),
         fail: () => resolve(false),
       });

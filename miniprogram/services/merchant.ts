@@ -1,8 +1,9 @@
 import { callFunction, type CallResult } from './cloud';
 import type { CollectByQrEvent, RefundEvent } from './types';
 
-export function getMerchantSummary(): Promise<CallResult<'merchantSummary'>> {
-  return callFunction('merchantSummary', {});
+/** Today's takings and orders; with an order number, that order too (any day). */
+export function getMerchantSummary(orderId?: string): Promise<CallResult<'merchantSummary'>> {
+  return callFunction('merchantSummary', orderId === undefined ? {} : { orderId });
 }
 
 export function refundPayment(event: RefundEvent): Promise<CallResult<'refund'>> {

@@ -1,22 +1,27 @@
 import { nextDelay, type Backoff } from '../utils/backoff';
 import { isSettled } from '../utils/order';
+import { isRetryable } from '../utils/retryable';
 import type { CallResult } from './cloud';
 import { queryPayment } from './payments';
 import type { OrderView } from './types';
+
+export type QueryFailure = Exclude<CallResult<'queryPayment'>, { ok: true }>;
 
 export type PollOutcome =
   /** The order reached a settled state. */
   | { kind: 'settled'; order: OrderView }
   /** The time limit passed; order is the last state seen, if any answer came. */
-  | { kind: 'timeout'; order?: OrderView; lastFailure?: Exclude<CallResult<'queryPayment'>, { ok: true }> }
+  | { kind: 'timeout'; order?: OrderView; lastFailure?: QueryFailure }
   /** The order cannot be followed (not found, forbidden, malformed request). */
-  | { kind: 'error'; failure: Exclude<CallResult<'queryPayment'>, { ok: true }> }
+  | { kind: 'error'; failure: QueryFailure }
   /** isCancelled() turned true (the page was closed). */
   | { kind: 'cancelled' };
 
 export interface PollOptions {
   backoff: Backoff;
   onUpdate?: (order: OrderView) => void;
+  /** A check that got no answer and will be made again (the status is unknown meanwhile). */
+  onRetrying?: (failure: QueryFailure) => void;
   isCancelled?: () => boolean;
   /** Injected in tests; default real time. */
   now?: () => number;
@@ -25,9 +30,6 @@ export interface PollOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Failures worth asking again about; any other code stops polling. */
-const TRANSIENT = ['NETWORK', 'SERVICE_UNAVAILABLE', 'PAYMENT_PENDING'];
-
 /** Asks for the order now, then after each back-off delay, until it settles or time runs out. */
 export async function pollOrder(orderId: string, options: PollOptions): Promise<PollOutcome> {
   const now = options.now ?? (() => Date.now());
@@ -35,7 +37,7 @@ export async function pollOrder(orderId: string, options: PollOptions): Promise<
   const cancelled = options.isCancelled ?? (() => false);
   const started = now();
   let order: OrderView | undefined;
-  let lastFailure: Exclude<CallResult<'queryPayment'>, { ok: true }> | undefined;
+  let lastFailure: QueryFailure | undefined;
 
   for (let attempt = 0; ; attempt++) {
     const result = await queryPayment(orderId);
@@ -45,8 +47,9 @@ export async function pollOrder(orderId: string, options: PollOptions): Promise<
       lastFailure = undefined;
       options.onUpdate?.(order);
       if (isSettled(order.state)) return { kind: 'settled', order };
-    } else if (TRANSIENT.includes(result.code)) {
+    } else if (isRetryable(result.code)) {
       lastFailure = result;
+      options.onRetrying?.(result);
     } else {
       return { kind: 'error', failure: result };
     }

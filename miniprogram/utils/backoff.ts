@@ -9,8 +9,11 @@ export interface Backoff {
 /** The result page: about 30 s of checking, quickly at first. */
 export const PAYMENT_BACKOFF: Backoff = { initialMs: 1000, factor: 1.5, capMs: 5000, totalMs: 30000 };
 
-/** A QR code shown by staff may be scanned minutes later. */
-export const QR_BACKOFF: Backoff = { initialMs: 2000, factor: 1.5, capMs: 5000, totalMs: 5 * 60 * 1000 };
+/** How long staff show a QR code before it expires on their screen. */
+export const QR_VALID_MS = 5 * 60 * 1000;
+
+/** A QR code may be scanned minutes later, and paid a little after it expired on screen. */
+export const QR_BACKOFF: Backoff = { initialMs: 2000, factor: 1.5, capMs: 5000, totalMs: QR_VALID_MS + 60 * 1000 };
 
 export function delayFor(attempt: number, backoff: Backoff): number {
   const raw = backoff.initialMs * Math.pow(backoff.factor, Math.max(0, attempt));

@@ -27,6 +27,34 @@ export function outcomeOf(state: OrderState): Outcome {
   }
 }
 
+/** The colour family of an order's state badge in lists. */
+export type Badge = 'paid' | 'unpaid' | 'failed' | 'review' | 'refunded';
+
+export function badgeOf(state: OrderState): Badge {
+  switch (state) {
+    case 'PAID':
+      return 'paid';
+    case 'PARTIALLY_REFUNDED':
+    case 'REFUNDED':
+      return 'refunded';
+    case 'FAILED':
+    case 'CLOSED':
+      return 'failed';
+    case 'REVIEW':
+      return 'review';
+    case 'CREATED':
+    case 'PAYING':
+      return 'unpaid';
+  }
+}
+
+/** A payment attempt left unpaid this long is shown as not paid: the payer has moved on. */
+export const ABANDONED_AFTER_MS = 15 * 60 * 1000;
+
+export function isAbandoned(order: OrderView, nowMs: number): boolean {
+  return outcomeOf(order.state) === 'pending' && nowMs - Date.parse(order.createdAt) >= ABANDONED_AFTER_MS;
+}
+
 export function refundableCents(order: OrderView): number {
   if (order.state !== 'PAID' && order.state !== 'PARTIALLY_REFUNDED') return 0;
   return Math.max(0, order.totalCents - order.refundedCents);

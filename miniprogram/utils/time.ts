@@ -9,3 +9,9 @@ export function formatDateTime(iso: string | undefined): string {
   if (Number.isNaN(date.getTime())) return '';
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
+
+/** Time left as m:ss (e.g. 4:59); 0:00 once it has passed. */
+export function formatCountdown(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${pad(seconds % 60)}`;
+}

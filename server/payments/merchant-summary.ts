@@ -1,13 +1,16 @@
 /**
  * merchantSummary (staff only): today's takings in the merchant's time zone, from every order paid
- * today (read page by page, so none is left out at any volume), and the most recent orders.
+ * today (read page by page, so none is left out at any volume), and the day's most recent orders;
+ * with orderId, also that one order whatever its day (staff find an order by the number a customer shows).
  */
 import type { DailyTakings, MerchantSummaryResult } from '../../typings/payments';
 import { localDay } from '../app/calendar';
 import type { Platform } from '../app/platform';
 import { merchantTimeZone } from '../app/settings';
 import { Caller, requireStaff } from '../functions/callable';
-import { toOrderView, totalCents } from '../orders/model';
+import { ORDER_ID, ORDER_ID_SHAPE, textField } from '../functions/event-fields';
+import { FunctionFailure } from '../functions/failure';
+import { Order, ORDER_ID_LENGTH, orderIdOfAttempt, toOrderView, totalCents } from '../orders/model';
 import { pagesOf } from '../orders/paging';
 import { isPaidState } from '../orders/state-machine';
 
@@ -30,12 +33,25 @@ export async function takings(platform: Platform, date: string, start: Date, end
   return totals;
 }
 
-export async function merchantSummary(_event: Record<string, unknown>, caller: Caller, platform: Platform): Promise<MerchantSummaryResult> {
+/** One order by its number, or by the OTT order_id of one of its attempts (what OTT's records show). */
+async function findOrder(platform: Platform, orderId: string): Promise<Order> {
+  const order = await platform.store.getOrder(orderId);
+  if (order) return order;
+  if (orderId.length > ORDER_ID_LENGTH) {
+    const owner = await platform.store.getOrder(orderIdOfAttempt(orderId));
+    if (owner?.attempts.some((a) => a.ottOrderId === orderId)) return owner;
+  }
+  throw new FunctionFailure('NOT_FOUND', 'No order has this number.');
+}
+
+export async function merchantSummary(event: Record<string, unknown>, caller: Caller, platform: Platform): Promise<MerchantSummaryResult> {
   requireStaff(caller, platform);
+  const found = event.orderId === undefined ? undefined : await findOrder(platform, textField(event, 'orderId', ORDER_ID, ORDER_ID_SHAPE));
   const day = localDay(merchantTimeZone(platform.settings), platform.now());
   const [today, recent] = await Promise.all([
     takings(platform, day.date, day.start, day.end),
     platform.store.listOrdersCreatedBetween(day.start.toISOString(), day.end.toISOString(), { limit: RECENT, newestFirst: true }),
   ]);
-  return { ok: true, today, recent: recent.map(toOrderView) };
+  const summary = { ok: true as const, today, recent: recent.map(toOrderView) };
+  return found ? { ...summary, order: toOrderView(found) } : summary;
 }

@@ -29,15 +29,44 @@ test('app initialises wx.cloud with the configured environment', () => {
   expect(app.globalData).toEqual({ env: 'your-cloud-env-id', language: 'en', cloudReady: true });
 });
 
-test('app.json lists the pay page first and every page has its four files', () => {
+const PAGES = ['pay', 'result', 'history', 'merchant', 'refund', 'collect', 'qr'].map((name) => `pages/${name}/index`);
+
+test('app.json lists the pay page first and every page has its four files; only Pay may be indexed', () => {
   const appJson = JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.json'), 'utf8')) as { pages: string[] };
   expect(appJson.pages[0]).toBe('pages/pay/index');
-  expect(appJson.pages).toEqual(['pages/pay/index', 'pages/result/index', 'pages/history/index', 'pages/merchant/index']);
+  expect(appJson.pages).toEqual(PAGES);
+  const sitemap = JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'sitemap.json'), 'utf8')) as { rules: Array<{ action: string; page: string }> };
+  expect(sitemap.rules.filter((r) => r.action === 'disallow').map((r) => r.page)).toEqual(PAGES.slice(1));
   for (const page of appJson.pages) {
     for (const ext of ['.ts', '.wxml', '.wxss', '.json']) expect(fs.existsSync(path.join(MINIPROGRAM_ROOT, page + ext))).toBe(true);
   }
   const history = JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'pages/history/index.json'), 'utf8')) as { enablePullDownRefresh?: boolean };
   expect(history.enablePullDownRefresh).toBe(true);
+});
+
+test('dark mode: app.json takes its colours from theme.json, which has them for light and dark', () => {
+  const appJson = JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.json'), 'utf8')) as { darkmode: boolean; themeLocation: string; window: Record<string, string> };
+  expect(appJson.darkmode).toBe(true);
+  const theme = JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, appJson.themeLocation), 'utf8')) as Record<'light' | 'dark', Record<string, string>>;
+  const variables = Object.values(appJson.window).filter((v) => v.startsWith('@')).map((v) => v.slice(1));
+  expect(variables.length).toBeGreaterThanOrEqual(4);
+  for (const name of variables) {
+    expect(theme.light[name]).toEqual(expect.any(String));
+    expect(theme.dark[name]).toEqual(expect.any(String));
+  }
+  expect(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.wxss'), 'utf8')).toContain('@media (prefers-color-scheme: dark)');
+});
+
+test('every page follows the WeChat font size (rem from page-meta) and keeps clear of the home indicator', () => {
+  for (const page of PAGES) {
+    const wxml = fs.readFileSync(path.join(MINIPROGRAM_ROOT, page + '.wxml'), 'utf8');
+    expect({ page, first: wxml.trimStart().startsWith('<page-meta root-font-size="system"') }).toEqual({ page, first: true });
+  }
+  const styles = [...PAGES.map((page) => page + '.wxss'), 'app.wxss', 'components/keypad/index.wxss', 'components/order-item/index.wxss', 'components/order-details/index.wxss']
+    .map((file) => fs.readFileSync(path.join(MINIPROGRAM_ROOT, file), 'utf8'))
+    .join('\n');
+  expect(styles).not.toMatch(/font-size:\s*\d+(rpx|px)/);
+  expect(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.wxss'), 'utf8')).toContain('env(safe-area-inset-bottom)');
 });
 
 test('the mini-program holds no secret and calls wx.cloud / wx.requestPayment only from services/', () => {

@@ -5,7 +5,9 @@ import type { CloudFunctions, OrderView } from '../../typings/payments';
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
 
 /** Loads a page (once per test file): miniprogram-simulate requires its index.ts through jest. */
-export function loadPage(name: 'pay' | 'result' | 'history' | 'merchant'): string {
+export type PageName = 'pay' | 'result' | 'history' | 'merchant' | 'refund' | 'collect' | 'qr';
+
+export function loadPage(name: PageName): string {
   return simulate.load(path.join(MINIPROGRAM_ROOT, 'pages', name, 'index'), { rootPath: MINIPROGRAM_ROOT });
 }
 
@@ -100,6 +102,47 @@ export async function tap(page: Page, selector: string): Promise<void> {
   await flush();
 }
 
+/** A custom component of the page (order details, say), to query inside it like a page. */
+export function within(page: Page, selector: string): Page {
+  return find(page, selector) as unknown as Page;
+}
+
+/** An element inside the page's keypad (`#key-action` is the page's action key: Pay, Refund…). */
+export function key(page: Page, selector: string) {
+  const node = find(page, '#keypad').querySelector(selector);
+  if (!node) throw new Error(`the keypad has no ${selector}`);
+  return node;
+}
+
+/** The keypad's action key as a person meets it: its words, and whether it can be tapped. */
+export function actionKey(page: Page): { text: string; disabled: boolean } {
+  const node = key(page, '#key-action');
+  const disabled = node.toJSON().attrs.find((a) => a.name === 'ariaDisabled')?.value;
+  const keypad = find(page, '#keypad');
+  const lines = ['#key-action-label', '#key-action-sub'].map((id) => keypad.querySelector(id)?.dom?.textContent?.trim() ?? '');
+  return { text: lines.filter(Boolean).join(' '), disabled: disabled === true };
+}
+
+export async function tapAction(page: Page): Promise<void> {
+  key(page, '#key-action').dispatchEvent('tap');
+  await flush();
+}
+
+/** WeChat shows the page again (back from the page above it). */
+export async function show(page: Page): Promise<void> {
+  (page.instance as unknown as { onShow(): void }).onShow();
+  await flush();
+}
+
+/** The routes of the page stack, bottom first, as getCurrentPages() returns them. */
+export function pageStack(...routes: string[]): void {
+  (globalThis as { getCurrentPages?: () => unknown[] }).getCurrentPages = () => routes.map((route) => ({ route }));
+}
+
+export function clearPageStack(): void {
+  delete (globalThis as { getCurrentPages?: unknown }).getCurrentPages;
+}
+
 const KEY_IDS: Record<string, string> = { '.': 'dot', '<': 'del' };
 
 /** Types on the on-screen keypad, one tap per character ("<" is delete). */
@@ -129,6 +172,11 @@ interface WxMock {
   setNavigationBarTitle: jest.Mock;
   stopPullDownRefresh: jest.Mock;
   getAppBaseInfo: jest.Mock;
+  setClipboardData: jest.Mock;
+  makePhoneCall: jest.Mock;
+  setKeepScreenOn: jest.Mock;
+  getScreenBrightness: jest.Mock;
+  setScreenBrightness: jest.Mock;
 }
 
 /**
@@ -155,6 +203,11 @@ export function installWx(handlers: Handlers, language = 'zh_CN'): WxMock {
     setNavigationBarTitle: jest.fn(),
     stopPullDownRefresh: jest.fn(),
     getAppBaseInfo: jest.fn(() => ({ language, SDKVersion: '3.8.0' })),
+    setClipboardData: jest.fn((options: { success?: () => void }) => options.success?.()),
+    makePhoneCall: jest.fn(),
+    setKeepScreenOn: jest.fn(),
+    getScreenBrightness: jest.fn((options: { success?: (r: { value: number }) => void }) => options.success?.({ value: 0.4 })),
+    setScreenBrightness: jest.fn(),
   };
   Object.assign(wx, mock);
   return mock;

@@ -1,5 +1,5 @@
 import type { ListPaymentsEvent, OrderView } from '../../typings/payments';
-import { calls, exists, find, flush, installWx, loadPage, openPage, order, tap, tappables, text } from './helpers';
+import { calls, clearPageStack, exists, find, flush, installWx, loadPage, openPage, order, pageStack, tap, tappables, text } from './helpers';
 
 const historyPage = loadPage('history');
 
@@ -8,16 +8,28 @@ function day(n: number, state: OrderView['state'] = 'PAID'): OrderView {
 }
 
 type Page = Awaited<ReturnType<typeof openPage>>;
+/** Whether `first` appears above `second` on the page. */
+function shownBefore(page: Page, first: string, second: string): boolean {
+  const all = page.dom?.textContent ?? '';
+  return all.includes(first) && all.includes(second) && all.indexOf(first) < all.indexOf(second);
+}
+
 const pageInstance = (page: Page) => page.instance as unknown as { onReachBottom(): void; onPullDownRefresh(): Promise<void> };
+
+afterEach(() => clearPageStack());
 
 describe('history page', () => {
   test('lists the payer payments newest first with state labels, and opens one', async () => {
-    const wxMock = installWx({ listPayments: () => ({ ok: true, orders: [day(3, 'REFUNDED'), day(5), day(4, 'CLOSED')] }) });
+    const wxMock = installWx({ listPayments: () => ({ ok: true, orders: [day(3, 'REFUNDED'), day(5), day(4, 'CLOSED'), day(2, 'PAYING'), day(1, 'CREATED')] }) });
     const page = await openPage(historyPage);
     expect(text(page, '#order-0')).toContain('CAD 5.00');
     expect(text(page, '#order-0')).toContain('已支付');
+    expect(text(page, '#order-0')).toContain('ord_ 5');
     expect(text(page, '#order-1')).toContain('已关闭');
     expect(text(page, '#order-2')).toContain('已退款');
+    expect(text(page, '#order-3')).toContain('未支付');
+    expect(text(page, '#order-4')).toContain('未支付');
+    expect(text(page, '#order-3')).not.toContain('支付中');
     expect(text(page, '#no-more')).toBe('没有更多了');
 
     find(page, '#order-1').querySelector('.order')?.dispatchEvent('tap');
@@ -60,13 +72,20 @@ describe('history page', () => {
     expect(wxMock.stopPullDownRefresh).toHaveBeenCalled();
   });
 
-  test('empty state', async () => {
-    installWx({ listPayments: () => ({ ok: true, orders: [] }) });
+  test('the empty state leads to Pay', async () => {
+    const wxMock = installWx({ listPayments: () => ({ ok: true, orders: [] }) });
+    pageStack('pages/pay/index', 'pages/history/index');
     const page = await openPage(historyPage);
-    expect(text(page, '#empty')).toBe('还没有付款记录');
+    expect(text(page, '#empty')).toContain('还没有支付记录');
+    await tap(page, '#go-pay');
+    expect(wxMock.navigateBack).toHaveBeenCalledWith({ delta: 1 });
+
+    pageStack('pages/history/index');
+    await tap(page, '#go-pay');
+    expect(wxMock.reLaunch).toHaveBeenCalledWith({ url: '/pages/pay/index' });
   });
 
-  test('a failure shows a message with retry', async () => {
+  test('a first load that fails says so with Retry, which loads', async () => {
     const wxMock = installWx({ listPayments: () => ({ ok: true, orders: [day(1)] }) });
     wxMock.cloud.callFunction.mockRejectedValueOnce({ errCode: -1, errMsg: 'cloud.callFunction:fail' });
     const page = await openPage(historyPage);
@@ -76,10 +95,43 @@ describe('history page', () => {
     expect(page.querySelectorAll('.list__item')).toHaveLength(1);
   });
 
+  test('a failed pull-to-refresh shows at the top, where the person looks, and Retry refreshes', async () => {
+    let orders = [day(1)];
+    const wxMock = installWx({ listPayments: () => ({ ok: true, orders, nextCursor: 'c1' }) });
+    const page = await openPage(historyPage);
+    wxMock.cloud.callFunction.mockRejectedValueOnce({ errCode: -1, errMsg: 'cloud.callFunction:fail' });
+    await pageInstance(page).onPullDownRefresh();
+    await flush();
+    expect(text(page, '#error')).toContain('网络连接不稳定');
+    expect(shownBefore(page, '网络连接不稳定', 'CAD 1.00')).toBe(true);
+    expect(page.querySelectorAll('.list__item')).toHaveLength(1);
+
+    orders = [day(2), day(1)];
+    await tap(page, '#retry');
+    expect(calls(wxMock, 'listPayments')).toEqual([{ pageSize: 20 }, { pageSize: 20 }, { pageSize: 20 }]);
+    expect(page.querySelectorAll('.list__item')).toHaveLength(2);
+    expect(exists(page, '#error')).toBe(false);
+  });
+
+  test('a failed "load more" shows at the bottom, and Retry loads that page', async () => {
+    const wxMock = installWx({
+      listPayments: (event: ListPaymentsEvent) => (event.cursor ? { ok: true, orders: [day(1)] } : { ok: true, orders: [day(3), day(2)], nextCursor: 'c1' }),
+    });
+    const page = await openPage(historyPage);
+    wxMock.cloud.callFunction.mockRejectedValueOnce({ errCode: -1, errMsg: 'cloud.callFunction:fail' });
+    await tap(page, '#load-more');
+    expect(text(page, '#error')).toContain('网络连接不稳定');
+    expect(shownBefore(page, 'CAD 2.00', '网络连接不稳定')).toBe(true);
+    await tap(page, '#retry');
+    expect(calls(wxMock, 'listPayments')).toEqual([{ pageSize: 20 }, { pageSize: 20, cursor: 'c1' }, { pageSize: 20, cursor: 'c1' }]);
+    expect(page.querySelectorAll('.list__item')).toHaveLength(3);
+  });
+
   test('in English, and every control labelled', async () => {
     installWx({ listPayments: () => ({ ok: true, orders: [day(2, 'PARTIALLY_REFUNDED')], nextCursor: 'c' }) }, 'en');
     const page = await openPage(historyPage);
     expect(text(page, '#order-0')).toContain('Partly refunded');
+    expect(text(page, '#order-0')).not.toContain('Paying');
     expect(text(page, '#load-more')).toBe('Load more');
     const controls = tappables(page);
     expect(controls.length).toBeGreaterThanOrEqual(2);

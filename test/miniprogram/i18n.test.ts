@@ -66,11 +66,28 @@ test('every error code of the contract, network failure and cancellation have a 
     expect(errorMessage(zh, code)).not.toBe(zh.errors.UNKNOWN);
   }
   expect(errorMessage(en, 'SOMETHING_NEW')).toBe(en.errors.UNKNOWN);
-  expect(zh.result.cancelledTitle).toBeTruthy();
-  expect(en.result.cancelledTitle).toBeTruthy();
+});
+
+test('one word for paying: 支付, never 付款', () => {
+  expect(JSON.stringify(zh)).not.toContain('付款');
+});
+
+test('an order not paid yet reads "未支付 / Not paid", never "paying"', () => {
+  for (const state of ['CREATED', 'PAYING'] as const) {
+    expect(zh.states[state]).toBe('未支付');
+    expect(en.states[state]).toBe('Not paid');
+  }
+});
+
+test('every error message says what to do next', () => {
+  const nextStep = { zh: /请|可以|不影响/, en: /\b(try|check|tap|enter|choose|close|ask|refresh|contact|look|you can still)\b/i };
+  for (const code of Object.keys(zh.errors) as Array<keyof typeof zh.errors>) {
+    expect({ code, zh: nextStep.zh.test(zh.errors[code]) }).toEqual({ code, zh: true });
+    expect({ code, en: nextStep.en.test(en.errors[code]) }).toEqual({ code, en: true });
+  }
 });
 
 test('format fills placeholders', () => {
-  expect(format(messagesFor('en').pay.payButton, { amount: 'CAD 1.00' })).toBe('Pay CAD 1.00');
+  expect(format(messagesFor('en').pay.payAria, { amount: 'CAD 1.00' })).toBe('Pay CAD 1.00');
   expect(format('{a} {b}', { a: 1 })).toBe('1 {b}');
 });

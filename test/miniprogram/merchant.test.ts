@@ -1,5 +1,5 @@
-import type { MerchantSummaryResult, RefundEvent } from '../../typings/payments';
-import { attr, calls, elapse, exists, installWx, loadPage, openPage, order, tap, tappables, text, typeKeys, useFakeClock, useRealClock } from './helpers';
+import type { MerchantSummaryEvent, MerchantSummaryResult } from '../../typings/payments';
+import { attr, calls, exists, find, flush, installWx, loadPage, openPage, order, show, tap, tappables, text } from './helpers';
 
 const merchantPage = loadPage('merchant');
 
@@ -10,167 +10,108 @@ const recent = [
   order({ orderId: 'ord_c', state: 'PAYING', totalCents: 2500 }),
 ];
 const summary = (): MerchantSummaryResult => ({ ok: true, today, recent });
-const confirmModal = (o: { success(r: unknown): void }) => o.success({ confirm: true, cancel: false });
+const oldOrder = order({ orderId: 'K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD', state: 'PAID', totalCents: 4200, createdAt: '2024-04-02T18:00:00.000Z', paidAt: '2024-04-02T18:00:09.000Z' });
 
-afterEach(() => useRealClock());
+type Page = Awaited<ReturnType<typeof openPage>>;
+const typeOrderNumber = async (page: Page, value: string) => {
+  (page.instance as unknown as { onFindInput(e: { detail: { value: string } }): void }).onFindInput({ detail: { value } });
+  await flush();
+};
+const rowAction = (page: Page, row: string) => find(page, row).querySelector('#action');
 
-describe('merchant page', () => {
-  test('non-staff see "staff only" and nothing else', async () => {
+describe('merchant page: takings', () => {
+  test('non-staff see "staff only", what to do about it, and nothing else', async () => {
     const wxMock = installWx({});
     const page = await openPage(merchantPage);
-    expect(text(page, '#forbidden')).toBe('仅限商家员工使用');
+    expect(text(page, '#forbidden')).toBe('仅限本店员工使用如需使用，请联系店主开通。');
     expect(exists(page, '#today')).toBe(false);
     expect(exists(page, '#collect')).toBe(false);
-    expect(page.querySelectorAll('.list__item, #recent-0')).toHaveLength(0);
-    expect(calls(wxMock, 'merchantSummary')).toHaveLength(1);
     expect(wxMock.cloud.callFunction).toHaveBeenCalledTimes(1);
   });
 
-  test("staff see today's takings and recent payments, refund offered only where refundable", async () => {
+  test("staff see today's takings and orders; an unpaid attempt reads 未支付, never 支付中; refund only where refundable", async () => {
     installWx({ merchantSummary: summary });
     const page = await openPage(merchantPage);
-    expect(text(page, '#today')).toContain('今日收款（2024-05-01）');
+    expect(text(page, '#today')).toContain('今日 2024-05-01');
     expect(text(page, '#paid-count')).toBe('3');
     expect(text(page, '#gross')).toBe('CAD 65.50');
     expect(text(page, '#refunded')).toBe('CAD 5.00');
     expect(text(page, '#net')).toBe('CAD 60.50');
     expect(text(page, '#recent-0')).toContain('CAD 25.00');
-    expect(exists(page, '#refund-0')).toBe(true);
-    expect(exists(page, '#refund-1')).toBe(true);
-    expect(exists(page, '#refund-2')).toBe(false);
+    expect(text(page, '#recent-2')).toContain('未支付');
+    expect(rowAction(page, '#recent-0')).toBeTruthy();
+    expect(rowAction(page, '#recent-1')).toBeTruthy();
+    expect(rowAction(page, '#recent-2')).toBeFalsy();
   });
 
-  test('refund: cancelling the confirmation sends nothing; confirming sends the amount with a requestId', async () => {
-    const refund = jest.fn((event: RefundEvent) => ({
-      ok: true as const,
-      refund: { refundId: 'rf_1', orderId: event.orderId, amountCents: event.amountCents, state: 'PENDING' as const, createdAt: '2024-05-01T19:00:00Z' },
-      order: order({ orderId: 'ord_b', state: 'PARTIALLY_REFUNDED', totalCents: 1550, refundedCents: 1000 }),
-    }));
-    const wxMock = installWx({ merchantSummary: summary, refund });
+  test('refund, collect by QR code: each its own page, opened with real navigation', async () => {
+    const wxMock = installWx({ merchantSummary: summary });
     const page = await openPage(merchantPage);
-
-    await tap(page, '#refund-1');
-    expect(text(page, '#refundable')).toBe('可退 CAD 10.50');
-    expect(text(page, '#refund-amount')).toBe('10.5');
-    await typeKeys(page, '<<<<');
-    await typeKeys(page, '11');
-    expect(text(page, '#refund-amount')).toBe('1');
-    await typeKeys(page, '<5');
-    expect(text(page, '#refund-amount')).toBe('5');
-
-    await tap(page, '#refund-submit');
-    expect(wxMock.showModal).toHaveBeenCalledTimes(1);
-    expect(wxMock.showModal.mock.calls[0][0]).toMatchObject({ title: '确认退款', content: '向订单 ord_b 退款 CAD 5.00？退款不能撤销。' });
-    expect(refund).not.toHaveBeenCalled();
-    expect(exists(page, '#refund-panel')).toBe(true);
-
-    wxMock.showModal.mockImplementationOnce(confirmModal);
-    await tap(page, '#refund-submit');
-    expect(refund).toHaveBeenCalledTimes(1);
-    expect(refund.mock.calls[0][0]).toEqual({ orderId: 'ord_b', amountCents: 500, requestId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) });
-    expect(wxMock.showToast).toHaveBeenCalledWith({ title: '退款已提交', icon: 'none' });
-    expect(exists(page, '#home')).toBe(true);
-    expect(calls(wxMock, 'merchantSummary')).toHaveLength(2);
+    rowAction(page, '#recent-1')!.dispatchEvent('tap');
+    await flush();
+    expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/refund/index?orderId=ord_b' });
+    await tap(page, '#collect');
+    expect(wxMock.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/collect/index' });
   });
 
-  test('a full refund; a network failure is retried with the same requestId; errors shown', async () => {
-    const wxMock = installWx({ merchantSummary: summary, refund: () => ({ ok: false, code: 'NOT_REFUNDABLE', message: '' }) });
-    wxMock.showModal.mockImplementation(confirmModal);
+  test('back on the page (after a refund), the figures are read again', async () => {
+    const wxMock = installWx({ merchantSummary: summary });
     const page = await openPage(merchantPage);
-    await tap(page, '#refund-0');
-    await typeKeys(page, '<<');
-    await tap(page, '#refund-full');
-    expect(text(page, '#refund-amount')).toBe('25');
-
-    wxMock.cloud.callFunction.mockRejectedValueOnce({ errCode: -1, errMsg: 'cloud.callFunction:fail' });
-    await tap(page, '#refund-submit');
-    expect(text(page, '#refund-error')).toContain('网络连接不稳定');
-    await tap(page, '#refund-submit');
-    expect(text(page, '#refund-error')).toBe('这笔订单当前不能退款。');
-    await tap(page, '#refund-submit');
-
-    const events = calls(wxMock, 'refund') as RefundEvent[];
-    expect(events.map((e) => [e.orderId, e.amountCents])).toEqual([['ord_a', 2500], ['ord_a', 2500], ['ord_a', 2500]]);
-    const ids = events.map((e) => e.requestId);
-    expect(ids[1]).toBe(ids[0]);
-    expect(ids[2]).not.toBe(ids[1]);
-
-    await tap(page, '#back');
-    expect(exists(page, '#home')).toBe(true);
+    await show(page);
+    expect(calls(wxMock, 'merchantSummary')).toEqual([{}, {}]);
   });
 
-  test('collect by QR code: enter an amount, show the code, wait until paid', async () => {
-    useFakeClock();
-    let state: 'PAYING' | 'PAID' = 'PAYING';
+  test('an order is found by its number, whatever its day, and can be refunded from there', async () => {
     const wxMock = installWx({
-      merchantSummary: summary,
-      collectByQr: (event) => ({
-        ok: true,
-        order: order({ orderId: 'ord_qr', channel: 'QR', state: 'PAYING', amountCents: event.amountCents, totalCents: event.amountCents }),
-        codeUrl: 'weixin://wxpay/bizpayurl?pr=abc',
-        qrDataUrl: 'data:image/png;base64,iVBORw0KGgo=',
-      }),
-      queryPayment: () => ({ ok: true, order: order({ orderId: 'ord_qr', channel: 'QR', state, totalCents: 2500 }) }),
+      merchantSummary: (event: MerchantSummaryEvent) =>
+        event.orderId === oldOrder.orderId ? { ok: true, today, recent, order: oldOrder } : event.orderId ? { ok: false, code: 'NOT_FOUND', message: '' } : summary(),
     });
     const page = await openPage(merchantPage);
-    await tap(page, '#collect');
-    expect(attr(page, '#show-qr', 'disabled')).toBe(true);
-    await typeKeys(page, '25');
-    expect(attr(page, '#show-qr', 'disabled')).toBe(false);
-    await tap(page, '#show-qr');
 
-    expect(calls(wxMock, 'collectByQr')).toEqual([{ amountCents: 2500, requestId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) }]);
-    expect(attr(page, '#qr-image', 'src')).toBe('data:image/png;base64,iVBORw0KGgo=');
-    expect(attr(page, '#qr-image', 'aria-label')).toBe('微信支付收款码，金额 CAD 25.00');
-    expect(text(page, '#qr-waiting')).toBe('等待顾客付款…');
-    expect(calls(wxMock, 'queryPayment')).toEqual([{ orderId: 'ord_qr' }]);
+    await typeOrderNumber(page, 'not a number!');
+    await tap(page, '#find');
+    expect(text(page, '#find-error')).toBe('订单号由字母和数字组成，请核对后重试。');
+    expect(calls(wxMock, 'merchantSummary')).toHaveLength(1);
 
-    await elapse(5000);
-    expect(exists(page, '#qr-waiting')).toBe(true);
-    state = 'PAID';
-    await elapse(5000);
-    expect(text(page, '#qr-paid')).toBe('已收款 CAD 25.00');
-    expect(exists(page, '#qr-image')).toBe(false);
+    await typeOrderNumber(page, 'NOSUCHORDER');
+    await tap(page, '#find');
+    expect(text(page, '#find-error')).toBe('找不到这笔订单，请核对订单号。');
 
-    await tap(page, '#new-collect');
-    expect(text(page, '#collect-amount')).toBe('0.00');
+    await typeOrderNumber(page, ' k7q2m9x4c1vb8n3t6r5w0zj4hpld ');
+    expect(exists(page, '#find-error')).toBe(false);
+    await tap(page, '#find');
+    expect(calls(wxMock, 'merchantSummary')[2]).toEqual({ orderId: 'K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD' });
+    expect(text(page, '#found')).toContain('CAD 42.00');
+    expect(text(page, '#found')).toContain('2024-04-0');
+    rowAction(page, '#found')!.dispatchEvent('tap');
+    await flush();
+    expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/refund/index?orderId=K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD' });
   });
 
-  test('a QR code nobody pays: still waiting, check again', async () => {
-    useFakeClock();
-    installWx({
-      merchantSummary: summary,
-      collectByQr: () => ({ ok: true, order: order({ orderId: 'ord_qr', state: 'PAYING' }), codeUrl: 'weixin://x', qrDataUrl: 'data:image/png;base64,AA==' }),
-      queryPayment: () => ({ ok: true, order: order({ orderId: 'ord_qr', state: 'PAYING' }) }),
-    });
+  test('a failed refresh keeps the figures, says so at the top, and Retry refreshes', async () => {
+    const wxMock = installWx({ merchantSummary: summary });
     const page = await openPage(merchantPage);
-    await tap(page, '#collect');
-    await typeKeys(page, '3');
-    await tap(page, '#show-qr');
-    await elapse(5 * 60 * 1000);
-    expect(text(page, '#qr-still-waiting')).toContain('还没有收到付款');
-    await tap(page, '#qr-check-again');
-    expect(exists(page, '#qr-waiting')).toBe(true);
-    await tap(page, '#back');
-    expect(exists(page, '#home')).toBe(true);
+    wxMock.cloud.callFunction.mockRejectedValueOnce({ errCode: -1, errMsg: 'cloud.callFunction:fail' });
+    await tap(page, '#refresh');
+    expect(text(page, '#refresh-error')).toContain('网络连接不稳定');
+    expect(text(page, '#gross')).toBe('CAD 65.50');
+    await tap(page, '#retry');
+    expect(exists(page, '#refresh-error')).toBe(false);
+    expect(calls(wxMock, 'merchantSummary')).toHaveLength(3);
   });
 
   test('in English, and every control labelled', async () => {
     installWx({ merchantSummary: summary }, 'en');
     const page = await openPage(merchantPage);
-    expect(text(page, '#today')).toContain('Today (2024-05-01)');
-    expect(text(page, '#refund-0')).toBe('Refund');
-    const home = tappables(page);
-    await tap(page, '#refund-0');
-    const refund = tappables(page);
-    expect(text(page, '#refundable')).toBe('Up to CAD 25.00 can be refunded');
-    await tap(page, '#back');
-    await tap(page, '#collect');
-    const collect = tappables(page);
-    for (const control of [...home, ...refund, ...collect]) expect(control.ariaLabel).toEqual(expect.stringMatching(/\S/));
+    expect(text(page, '#today')).toContain('Today, 2024-05-01');
+    expect(text(page, '#gross')).toBe('CAD 65.50');
+    expect(text(page, '#today')).toContain('Received');
+    expect(text(page, '#recent-2')).toContain('Not paid');
+    expect(attr(page, '#find-input', 'placeholder')).toBe('Order number');
+    for (const control of tappables(page)) expect(control.ariaLabel).toEqual(expect.stringMatching(/\S/));
 
     installWx({}, 'en');
     const stranger = await openPage(merchantPage);
-    expect(text(stranger, '#forbidden')).toBe('Staff only');
+    expect(text(stranger, '#forbidden')).toContain('For shop staff only');
   });
 });

@@ -1,4 +1,26 @@
-import { attr, calls, exists, flush, installWx, loadPage, openPage, PAYMENT, tap, tappables, text, typeKeys } from './helpers';
+import type { OrderState } from '../../typings/payments';
+import {
+  actionKey,
+  attr,
+  calls,
+  elapse,
+  exists,
+  flush,
+  installWx,
+  key,
+  loadPage,
+  openPage,
+  order,
+  PAYMENT,
+  show,
+  tap,
+  tapAction,
+  tappables,
+  text,
+  typeKeys,
+  useFakeClock,
+  useRealClock,
+} from './helpers';
 
 const payPage = loadPage('pay');
 
@@ -6,48 +28,160 @@ type CreateEvent = { amountCents: number; tipCents: number; requestId: string };
 
 const RATE = { ok: true as const, currency: 'CAD' as const, rateE8: 523456789, fetchedAt: '2024-05-01T00:00:00Z' };
 const created = { ok: true as const, orderId: 'ord_1', payment: PAYMENT };
+const cancelWallet = (o: { fail(e: unknown): void }) => o.fail({ errMsg: 'requestPayment:fail cancel' });
+const queryAnswers = (...states: OrderState[]) => {
+  let i = 0;
+  return () => ({ ok: true as const, order: order({ orderId: 'ord_1', state: states[Math.min(i++, states.length - 1)], amountCents: 1999, tipCents: 300, totalCents: 2299 }) });
+};
+const requestIds = (wxMock: ReturnType<typeof installWx>) => (calls(wxMock, 'createPayment') as CreateEvent[]).map((e) => e.requestId);
+const messageTone = (page: Awaited<ReturnType<typeof openPage>>) => String(attr(page, '#message', 'class'));
+
+afterEach(() => useRealClock());
 
 describe('pay page', () => {
-  test('happy path: type, tip, pay, wallet, then the result page checks', async () => {
+  test('happy path: the shop, the amount, a tip, Pay with the total, the wallet, then the Result page', async () => {
     const wxMock = installWx({ createPayment: () => created, exchangeRate: () => RATE });
     const page = await openPage(payPage);
-    expect(attr(page, '#pay', 'disabled')).toBe(true);
+    expect(text(page, '#merchant-name')).toBe('枫叶咖啡');
+    expect(actionKey(page)).toEqual({ text: '支付', disabled: true });
 
     await typeKeys(page, '19.99');
     expect(text(page, '#amount-value')).toBe('19.99');
     await tap(page, '#tip-15');
     expect(text(page, '#tip-text')).toBe('CAD 3.00');
     expect(text(page, '#total-text')).toBe('CAD 22.99');
-    expect(text(page, '#cny-text')).toBe('约 ¥120.34');
-    expect(attr(page, '#pay', 'disabled')).toBe(false);
-    expect(text(page, '#pay')).toBe('支付 CAD 22.99');
+    expect(text(page, '#cny-text')).toBe('约 ¥120.34（估算）');
+    expect(actionKey(page)).toEqual({ text: '支付 CAD 22.99', disabled: false });
 
-    await tap(page, '#pay');
+    await tapAction(page);
     const events = calls(wxMock, 'createPayment') as CreateEvent[];
-    expect(events).toHaveLength(1);
-    expect(events[0]).toEqual({ amountCents: 1999, tipCents: 300, requestId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) });
-    expect(Number.isInteger(events[0].amountCents)).toBe(true);
+    expect(events).toEqual([{ amountCents: 1999, tipCents: 300, requestId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) }]);
     expect(wxMock.requestPayment).toHaveBeenCalledWith(expect.objectContaining(PAYMENT));
-    expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/result/index?orderId=ord_1&wallet=ok&from=pay' });
+    expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/result/index?orderId=ord_1&from=pay' });
+    expect(text(page, '#amount-value')).toBe('0.00');
   });
 
-  test('a cancelled wallet still goes to the result page, which checks the order', async () => {
-    const wxMock = installWx({ createPayment: () => created });
-    wxMock.requestPayment.mockImplementation((o: { fail(e: unknown): void }) => o.fail({ errMsg: 'requestPayment:fail cancel' }));
+  test('back from a paid result: the form is fresh, it says what was paid, and one more tap pays nothing', async () => {
+    const wxMock = installWx({ createPayment: () => created, exchangeRate: () => RATE, queryPayment: queryAnswers('PAID') });
     const page = await openPage(payPage);
+    await typeKeys(page, '19.99');
+    await tap(page, '#tip-15');
+    await tapAction(page);
+    expect(wxMock.navigateTo).toHaveBeenCalledTimes(1);
+
+    await show(page);
+    expect(text(page, '#amount-value')).toBe('0.00');
+    expect(text(page, '#total-text')).toBe('—');
+    expect(text(page, '#message-text')).toBe('已支付 CAD 22.99。再付一笔请输入新金额。');
+    expect(actionKey(page).disabled).toBe(true);
+    await tapAction(page);
+    await tapAction(page);
+    expect(calls(wxMock, 'createPayment')).toHaveLength(1);
+    expect(wxMock.requestPayment).toHaveBeenCalledTimes(1);
+
+    await tap(page, '#message-link');
+    expect(wxMock.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/result/index?orderId=ord_1&from=pay' });
+
     await typeKeys(page, '5');
-    await tap(page, '#pay');
-    expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/result/index?orderId=ord_1&wallet=cancel&from=pay' });
-    expect(exists(page, '#error')).toBe(false);
+    expect(text(page, '#message-text')).toBe('金额最多 CAD 10,000.00，不含小费');
+    await tapAction(page);
+    const ids = requestIds(wxMock);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).not.toBe(ids[0]);
   });
 
-  test('a failed wallet goes to the result page too', async () => {
-    const wxMock = installWx({ createPayment: () => created });
+  test('back from a result still being confirmed: fresh form and "do not pay again"', async () => {
+    installWx({ createPayment: () => created, queryPayment: queryAnswers('PAYING') });
+    const page = await openPage(payPage);
+    await typeKeys(page, '19.99');
+    await tap(page, '#tip-15');
+    await tapAction(page);
+    await show(page);
+    expect(text(page, '#amount-value')).toBe('0.00');
+    expect(text(page, '#message-text')).toBe('CAD 22.99 正在确认，请勿重复支付。');
+    expect(actionKey(page).disabled).toBe(true);
+  });
+
+  test('back from a result that was not paid: the amount and tip come back, and paying again is a new payment', async () => {
+    const wxMock = installWx({ createPayment: () => created, queryPayment: queryAnswers('CLOSED') });
+    const page = await openPage(payPage);
+    await typeKeys(page, '19.99');
+    await tap(page, '#tip-15');
+    await tapAction(page);
+    await show(page);
+    expect(text(page, '#amount-value')).toBe('19.99');
+    expect(text(page, '#total-text')).toBe('CAD 22.99');
+    expect(text(page, '#message-text')).toBe('上一笔 CAD 22.99 未支付，金额已保留。');
+    await tapAction(page);
+    const ids = requestIds(wxMock);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).not.toBe(ids[0]);
+  });
+
+  test('cancel in the wallet: back on Pay with the amount kept; Pay reopens the same order', async () => {
+    useFakeClock();
+    const wxMock = installWx({ createPayment: () => created, queryPayment: queryAnswers('PAYING') });
+    wxMock.requestPayment.mockImplementation(cancelWallet);
+    const page = await openPage(payPage);
+    await typeKeys(page, '19.99');
+    await tap(page, '#tip-15');
+    await tapAction(page);
+    expect(wxMock.navigateTo).not.toHaveBeenCalled();
+    expect(text(page, '#amount-value')).toBe('19.99');
+    expect(text(page, '#message-text')).toBe('已取消支付，没有扣款。金额已保留，可再点「支付」。');
+    expect(actionKey(page)).toEqual({ text: '支付 CAD 22.99', disabled: false });
+
+    await tapAction(page);
+    const ids = requestIds(wxMock);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
+    expect(wxMock.requestPayment).toHaveBeenCalledTimes(2);
+  });
+
+  test('cancel in the wallet, then the payment goes through after all: it is checked quietly and shown', async () => {
+    useFakeClock();
+    const wxMock = installWx({ createPayment: () => created, queryPayment: queryAnswers('PAYING', 'PAYING', 'PAID') });
+    wxMock.requestPayment.mockImplementation(cancelWallet);
+    const page = await openPage(payPage);
+    await typeKeys(page, '19.99');
+    await tapAction(page);
+    expect(wxMock.navigateTo).not.toHaveBeenCalled();
+    await elapse(2000);
+    expect(wxMock.navigateTo).not.toHaveBeenCalled();
+    await elapse(3000);
+    expect(calls(wxMock, 'queryPayment')).toHaveLength(3);
+    expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/result/index?orderId=ord_1&from=pay' });
+    expect(text(page, '#amount-value')).toBe('0.00');
+    await elapse(120000);
+    expect(calls(wxMock, 'queryPayment')).toHaveLength(3);
+  });
+
+  test('a cancelled payment that stays unpaid is checked for a minute, then left alone', async () => {
+    useFakeClock();
+    const wxMock = installWx({ createPayment: () => created, queryPayment: queryAnswers('PAYING') });
+    wxMock.requestPayment.mockImplementation(cancelWallet);
+    const page = await openPage(payPage);
+    await typeKeys(page, '8');
+    await tapAction(page);
+    await elapse(60000);
+    const asked = calls(wxMock, 'queryPayment').length;
+    expect(asked).toBeGreaterThan(3);
+    await elapse(60000);
+    expect(calls(wxMock, 'queryPayment')).toHaveLength(asked);
+    expect(wxMock.navigateTo).not.toHaveBeenCalled();
+    expect(text(page, '#amount-value')).toBe('8');
+  });
+
+  test('a failed wallet: stays on Pay with the amount, and says what to do', async () => {
+    const wxMock = installWx({ createPayment: () => created, queryPayment: queryAnswers('PAYING') });
     wxMock.requestPayment.mockImplementation((o: { fail(e: unknown): void }) => o.fail({ errMsg: 'requestPayment:fail system error' }));
     const page = await openPage(payPage);
     await typeKeys(page, '5');
-    await tap(page, '#pay');
-    expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/result/index?orderId=ord_1&wallet=fail&from=pay' });
+    await tapAction(page);
+    expect(wxMock.navigateTo).not.toHaveBeenCalled();
+    expect(text(page, '#amount-value')).toBe('5');
+    expect(text(page, '#message-text')).toBe('微信支付没有完成。请再点「支付」重试；如已扣款，本页会显示结果。');
+    expect(messageTone(page)).toContain('message--error');
   });
 
   test('PAYMENT_PENDING keeps the payer on Pay, says nothing was charged, and the next tap retries the same request', async () => {
@@ -57,27 +191,30 @@ describe('pay page', () => {
     });
     const page = await openPage(payPage);
     await typeKeys(page, '5');
-    await tap(page, '#pay');
+    await tapAction(page);
     expect(wxMock.requestPayment).not.toHaveBeenCalled();
     expect(wxMock.navigateTo).not.toHaveBeenCalled();
-    expect(text(page, '#error')).toBe('支付服务暂未响应，本次未扣款。请稍后再点一次支付。');
+    expect(text(page, '#message-text')).toBe('支付服务暂未响应，本次没有扣款。请稍后再点「支付」。');
+    expect(messageTone(page)).toContain('message--error');
     pending = false;
-    await tap(page, '#pay');
-    const ids = (calls(wxMock, 'createPayment') as CreateEvent[]).map((e) => e.requestId);
+    await tapAction(page);
+    const ids = requestIds(wxMock);
     expect(ids).toHaveLength(2);
     expect(ids[1]).toBe(ids[0]);
     expect(wxMock.requestPayment).toHaveBeenCalledTimes(1);
   });
 
-  test('a function error is shown in the payer language, and nothing else happens', async () => {
-    const wxMock = installWx({ createPayment: () => ({ ok: false, code: 'PAYMENT_REJECTED', message: 'OTT said 03' }) });
+  test('BUSY and SERVICE_UNAVAILABLE retry the same request too; a refusal does not', async () => {
+    const answers = ['BUSY', 'SERVICE_UNAVAILABLE', 'PAYMENT_REJECTED', 'PAYMENT_REJECTED'];
+    const wxMock = installWx({ createPayment: () => ({ ok: false, code: answers.shift() as 'BUSY', message: '' }) });
     const page = await openPage(payPage);
     await typeKeys(page, '12');
-    await tap(page, '#pay');
-    expect(text(page, '#error')).toBe('支付机构拒绝了本次付款，未扣款。');
-    expect(wxMock.requestPayment).not.toHaveBeenCalled();
-    expect(wxMock.navigateTo).not.toHaveBeenCalled();
-    expect(attr(page, '#pay', 'disabled')).toBe(false);
+    for (let i = 0; i < 4; i++) await tapAction(page);
+    const ids = requestIds(wxMock);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).toBe(ids[0]);
+    expect(ids[3]).not.toBe(ids[2]);
+    expect(text(page, '#message-text')).toBe('本次支付未被受理，没有扣款。请稍后再试；仍不成功请联系商家。');
   });
 
   test('a network failure, then retry: the same requestId; a new amount: a new one', async () => {
@@ -90,35 +227,37 @@ describe('pay page', () => {
     });
     const page = await openPage(payPage);
     await typeKeys(page, '12');
-    await tap(page, '#pay');
-    expect(text(page, '#error')).toBe('网络连接不稳定，请检查网络后重试。');
+    await tapAction(page);
+    expect(text(page, '#message-text')).toBe('网络连接不稳定，请检查网络后重试。');
 
-    await tap(page, '#pay');
+    await tapAction(page);
     await typeKeys(page, '3');
-    await tap(page, '#pay');
+    expect(text(page, '#message-text')).toBe('金额最多 CAD 10,000.00，不含小费');
+    await tapAction(page);
     fail = false;
-    await tap(page, '#pay');
+    await tapAction(page);
 
-    const ids = (calls(wxMock, 'createPayment') as CreateEvent[]).map((e) => [e.amountCents, e.requestId]);
-    expect(ids).toHaveLength(4);
-    expect(ids[1]).toEqual(ids[0]);
-    expect(ids[2][0]).toBe(12300);
-    expect(ids[2][1]).not.toBe(ids[0][1]);
-    expect(ids[3]).toEqual(ids[2]);
+    const sent = (calls(wxMock, 'createPayment') as CreateEvent[]).map((e) => [e.amountCents, e.requestId]);
+    expect(sent).toHaveLength(4);
+    expect(sent[1]).toEqual(sent[0]);
+    expect(sent[2][0]).toBe(12300);
+    expect(sent[2][1]).not.toBe(sent[0][1]);
+    expect(sent[3]).toEqual(sent[2]);
     expect(wxMock.navigateTo).toHaveBeenCalledTimes(1);
   });
 
-  test('a double tap creates one payment', async () => {
+  test('a double tap creates one payment, and the keys rest while it is on its way', async () => {
     let answer: (value: typeof created) => void = () => undefined;
     const wxMock = installWx({ createPayment: () => new Promise((resolve) => (answer = resolve)) });
     const page = await openPage(payPage);
     await typeKeys(page, '8');
-    page.querySelector('#pay')?.dispatchEvent('tap');
-    page.querySelector('#pay')?.dispatchEvent('tap');
+    key(page, '#key-action').dispatchEvent('tap');
+    key(page, '#key-action').dispatchEvent('tap');
     await flush();
-    await tap(page, '#pay');
-    expect(attr(page, '#pay', 'disabled')).toBe(true);
-    expect(text(page, '#pay')).toBe('正在处理…');
+    await tapAction(page);
+    expect(actionKey(page)).toEqual({ text: '请稍候', disabled: true });
+    await typeKeys(page, '9');
+    expect(text(page, '#amount-value')).toBe('8');
     answer(created);
     await flush();
     expect(calls(wxMock, 'createPayment')).toHaveLength(1);
@@ -126,54 +265,71 @@ describe('pay page', () => {
     expect(wxMock.navigateTo).toHaveBeenCalledTimes(1);
   });
 
-  test('the keypad only lets valid money through, and Pay stays disabled until then', async () => {
+  test('the keypad only lets valid money through, and says why it refuses a key', async () => {
     const wxMock = installWx({ createPayment: () => created });
     const page = await openPage(payPage);
-    await tap(page, '#pay');
+    await tapAction(page);
     expect(calls(wxMock, 'createPayment')).toHaveLength(0);
 
     await typeKeys(page, '00');
     expect(text(page, '#amount-value')).toBe('0');
-    expect(attr(page, '#pay', 'disabled')).toBe(true);
-    await tap(page, '#pay');
-    expect(calls(wxMock, 'createPayment')).toHaveLength(0);
+    expect(actionKey(page).disabled).toBe(true);
 
-    await typeKeys(page, '.5.55');
+    await typeKeys(page, '.5.5');
     expect(text(page, '#amount-value')).toBe('0.55');
+    await typeKeys(page, '5');
+    expect(text(page, '#amount-value')).toBe('0.55');
+    expect(text(page, '#message-text')).toBe('最多输入两位小数');
+    expect(messageTone(page)).toContain('message--error');
+
     await typeKeys(page, '<<<<');
-    await typeKeys(page, '1000000');
+    await typeKeys(page, '100000');
     expect(text(page, '#amount-value')).toBe('10000');
+    expect(text(page, '#message-text')).toBe('超出上限：金额最多 CAD 10,000.00，不含小费');
     await typeKeys(page, '.01');
     expect(text(page, '#amount-value')).toBe('10000.0');
+    expect(text(page, '#message-text')).toBe('超出上限：金额最多 CAD 10,000.00，不含小费');
     await typeKeys(page, '<<<<<<<');
     expect(text(page, '#amount-value')).toBe('0.00');
-    expect(attr(page, '#pay', 'disabled')).toBe(true);
+    expect(text(page, '#message-text')).toBe('金额最多 CAD 10,000.00，不含小费');
+    expect(actionKey(page).disabled).toBe(true);
   });
 
-  test('a custom tip is typed on the same keypad', async () => {
+  test('a custom tip is typed on the same keypad, in the chip itself', async () => {
     const wxMock = installWx({ createPayment: () => created });
     const page = await openPage(payPage);
     await typeKeys(page, '20');
     await tap(page, '#tip-custom');
     await typeKeys(page, '2.5');
-    expect(text(page, '#custom-tip-value')).toBe('2.5');
+    expect(text(page, '#tip-custom')).toBe('2.5');
     expect(text(page, '#amount-value')).toBe('20');
     expect(text(page, '#total-text')).toBe('CAD 22.50');
     await tap(page, '#amount');
     await typeKeys(page, '<');
     expect(text(page, '#total-text')).toBe('CAD 4.50');
     await tap(page, '#tip-0');
-    await tap(page, '#pay');
+    await tapAction(page);
     expect(calls(wxMock, 'createPayment')).toEqual([expect.objectContaining({ amountCents: 200, tipCents: 0 })]);
   });
 
-  test('without an exchange rate the page works and shows no estimate', async () => {
+  test('rows that fill in later have their place from the start', async () => {
+    installWx({ exchangeRate: () => RATE });
+    const page = await openPage(payPage);
+    const rows = ['#tip-text', '#total-text', '#cny-text', '#message'];
+    for (const row of rows) expect(exists(page, row)).toBe(true);
+    expect(text(page, '#cny-text')).toBe('');
+    await typeKeys(page, '10');
+    await tap(page, '#tip-custom');
+    for (const row of rows) expect(exists(page, row)).toBe(true);
+    expect(exists(page, '#custom-tip')).toBe(false);
+  });
+
+  test('without an exchange rate the page says so and still pays', async () => {
     installWx({});
     const page = await openPage(payPage);
     await typeKeys(page, '10');
-    expect(exists(page, '#cny-text')).toBe(false);
-    expect(exists(page, '#error')).toBe(false);
-    expect(attr(page, '#pay', 'disabled')).toBe(false);
+    expect(text(page, '#cny-text')).toBe('暂无人民币估算，不影响支付');
+    expect(actionKey(page).disabled).toBe(false);
   });
 
   test('the merchant link appears for staff only', async () => {
@@ -196,22 +352,27 @@ describe('pay page', () => {
     const wxMock = installWx({ exchangeRate: () => RATE, createPayment: () => ({ ok: false, code: 'SERVICE_UNAVAILABLE', message: '' }) }, 'en');
     const page = await openPage(payPage);
     expect(wxMock.setNavigationBarTitle).toHaveBeenCalledWith({ title: 'Pay' });
+    expect(text(page, '#merchant-name')).toBe('Maple Leaf Café');
     expect(text(page, '#tip-0')).toBe('No tip');
+    expect(text(page, '#message-text')).toBe('Up to CAD 10,000.00, before tip');
     await typeKeys(page, '12.5');
-    expect(text(page, '#pay')).toBe('Pay CAD 12.50');
-    expect(text(page, '#cny-text')).toBe('≈ CNY 65.43');
-    await tap(page, '#pay');
-    expect(text(page, '#error')).toBe('The service is unavailable for a moment. Please try again.');
+    expect(actionKey(page).text).toBe('Pay CAD 12.50');
+    expect(text(page, '#cny-text')).toBe('≈ CNY 65.43 (estimate)');
+    await tapAction(page);
+    expect(text(page, '#message-text')).toBe('The service is busy. Try again in a moment.');
   });
 
-  test('every control has an aria-label', async () => {
+  test('every control has an aria-label, the keypad keys included', async () => {
     installWx({
       merchantSummary: () => ({ ok: true, today: { date: '2024-05-01', paidCount: 0, grossCents: 0, refundedCents: 0, netCents: 0 }, recent: [] }),
     });
     const page = await openPage(payPage);
     await tap(page, '#tip-custom');
     const controls = tappables(page);
-    expect(controls.length).toBeGreaterThan(15);
+    expect(controls.length).toBeGreaterThan(18);
     for (const control of controls) expect(control).toEqual(expect.objectContaining({ ariaLabel: expect.stringMatching(/\S/) }));
+    await tap(page, '#amount');
+    await typeKeys(page, '3');
+    expect(key(page, '#key-action').toJSON().attrs.find((a) => a.name === 'ariaLabel')?.value).toBe('支付 CAD 3.00');
   });
 });

@@ -1,23 +1,66 @@
+import { config } from '../../miniprogram/config';
 import type { OrderState } from '../../typings/payments';
-import { calls, elapse, exists, installWx, loadPage, openPage, order, tap, tappables, text, useFakeClock, useRealClock } from './helpers';
+import {
+  attr,
+  calls,
+  clearPageStack,
+  elapse,
+  exists,
+  installWx,
+  loadPage,
+  openPage,
+  order,
+  pageStack,
+  tap,
+  tappables,
+  text,
+  useFakeClock,
+  useRealClock,
+  within,
+} from './helpers';
 
 const resultPage = loadPage('result');
 
 /** queryPayment answers with these states in turn, then the last one forever. */
 function states(...sequence: OrderState[]) {
   let i = 0;
-  return () => ({ ok: true as const, order: order({ orderId: 'ord_1', state: sequence[Math.min(i++, sequence.length - 1)], amountCents: 1999, tipCents: 300, totalCents: 2299 }) });
+  return () => {
+    const state = sequence[Math.min(i++, sequence.length - 1)];
+    const paid = state === 'PAID' || state === 'PARTIALLY_REFUNDED' || state === 'REFUNDED';
+    return {
+      ok: true as const,
+      order: order({ orderId: 'ord_1', state, amountCents: 1999, tipCents: 300, totalCents: 2299, createdAt: new Date(Date.now() - 5000).toISOString(), paidAt: paid ? '2024-05-01T18:00:05.000Z' : undefined }),
+    };
+  };
+}
+
+type Page = Awaited<ReturnType<typeof openPage>>;
+
+/** What every result shows: the amount, a time, and the order number with Copy. */
+function expectReceipt(page: Page, timeLabel: string) {
+  expect(text(page, '#amount-text')).toBe('CAD 22.99');
+  expect(text(page, '#merchant-name')).toBe('枫叶咖啡');
+  expect(text(within(page, '#details'), '#detail-time')).toMatch(new RegExp(`^${timeLabel} ?\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d$`));
+  expect(text(within(page, '#details'), '#order-number')).toBe('ord_ 1');
+  expect(exists(within(page, '#details'), '#copy')).toBe(true);
 }
 
 beforeEach(() => useFakeClock());
-afterEach(() => useRealClock());
+afterEach(() => {
+  useRealClock();
+  clearPageStack();
+  config.contact.customerService = false;
+});
 
 describe('result page', () => {
-  test('shows "confirming", polls with back-off, then paid with amount, time and order number', async () => {
+  test('confirming, polled with back-off, then paid: amount, tip, time, a copyable order number, and Done', async () => {
     const wxMock = installWx({ queryPayment: states('PAYING', 'PAYING', 'PAID') });
-    const page = await openPage(resultPage, { orderId: 'ord_1', wallet: 'ok', from: 'pay' });
+    pageStack('pages/pay/index', 'pages/result/index');
+    const page = await openPage(resultPage, { orderId: 'ord_1', from: 'pay' });
     expect(exists(page, '#confirming')).toBe(true);
     expect(text(page, '#confirming')).toContain('正在确认支付结果');
+    expect(text(page, '#amount-text')).toBe('CAD 22.99');
+    expect(exists(page, '#done')).toBe(true);
     expect(calls(wxMock, 'queryPayment')).toEqual([{ orderId: 'ord_1' }]);
 
     await elapse(999);
@@ -27,110 +70,126 @@ describe('result page', () => {
     await elapse(1500);
     expect(calls(wxMock, 'queryPayment')).toHaveLength(3);
 
-    expect(exists(page, '#paid')).toBe(true);
     expect(text(page, '#paid')).toContain('支付成功');
-    expect(text(page, '#paid-total')).toBe('CAD 22.99');
-    expect(text(page, '#order-id')).toBe('ord_1');
-    expect(text(page, '#paid-at')).toMatch(/^2024-05-0[12] \d\d:\d\d$/);
+    expectReceipt(page, '支付时间');
+    const details = within(page, '#details');
+    expect(text(details, '#detail-amount')).toMatch(/^金额 ?CAD 19.99$/);
+    expect(text(details, '#detail-tip')).toMatch(/^小费 ?CAD 3.00$/);
+    expect(exists(page, '#contact')).toBe(false);
+
+    await tap(details, '#copy');
+    expect(wxMock.setClipboardData).toHaveBeenCalledWith(expect.objectContaining({ data: 'ord_1' }));
 
     await elapse(60000);
     expect(calls(wxMock, 'queryPayment')).toHaveLength(3);
     await tap(page, '#done');
+    expect(wxMock.navigateBack).toHaveBeenCalledWith({ delta: 1 });
+  });
+
+  test('Done opened on its own (a shared link): a fresh Pay page', async () => {
+    const wxMock = installWx({ queryPayment: states('PAID') });
+    const page = await openPage(resultPage, { orderId: 'ord_1', from: 'pay' });
+    await tap(page, '#done');
     expect(wxMock.reLaunch).toHaveBeenCalledWith({ url: '/pages/pay/index' });
   });
 
-  test('after about 30 s still pending: an honest explanation and "check again"', async () => {
+  test('after about 30 s still pending: the receipt, check again, contact the shop, done', async () => {
     const query = jest.fn(states('PAYING'));
     const wxMock = installWx({ queryPayment: query });
-    const page = await openPage(resultPage, { orderId: 'ord_1', wallet: 'ok' });
+    const page = await openPage(resultPage, { orderId: 'ord_1', from: 'pay' });
     await elapse(29000);
     expect(exists(page, '#confirming')).toBe(true);
     await elapse(1000);
-    expect(exists(page, '#pending')).toBe(true);
-    expect(text(page, '#pending')).toContain('付款可能仍会完成，商家那边也会看到');
-    expect(exists(page, '#try-again')).toBe(false);
+    expect(text(page, '#pending')).toContain('支付结果待确认');
+    expect(text(page, '#body')).toBe('暂未收到支付结果，请不要重复支付。稍后点「再次查询」；如已扣款但一直未确认，请联系商家。');
+    expectReceipt(page, '下单时间');
+    expect(exists(page, '#pay-again')).toBe(false);
     const asked = calls(wxMock, 'queryPayment').length;
     expect(asked).toBeGreaterThan(5);
     expect(asked).toBeLessThan(15);
+
+    await tap(page, '#contact');
+    expect(wxMock.makePhoneCall).toHaveBeenCalledWith({ phoneNumber: config.contact.phone });
+    expect(attr(page, '#contact', 'aria-label')).toBe(`联系商家：${config.contact.phone}`);
 
     query.mockImplementation(states('PAID'));
     await tap(page, '#check-again');
     expect(exists(page, '#paid')).toBe(true);
   });
 
-  test('a cancelled wallet: checked briefly, then "cancelled" with try again', async () => {
-    const wxMock = installWx({ queryPayment: states('PAYING') });
-    (globalThis as { getCurrentPages?: () => unknown[] }).getCurrentPages = () => [{}, {}];
-    try {
-      const page = await openPage(resultPage, { orderId: 'ord_1', wallet: 'cancel', from: 'pay' });
-      expect(exists(page, '#confirming')).toBe(true);
-      await elapse(4000);
-      expect(text(page, '#not-paid')).toContain('支付已取消');
-      expect(calls(wxMock, 'queryPayment').length).toBeGreaterThan(1);
-      await tap(page, '#try-again');
-      expect(wxMock.navigateBack).toHaveBeenCalledWith({ delta: 1 });
-    } finally {
-      delete (globalThis as { getCurrentPages?: unknown }).getCurrentPages;
-    }
-  });
-
-  test('a cancelled wallet whose payment went through anyway shows paid', async () => {
-    installWx({ queryPayment: states('PAYING', 'PAID') });
-    const page = await openPage(resultPage, { orderId: 'ord_1', wallet: 'cancel' });
-    await elapse(1000);
-    expect(exists(page, '#paid')).toBe(true);
-  });
-
-  test('a failed wallet, still unpaid: "not completed"', async () => {
-    installWx({ queryPayment: states('PAYING') });
-    const page = await openPage(resultPage, { orderId: 'ord_1', wallet: 'fail' });
-    await elapse(4000);
-    expect(text(page, '#not-paid')).toContain('支付没有完成');
-    expect(exists(page, '#check-again')).toBe(true);
-  });
-
-  test('FAILED or CLOSED: not paid, try again goes back to pay', async () => {
+  test('FAILED or CLOSED: not paid, with the receipt; pay again goes back to Pay', async () => {
     const wxMock = installWx({ queryPayment: states('PAYING', 'CLOSED') });
-    const page = await openPage(resultPage, { orderId: 'ord_1', wallet: 'ok' });
+    pageStack('pages/pay/index', 'pages/result/index');
+    const page = await openPage(resultPage, { orderId: 'ord_1', from: 'pay' });
     await elapse(1000);
     expect(text(page, '#not-paid')).toContain('未支付');
-    expect(text(page, '#not-paid')).toContain('这次付款没有完成');
-    await tap(page, '#try-again');
-    expect(wxMock.reLaunch).toHaveBeenCalledWith({ url: '/pages/pay/index' });
+    expect(text(page, '#body')).toBe('这笔订单没有支付成功。如果微信支付账单显示已扣款，请联系商家。');
+    expectReceipt(page, '下单时间');
+    expect(exists(page, '#contact')).toBe(true);
+    expect(exists(page, '#done')).toBe(true);
+    await tap(page, '#pay-again');
+    expect(wxMock.navigateBack).toHaveBeenCalledWith({ delta: 1 });
   });
 
-  test('REVIEW is never shown as paid', async () => {
+  test('REVIEW is never shown as paid: the receipt, contact the shop first, and Done', async () => {
     installWx({ queryPayment: states('REVIEW') });
     const page = await openPage(resultPage, { orderId: 'ord_1' });
     expect(exists(page, '#paid')).toBe(false);
     expect(text(page, '#review')).toContain('等待商家核实');
+    expectReceipt(page, '下单时间');
+    expect(String(attr(page, '#contact', 'class'))).toContain('btn--primary');
+    expect(exists(page, '#done')).toBe(true);
   });
 
-  test('network failures while polling are ridden out', async () => {
+  test('contact by WeChat customer service when the shop set it up', async () => {
+    config.contact.customerService = true;
+    installWx({ queryPayment: states('REVIEW') });
+    const page = await openPage(resultPage, { orderId: 'ord_1' });
+    expect(attr(page, '#contact', 'open-type')).toBe('contact');
+  });
+
+  test('an attempt abandoned long ago, opened from history, reads "not paid" at once', async () => {
+    const wxMock = installWx({ queryPayment: () => ({ ok: true, order: order({ orderId: 'ord_1', state: 'PAYING', paidAt: undefined, createdAt: '2024-05-01T18:00:00.000Z' }) }) });
+    pageStack('pages/history/index', 'pages/result/index');
+    const page = await openPage(resultPage, { orderId: 'ord_1', from: 'history' });
+    expect(exists(page, '#not-paid')).toBe(true);
+    await elapse(30000);
+    expect(calls(wxMock, 'queryPayment')).toHaveLength(1);
+    await tap(page, '#done');
+    expect(wxMock.navigateBack).toHaveBeenCalledWith({ delta: 1 });
+  });
+
+  test('network failures while polling say so, and are ridden out', async () => {
     const wxMock = installWx({ queryPayment: states('PAID') });
     wxMock.cloud.callFunction
       .mockRejectedValueOnce({ errCode: -1, errMsg: 'cloud.callFunction:fail network' })
       .mockRejectedValueOnce({ errCode: -1, errMsg: 'cloud.callFunction:fail network' });
     const page = await openPage(resultPage, { orderId: 'ord_1' });
     expect(exists(page, '#confirming')).toBe(true);
+    expect(text(page, '#note')).toBe('网络不稳定，正在重试…');
     await elapse(2500);
     expect(exists(page, '#paid')).toBe(true);
+    expect(exists(page, '#note')).toBe(false);
   });
 
-  test('offline the whole time: pending, with the network message', async () => {
+  test('offline the whole time: pending, with the network message and the order number', async () => {
     const wxMock = installWx({});
     wxMock.cloud.callFunction.mockRejectedValue({ errCode: -1, errMsg: 'cloud.callFunction:fail network' });
     const page = await openPage(resultPage, { orderId: 'ord_1' });
     await elapse(30000);
-    expect(text(page, '#pending')).toContain('网络连接不稳定');
+    expect(text(page, '#note')).toBe('网络连接不稳定，请检查网络后重试。');
+    expect(text(within(page, '#details'), '#order-number')).toBe('ord_ 1');
+    expect(exists(page, '#check-again')).toBe(true);
   });
 
-  test('an unknown order', async () => {
+  test('an unknown order says where to look', async () => {
     installWx({ queryPayment: () => ({ ok: false, code: 'NOT_FOUND', message: '' }) });
     const page = await openPage(resultPage, { orderId: 'nope' });
-    expect(text(page, '#error')).toContain('找不到这笔订单');
+    expect(text(page, '#error')).toContain('找不到这笔订单。请在支付记录中查看，或联系商家。');
+    expect(exists(page, '#contact')).toBe(true);
     const missing = await openPage(resultPage, {});
     expect(text(missing, '#error')).toContain('找不到这笔订单');
+    expect(exists(missing, '#check-again')).toBe(false);
   });
 
   test('leaving the page stops polling', async () => {
@@ -145,12 +204,15 @@ describe('result page', () => {
 
   test('in English, and every control labelled', async () => {
     const wxMock = installWx({ queryPayment: states('PAYING') }, 'en_US');
-    const page = await openPage(resultPage, { orderId: 'ord_1', wallet: 'ok' });
-    expect(wxMock.setNavigationBarTitle).toHaveBeenCalledWith({ title: 'Payment result' });
+    const page = await openPage(resultPage, { orderId: 'ord_1' });
+    expect(wxMock.setNavigationBarTitle).toHaveBeenCalledWith({ title: 'Payment' });
     expect(text(page, '#confirming')).toContain('Confirming your payment');
+    expect(text(page, '#merchant-name')).toBe('Maple Leaf Café');
     await elapse(30000);
-    expect(text(page, '#pending')).toContain('The payment may still go through, and the shop will see it.');
+    expect(text(page, '#pending')).toContain('Payment not confirmed yet');
+    expect(text(page, '#body')).toContain("Please don't pay again");
     expect(text(page, '#check-again')).toBe('Check again');
+    expect(text(page, '#contact')).toBe('Contact the shop');
     for (const control of tappables(page)) expect(control.ariaLabel).toEqual(expect.stringMatching(/\S/));
   });
 });

@@ -1,13 +1,19 @@
+import { forgetAttempt, pay, watchLatePayment } from '../../miniprogram/services/checkout';
 import { CALL_TIMEOUT_MS, callFunction } from '../../miniprogram/services/cloud';
+import { brightScreen, copyText, releaseScreen } from '../../miniprogram/services/device';
+import { goBack, goToPay } from '../../miniprogram/services/navigation';
 import { confirmDialog } from '../../miniprogram/services/dialog';
 import { collectByQr, getMerchantSummary, refundPayment } from '../../miniprogram/services/merchant';
 import { createPayment, listPayments, queryPayment, requestPayment } from '../../miniprogram/services/payments';
 import { pollOrder } from '../../miniprogram/services/poll';
 import { getExchangeRateE8 } from '../../miniprogram/services/rate';
 import type { Backoff } from '../../miniprogram/utils/backoff';
-import { calls, installWx, order, PAYMENT, useFakeClock, useRealClock } from './helpers';
+import { calls, clearPageStack, installWx, order, PAYMENT, pageStack, useFakeClock, useRealClock } from './helpers';
 
-afterEach(() => useRealClock());
+afterEach(() => {
+  useRealClock();
+  clearPageStack();
+});
 
 describe('callFunction', () => {
   test('passes the event and returns the function result', async () => {
@@ -70,10 +76,11 @@ describe('callFunction', () => {
     await listPayments();
     await listPayments('cur_2', 10);
     await getMerchantSummary();
+    await getMerchantSummary('K7Q2');
     await refundPayment({ orderId: 'o', amountCents: 5, requestId: 'req_12345678' });
     await collectByQr({ amountCents: 700, requestId: 'req_87654321' });
     expect(calls(wxMock, 'listPayments')).toEqual([{ pageSize: 20 }, { pageSize: 10, cursor: 'cur_2' }]);
-    expect(calls(wxMock, 'merchantSummary')).toEqual([{}]);
+    expect(calls(wxMock, 'merchantSummary')).toEqual([{}, { orderId: 'K7Q2' }]);
     expect(calls(wxMock, 'refund')).toEqual([{ orderId: 'o', amountCents: 5, requestId: 'req_12345678' }]);
     expect(calls(wxMock, 'collectByQr')).toEqual([{ amountCents: 700, requestId: 'req_87654321' }]);
   });
@@ -155,10 +162,13 @@ describe('pollOrder', () => {
     expect(time.slept.reduce((a, b) => a + b, 0)).toBe(10000);
   });
 
-  test('network failures are retried; NOT_FOUND stops', async () => {
+  test('network failures and BUSY are retried, and reported as they happen; NOT_FOUND stops', async () => {
     const wxMock = installWx({ queryPayment: () => ({ ok: true, order: order() }) });
     wxMock.cloud.callFunction.mockRejectedValueOnce({ errCode: -1, errMsg: 'fail' });
-    expect(await pollOrder('ord_0001', { backoff, ...fakeTime() })).toMatchObject({ kind: 'settled' });
+    wxMock.cloud.callFunction.mockResolvedValueOnce({ result: { ok: false, code: 'BUSY', message: '' } });
+    const retrying: string[] = [];
+    expect(await pollOrder('ord_0001', { backoff, ...fakeTime(), onRetrying: (failure) => retrying.push(failure.code) })).toMatchObject({ kind: 'settled' });
+    expect(retrying).toEqual(['NETWORK', 'BUSY']);
 
     installWx({ queryPayment: () => ({ ok: false, code: 'NOT_FOUND', message: 'no' }) });
     expect(await pollOrder('ord_0001', { backoff, ...fakeTime() })).toMatchObject({ kind: 'error', failure: { code: 'NOT_FOUND' } });
@@ -178,5 +188,78 @@ describe('pollOrder', () => {
       isCancelled: () => cancelled,
     });
     expect(outcome).toEqual({ kind: 'cancelled' });
+  });
+});
+
+describe('checkout', () => {
+  const created = { ok: true as const, orderId: 'ord_1', payment: PAYMENT };
+  type Event = { requestId: string };
+
+  test('the same amounts keep their request while the wallet is closed unpaid; a paid wallet or new amounts start afresh', async () => {
+    const wxMock = installWx({ createPayment: () => created });
+    const owner = {};
+    wxMock.requestPayment.mockImplementationOnce((o: { fail(e: unknown): void }) => o.fail({ errMsg: 'requestPayment:fail cancel' }));
+    expect(await pay(owner, 500, 50)).toEqual({ kind: 'walletClosed', orderId: 'ord_1', wallet: 'cancel' });
+    expect(await pay(owner, 500, 50)).toEqual({ kind: 'walletPaid', orderId: 'ord_1' });
+    await pay(owner, 500, 50);
+    await pay(owner, 500, 75);
+    forgetAttempt(owner);
+    await pay(owner, 500, 75);
+    const ids = (calls(wxMock, 'createPayment') as Event[]).map((e) => e.requestId);
+    expect(ids[1]).toBe(ids[0]);
+    expect(new Set(ids.slice(1)).size).toBe(4);
+  });
+
+  test('a failure is reported with its code; only a retryable one keeps the request', async () => {
+    const wxMock = installWx({ createPayment: () => ({ ok: false, code: 'INVALID_TIP', message: '' }) });
+    wxMock.cloud.callFunction.mockRejectedValueOnce({ errCode: -1, errMsg: 'cloud.callFunction:fail' });
+    const owner = {};
+    expect(await pay(owner, 500, 0)).toEqual({ kind: 'failed', code: 'NETWORK' });
+    expect(await pay(owner, 500, 0)).toEqual({ kind: 'failed', code: 'INVALID_TIP' });
+    await pay(owner, 500, 0);
+    const ids = (calls(wxMock, 'createPayment') as Event[]).map((e) => e.requestId);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).not.toBe(ids[1]);
+  });
+
+  test('a late payment is found; an order that stays unpaid or closes is not', async () => {
+    useFakeClock();
+    installWx({ queryPayment: () => ({ ok: true, order: order({ state: 'PAID' }) }) });
+    await expect(watchLatePayment('ord_1', () => false)).resolves.toMatchObject({ state: 'PAID' });
+    installWx({ queryPayment: () => ({ ok: true, order: order({ state: 'CLOSED' }) }) });
+    await expect(watchLatePayment('ord_1', () => false)).resolves.toBeNull();
+    installWx({ queryPayment: () => ({ ok: true, order: order({ state: 'PAYING' }) }) });
+    const watching = watchLatePayment('ord_1', () => false);
+    await jest.advanceTimersByTimeAsync(61_000);
+    await expect(watching).resolves.toBeNull();
+  });
+});
+
+describe('device and navigation', () => {
+  test('copy, and a screen kept on and bright until released, then as it was', async () => {
+    const wxMock = installWx({});
+    expect(await copyText('ord_1')).toBe(true);
+    expect(wxMock.setClipboardData).toHaveBeenCalledWith(expect.objectContaining({ data: 'ord_1' }));
+    brightScreen();
+    expect(wxMock.setKeepScreenOn).toHaveBeenCalledWith({ keepScreenOn: true });
+    expect(wxMock.setScreenBrightness).toHaveBeenCalledWith({ value: 1 });
+    releaseScreen();
+    expect(wxMock.setKeepScreenOn).toHaveBeenLastCalledWith({ keepScreenOn: false });
+    expect(wxMock.setScreenBrightness).toHaveBeenLastCalledWith({ value: 0.4 });
+  });
+
+  test('back to Pay when it is underneath, a fresh Pay page otherwise', () => {
+    const wxMock = installWx({});
+    pageStack('pages/pay/index', 'pages/result/index');
+    goToPay();
+    expect(wxMock.navigateBack).toHaveBeenCalledWith({ delta: 1 });
+    pageStack('pages/history/index', 'pages/result/index');
+    goToPay();
+    expect(wxMock.reLaunch).toHaveBeenCalledWith({ url: '/pages/pay/index' });
+    goBack('/pages/merchant/index');
+    expect(wxMock.navigateBack).toHaveBeenCalledTimes(2);
+    pageStack('pages/refund/index');
+    goBack('/pages/merchant/index');
+    expect(wxMock.reLaunch).toHaveBeenLastCalledWith({ url: '/pages/merchant/index' });
   });
 });

@@ -1,11 +1,15 @@
 import { config } from '../../miniprogram/config';
 import { delayFor, nextDelay, PAYMENT_BACKOFF, QR_BACKOFF, schedule } from '../../miniprogram/utils/backoff';
 import { estimateFen } from '../../miniprogram/utils/cny';
-import { applyKey, type Key } from '../../miniprogram/utils/keypad';
-import { mergeOrders, outcomeOf, refundableCents, sortNewestFirst } from '../../miniprogram/utils/order';
+import { attemptFor, keptAfter } from '../../miniprogram/utils/attempt';
+import { applyKey, pressKey, type Key } from '../../miniprogram/utils/keypad';
+import { ABANDONED_AFTER_MS, badgeOf, isAbandoned, mergeOrders, outcomeOf, refundableCents, sortNewestFirst } from '../../miniprogram/utils/order';
+import { groupOrderNumber, normalizeOrderNumber } from '../../miniprogram/utils/order-number';
+import { chooseTip, EMPTY_FORM, totalsOf, typeKey, type PayForm } from '../../miniprogram/utils/pay-form';
+import { isRetryable } from '../../miniprogram/utils/retryable';
 import { isValidRequestId, newRequestId } from '../../miniprogram/utils/request-id';
 import { tipCents, tipForPercent } from '../../miniprogram/utils/tip';
-import { formatDateTime } from '../../miniprogram/utils/time';
+import { formatCountdown, formatDateTime } from '../../miniprogram/utils/time';
 import { order } from './helpers';
 
 const press = (keys: Array<Key>, max = 1_000_000) => keys.reduce((input, key) => applyKey(input, key, max), '');
@@ -30,6 +34,14 @@ describe('keypad', () => {
     expect(typed('10000.01')).toBe('10000.0');
     expect(typed('60', 5000)).toBe('6');
     expect(typed('50.01', 5000)).toBe('50.0');
+  });
+
+  test('says why a key is refused when a person would wonder', () => {
+    expect(pressKey('10000', '0', 1_000_000)).toEqual({ input: '10000', refused: 'OVER_MAX' });
+    expect(pressKey('1.23', '4', 1_000_000)).toEqual({ input: '1.23', refused: 'DECIMALS' });
+    expect(pressKey('1.2', '.', 1_000_000)).toEqual({ input: '1.2' });
+    expect(pressKey('0', '0', 1_000_000)).toEqual({ input: '0' });
+    expect(pressKey('9'.repeat(16), '9', Number.MAX_SAFE_INTEGER)).toEqual({ input: '9'.repeat(16), refused: 'OVER_MAX' });
   });
 
   test('deletes and clears', () => {
@@ -99,6 +111,45 @@ describe('backoff', () => {
   });
 });
 
+describe('the pay form', () => {
+  const limits = { maxAmountCents: 1_000_000, maxTipCents: 5000, tipPercents: [0, 10, 15, 20] };
+  const typed = (form: PayForm, keys: string) => keys.split('').reduce((f, k) => typeKey(f, k as Key, limits).form, form);
+
+  test('totals from what was typed and the tip chosen', () => {
+    const form = chooseTip(typed(EMPTY_FORM, '25.8'), 2);
+    expect(totalsOf(form, limits)).toEqual({ amountCents: 2580, tipCents: 387, totalCents: 2967 });
+    expect(totalsOf(EMPTY_FORM, limits)).toEqual({ amountCents: null, tipCents: 0, totalCents: null });
+    const custom = typed(chooseTip(form, 'custom'), '4');
+    expect(custom.editing).toBe('tip');
+    expect(totalsOf(custom, limits)).toEqual({ amountCents: 2580, tipCents: 400, totalCents: 2980 });
+    expect(chooseTip(custom, 1).editing).toBe('amount');
+  });
+
+  test('a refused key names the field and the reason', () => {
+    const tip = typed(chooseTip(typed(EMPTY_FORM, '10'), 'custom'), '50');
+    expect(typeKey(tip, '1', limits)).toEqual({ form: tip, refused: { field: 'tip', reason: 'OVER_MAX' } });
+    const amount = typed(EMPTY_FORM, '1.99');
+    expect(typeKey(amount, '9', limits)).toEqual({ form: amount, refused: { field: 'amount', reason: 'DECIMALS' } });
+  });
+});
+
+describe('retries', () => {
+  test('one list of the failures after which the same request is sent again', () => {
+    for (const code of ['NETWORK', 'SERVICE_UNAVAILABLE', 'PAYMENT_PENDING', 'BUSY']) expect(isRetryable(code)).toBe(true);
+    for (const code of ['PAYMENT_REJECTED', 'INVALID_AMOUNT', 'NOT_FOUND', 'REFUND_TOO_LARGE', 'UNKNOWN']) expect(isRetryable(code)).toBe(false);
+  });
+
+  test('an attempt is kept while the same thing is retried', () => {
+    let n = 0;
+    const newId = () => `req_${++n}`;
+    const first = attemptFor(undefined, '500+0', newId);
+    expect(attemptFor(first, '500+0', newId)).toBe(first);
+    expect(attemptFor(first, '600+0', newId).requestId).toBe('req_2');
+    expect(keptAfter(first, 'NETWORK')).toBe(first);
+    expect(keptAfter(first, 'PAYMENT_REJECTED')).toBeUndefined();
+  });
+});
+
 describe('request id', () => {
   test('8–64 characters of [A-Za-z0-9_-], different each time', () => {
     const ids = new Set<string>();
@@ -139,6 +190,35 @@ describe('orders', () => {
     const c = order({ orderId: 'c', createdAt: '2024-04-30T10:00:00Z' });
     expect(sortNewestFirst([a, c, b]).map((o) => o.orderId)).toEqual(['b', 'a', 'c']);
     expect(mergeOrders([b, a], [a, c]).map((o) => o.orderId)).toEqual(['b', 'a', 'c']);
+  });
+
+  test('badges and attempts abandoned long ago', () => {
+    expect(badgeOf('PAYING')).toBe('unpaid');
+    expect(badgeOf('CREATED')).toBe('unpaid');
+    expect(badgeOf('PARTIALLY_REFUNDED')).toBe('refunded');
+    expect(badgeOf('CLOSED')).toBe('failed');
+    const created = Date.parse('2024-05-01T18:00:00Z');
+    const paying = order({ state: 'PAYING', createdAt: '2024-05-01T18:00:00Z' });
+    expect(isAbandoned(paying, created + ABANDONED_AFTER_MS - 1)).toBe(false);
+    expect(isAbandoned(paying, created + ABANDONED_AFTER_MS)).toBe(true);
+    expect(isAbandoned(order({ state: 'PAID', createdAt: '2024-05-01T18:00:00Z' }), created + 10 * ABANDONED_AFTER_MS)).toBe(false);
+  });
+
+  test('order numbers as staff type them', () => {
+    expect(normalizeOrderNumber(' k7q2 m9x4\u3000 ')).toBe('K7Q2M9X4');
+    expect(normalizeOrderNumber('ord_1')).toBeNull();
+    expect(normalizeOrderNumber('')).toBeNull();
+    expect(normalizeOrderNumber('A'.repeat(33))).toBeNull();
+    expect(groupOrderNumber('K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD')).toBe('K7Q2 M9X4 C1VB 8N3T 6R5W 0ZJ4 HPLD');
+    expect(normalizeOrderNumber(groupOrderNumber('K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD'))).toBe('K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD');
+    expect(groupOrderNumber('K7Q2M9X4')).toBe('K7Q2 M9X4');
+  });
+
+  test('a countdown as m:ss', () => {
+    expect(formatCountdown(300_000)).toBe('5:00');
+    expect(formatCountdown(299_001)).toBe('5:00');
+    expect(formatCountdown(65_000)).toBe('1:05');
+    expect(formatCountdown(-5)).toBe('0:00');
   });
 
   test('dates shown in local time', () => {

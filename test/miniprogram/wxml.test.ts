@@ -55,8 +55,12 @@ test('finds every page and component template', () => {
       'pages/result/index.wxml',
       'pages/history/index.wxml',
       'pages/merchant/index.wxml',
+      'pages/refund/index.wxml',
+      'pages/collect/index.wxml',
+      'pages/qr/index.wxml',
       'components/keypad/index.wxml',
       'components/order-item/index.wxml',
+      'components/order-details/index.wxml',
     ]),
   );
 });

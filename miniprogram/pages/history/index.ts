@@ -1,8 +1,9 @@
 import { errorMessage, getMessages } from '../../i18n/index';
+import { goToPay, openResult } from '../../services/navigation';
 import { listPayments } from '../../services/payments';
 import type { OrderView } from '../../services/types';
-import { mergeOrders, sortNewestFirst } from '../../utils/order';
 import { perInstance } from '../../utils/instance-state';
+import { mergeOrders, sortNewestFirst } from '../../utils/order';
 
 const PAGE_SIZE = 20;
 
@@ -22,6 +23,8 @@ Component({
     loading: false,
     hasMore: false,
     error: '',
+    /** Where the error shows: at the top for the list itself, at the bottom for the next page. */
+    errorAt: 'top' as 'top' | 'bottom',
   },
 
   lifetimes: {
@@ -45,7 +48,7 @@ Component({
         state.cursor = result.nextCursor;
         this.setData({ orders: sortNewestFirst(result.orders), hasMore: Boolean(result.nextCursor), loaded: true, loading: false });
       } else {
-        this.setData({ error: errorMessage(this.data.t, result.code), loading: false });
+        this.setData({ error: errorMessage(this.data.t, result.code), errorAt: 'top', loading: false });
       }
     },
 
@@ -60,12 +63,13 @@ Component({
         state.cursor = result.nextCursor;
         this.setData({ orders: mergeOrders(this.data.orders, result.orders), hasMore: Boolean(result.nextCursor), loading: false });
       } else {
-        this.setData({ error: errorMessage(this.data.t, result.code), loading: false });
+        this.setData({ error: errorMessage(this.data.t, result.code), errorAt: 'bottom', loading: false });
       }
     },
 
+    /** Retries what failed: the list (refresh) or the next page. */
     onRetry() {
-      if (this.data.loaded) this.loadMore();
+      if (this.data.errorAt === 'bottom') this.loadMore();
       else this.reload();
     },
 
@@ -83,8 +87,11 @@ Component({
 
     onOpen(event: WechatMiniprogram.CustomEvent<{ orderId: string }>) {
       const orderId = event.detail.orderId;
-      if (!orderId) return;
-      wx.navigateTo({ url: `/pages/result/index?orderId=${encodeURIComponent(orderId)}&from=history` });
+      if (orderId) openResult(orderId, 'history');
+    },
+
+    onGoPay() {
+      goToPay();
     },
   },
 });

@@ -1,17 +1,26 @@
 import { config } from '../../config';
-import { errorMessage, format, getMessages, type Messages } from '../../i18n/index';
+import { errorMessage, format, getMessages, merchantName, type Messages } from '../../i18n/index';
+import { forgetAttempt, outcomeNow, pay, watchLatePayment } from '../../services/checkout';
 import { getMerchantSummary } from '../../services/merchant';
-import { createPayment, requestPayment } from '../../services/payments';
+import { openResult } from '../../services/navigation';
 import { getExchangeRateE8 } from '../../services/rate';
 import { estimateFen } from '../../utils/cny';
-import { applyKey, isKey } from '../../utils/keypad';
-import { formatCents, formatMoney, parseAmount } from '../../utils/money';
-import { newRequestId } from '../../utils/request-id';
-import { tipForPercent } from '../../utils/tip';
+import { perInstance } from '../../utils/instance-state';
+import { isKey, type KeyRefusal } from '../../utils/keypad';
+import { formatCents, formatMoney } from '../../utils/money';
+import { chooseTip, EMPTY_FORM, totalsOf, typeKey, type Field, type PayForm, type PayLimits, type TipSelection } from '../../utils/pay-form';
 
-/** The tip chip chosen: an index into config.tipPercents, or 'custom'. */
-type TipSelection = number | 'custom';
-type Field = 'amount' | 'tip';
+const LIMITS: PayLimits = { maxAmountCents: config.maxAmountCents, maxTipCents: config.maxAmountCents, tipPercents: config.tipPercents };
+
+type Tone = 'hint' | 'notice' | 'error';
+
+/** What the line above the keypad says when it is not the limit hint. */
+interface Note {
+  text: string;
+  tone: Tone;
+  /** "View" the last payment. */
+  link: boolean;
+}
 
 interface TipOption {
   id: string;
@@ -21,104 +30,90 @@ interface TipOption {
   selected: boolean;
 }
 
-/** The idempotency key of the current attempt and the amounts it was made for. */
-interface Attempt {
-  requestId: string;
-  amountCents: number;
-  tipCents: number;
+/** The payment last handed to the wallet: the one the payer must not pay twice. */
+interface LastPayment {
+  orderId: string;
+  form: PayForm;
+  totalText: string;
 }
 
-/**
- * Failures after which a tap on Pay retries with the same requestId. PAYMENT_PENDING means no
- * payment details were handed out, so nothing was charged: the retry asks OTT Pay again.
- */
-const RETRY_SAME_ATTEMPT = ['NETWORK', 'SERVICE_UNAVAILABLE', 'PAYMENT_PENDING'];
-
-const attempts = new WeakMap<object, Attempt>();
-const submitting = new WeakSet<object>();
-
-interface Totals {
-  amountCents: number | null;
-  tipCents: number | null;
-  totalCents: number | null;
+interface PageState {
+  submitting: boolean;
+  /** Bumped to stop a watch for a late payment. */
+  watch: number;
+  last?: LastPayment;
 }
 
-function computeTotals(amountInput: string, tip: TipSelection, customTipInput: string): Totals {
-  const amount = parseAmount(amountInput, { maxCents: config.maxAmountCents });
-  const amountCents = amount.ok ? amount.cents : null;
-  let tipCents: number | null;
-  if (tip === 'custom') {
-    if (customTipInput === '') {
-      tipCents = 0;
-    } else {
-      const parsed = parseAmount(customTipInput, { maxCents: config.maxAmountCents, allowZero: true });
-      tipCents = parsed.ok ? parsed.cents : null;
-    }
-  } else {
-    tipCents = amountCents === null ? 0 : tipForPercent(amountCents, config.tipPercents[tip] ?? 0);
-  }
-  const totalCents = amountCents !== null && tipCents !== null ? amountCents + tipCents : null;
-  return { amountCents, tipCents, totalCents };
-}
+const pageState = perInstance<PageState>(() => ({ submitting: false, watch: 0 }));
 
-function tipOptions(t: Messages, tip: TipSelection): TipOption[] {
-  const options: TipOption[] = config.tipPercents.map((percent, index) => {
+function tipOptions(t: Messages, form: PayForm): TipOption[] {
+  const options: TipOption[] = LIMITS.tipPercents.map((percent, index) => {
     const label = percent === 0 ? t.pay.tipNone : format(t.pay.tipPercent, { percent });
-    return {
-      id: `tip-${percent}`,
-      value: String(index),
-      label,
-      aria: format(t.pay.tipAria, { choice: label }),
-      selected: tip === index,
-    };
+    return { id: `tip-${percent}`, value: String(index), label, aria: format(t.pay.tipAria, { choice: label }), selected: form.tip === index };
   });
+  const custom = form.tip === 'custom';
   options.push({
     id: 'tip-custom',
     value: 'custom',
-    label: t.pay.tipCustom,
-    aria: format(t.pay.tipAria, { choice: t.pay.tipCustom }),
-    selected: tip === 'custom',
+    label: custom ? form.customTipInput || t.pay.tipCustom : t.pay.tipCustom,
+    aria: custom ? format(t.pay.tipCustomAria, { amount: form.customTipInput || '0' }) : format(t.pay.tipAria, { choice: t.pay.tipCustom }),
+    selected: custom,
   });
   return options;
+}
+
+function refusalText(t: Messages, field: Field, reason: KeyRefusal): string {
+  if (reason === 'DECIMALS') return t.pay.decimals;
+  const limit = formatMoney(field === 'tip' ? LIMITS.maxTipCents : LIMITS.maxAmountCents, config.currency);
+  return format(field === 'tip' ? t.pay.tipOverMax : t.pay.overMax, { amount: limit });
 }
 
 Component({
   data: {
     t: getMessages(),
-    amountInput: '',
-    customTipInput: '',
-    tip: 0 as TipSelection,
-    editing: 'amount' as Field,
+    merchantName: '',
+    currency: config.currency,
+    form: EMPTY_FORM,
     tipOptions: [] as TipOption[],
     amountAria: '',
-    customTipAria: '',
     tipText: '',
     totalText: '',
     cnyText: '',
-    payLabel: '',
-    maxHint: '',
+    cnyAria: '',
+    paySub: '',
+    payAria: '',
     canPay: false,
     busy: false,
-    error: '',
+    note: null as Note | null,
+    message: { text: '', tone: 'hint' as Tone, link: false },
     rateE8: null as number | null,
+    rateUnavailable: false,
     isStaff: false,
   },
 
   lifetimes: {
     attached() {
       const t = getMessages();
-      this.setData({ t, maxHint: format(t.pay.maxHint, { amount: formatMoney(config.maxAmountCents, config.currency) }) });
+      this.setData({ t, merchantName: merchantName(config.merchantName) });
       wx.setNavigationBarTitle({ title: t.pay.title });
       this.refreshView();
       this.loadRate();
       this.checkStaff();
     },
+    detached() {
+      pageState(this).watch++;
+    },
   },
 
   methods: {
+    /** Back on this page (from the Result page, say): the last payment is not offered again. */
+    onShow() {
+      this.reviewLastPayment();
+    },
+
     async loadRate() {
       const rateE8 = await getExchangeRateE8();
-      this.setData({ rateE8 });
+      this.setData({ rateE8, rateUnavailable: rateE8 === null });
       this.refreshView();
     },
 
@@ -127,100 +122,131 @@ Component({
       if (summary.ok) this.setData({ isStaff: true });
     },
 
-    /** Recomputes everything shown from the inputs. */
+    /** Recomputes everything shown from the form. */
     refreshView() {
-      const { t, amountInput, tip, customTipInput, rateE8, busy } = this.data;
-      const totals = computeTotals(amountInput, tip, customTipInput);
+      const { t, form, rateE8, rateUnavailable, busy, note } = this.data;
+      const totals = totalsOf(form, LIMITS);
+      const money = (cents: number) => formatMoney(cents, config.currency);
+      const totalText = totals.totalCents === null ? '' : money(totals.totalCents);
       const fen = totals.totalCents !== null && rateE8 !== null ? estimateFen(totals.totalCents, rateE8) : null;
-      const totalText = totals.totalCents === null ? '' : formatMoney(totals.totalCents, config.currency);
+      const fenText = fen === null ? '' : formatCents(fen, true);
       this.setData({
-        tipOptions: tipOptions(t, tip),
-        amountAria: format(t.pay.amountAria, { amount: amountInput || '0' }),
-        customTipAria: format(t.pay.tipCustomAria, { amount: customTipInput || '0' }),
-        tipText: totals.tipCents ? formatMoney(totals.tipCents, config.currency) : '',
-        totalText,
-        cnyText: fen === null ? '' : format(t.pay.cnyEstimate, { amount: formatCents(fen, true) }),
-        payLabel: totalText ? format(t.pay.payButton, { amount: totalText }) : t.pay.title,
+        tipOptions: tipOptions(t, form),
+        amountAria: format(t.pay.amountAria, { amount: form.amountInput || '0' }),
+        tipText: totals.amountCents === null || totals.tipCents === null ? '—' : money(totals.tipCents),
+        totalText: totalText || '—',
+        cnyText: fenText ? format(t.pay.cnyEstimate, { amount: fenText }) : rateUnavailable ? t.pay.rateUnavailable : '',
+        cnyAria: fenText ? format(t.pay.cnyAria, { amount: fenText }) : '',
+        paySub: totalText,
+        payAria: totalText ? format(t.pay.payAria, { amount: totalText }) : t.pay.payKey,
         canPay: totals.totalCents !== null && !busy,
+        message: note ?? { text: format(t.pay.maxHint, { amount: money(LIMITS.maxAmountCents) }), tone: 'hint', link: false },
       });
     },
 
-    /** A change of amount or tip starts a new attempt. */
-    inputsChanged(update: Partial<{ amountInput: string; customTipInput: string; tip: TipSelection }>) {
-      attempts.delete(this);
-      this.setData({ ...update, error: '' });
+    /** New amounts: a new attempt, and whatever was said about the old ones is gone. */
+    setForm(form: PayForm, note: Note | null = null) {
+      forgetAttempt(this);
+      this.setData({ form, note });
+      this.refreshView();
+    },
+
+    setNote(note: Note | null) {
+      this.setData({ note });
       this.refreshView();
     },
 
     onEditAmount() {
-      this.setData({ editing: 'amount' });
-    },
-
-    onEditTip() {
-      this.setData({ editing: 'tip', tip: 'custom' });
-      this.refreshView();
+      this.setData({ 'form.editing': 'amount' });
     },
 
     onKey(event: WechatMiniprogram.CustomEvent<{ key: string }>) {
       const key = event.detail.key;
       if (this.data.busy || !isKey(key)) return;
-      if (this.data.editing === 'tip' && this.data.tip === 'custom') {
-        const next = applyKey(this.data.customTipInput, key, config.maxAmountCents);
-        if (next !== this.data.customTipInput) this.inputsChanged({ customTipInput: next });
-      } else {
-        const next = applyKey(this.data.amountInput, key, config.maxAmountCents);
-        if (next !== this.data.amountInput) this.inputsChanged({ amountInput: next });
-      }
+      const { t, form } = this.data;
+      const typed = typeKey(form, key, LIMITS);
+      if (typed.refused) this.setNote({ text: refusalText(t, typed.refused.field, typed.refused.reason), tone: 'error', link: false });
+      else if (typed.form.amountInput !== form.amountInput || typed.form.customTipInput !== form.customTipInput) this.setForm(typed.form);
     },
 
     onTipTap(event: WechatMiniprogram.TouchEvent) {
       if (this.data.busy) return;
       const value = String(event.currentTarget.dataset.value);
-      if (value === 'custom') {
-        this.inputsChanged({ tip: 'custom' });
-        this.setData({ editing: 'tip' });
+      const index = Number(value);
+      if (value !== 'custom' && !(Number.isInteger(index) && index >= 0 && index < LIMITS.tipPercents.length)) return;
+      const tip: TipSelection = value === 'custom' ? 'custom' : index;
+      const next = chooseTip(this.data.form, tip);
+      if (tip !== this.data.form.tip) {
+        this.setForm(next);
         return;
       }
-      const index = Number(value);
-      if (!Number.isInteger(index) || index < 0 || index >= config.tipPercents.length) return;
-      this.inputsChanged({ tip: index });
-      this.setData({ editing: 'amount' });
+      this.setData({ form: next });
+      this.refreshView();
     },
 
     async onPay() {
-      if (submitting.has(this) || this.data.busy) return;
-      const totals = computeTotals(this.data.amountInput, this.data.tip, this.data.customTipInput);
-      if (totals.amountCents === null || totals.tipCents === null) return;
-      const amountCents = totals.amountCents;
-      const tipCents = totals.tipCents;
+      const state = pageState(this);
+      if (state.submitting || this.data.busy) return;
+      const form = this.data.form;
+      const totals = totalsOf(form, LIMITS);
+      if (totals.amountCents === null || totals.tipCents === null || totals.totalCents === null) return;
+      const totalText = formatMoney(totals.totalCents, config.currency);
+      const t = this.data.t;
 
-      let attempt = attempts.get(this);
-      if (!attempt || attempt.amountCents !== amountCents || attempt.tipCents !== tipCents) {
-        attempt = { requestId: newRequestId(), amountCents, tipCents };
-        attempts.set(this, attempt);
-      }
-
-      submitting.add(this);
-      this.setData({ busy: true, canPay: false, error: '' });
+      state.submitting = true;
+      state.watch++;
+      this.setData({ busy: true, note: null });
+      this.refreshView();
       try {
-        const result = await createPayment({ amountCents, tipCents, requestId: attempt.requestId });
-        if (result.ok) {
-          attempts.delete(this);
-          const wallet = await requestPayment(result.payment);
-          this.openResult(result.orderId, wallet);
-          return;
+        const step = await pay(this, totals.amountCents, totals.tipCents);
+        if (step.kind === 'walletPaid') {
+          state.last = { orderId: step.orderId, form, totalText };
+          this.setForm(EMPTY_FORM);
+          openResult(step.orderId, 'pay');
+        } else if (step.kind === 'walletClosed') {
+          this.setNote(step.wallet === 'cancel' ? { text: t.pay.walletCancelled, tone: 'notice', link: false } : { text: t.pay.walletFailed, tone: 'error', link: false });
+          this.watchLatePayment({ orderId: step.orderId, form, totalText });
+        } else {
+          this.setNote({ text: errorMessage(t, step.code), tone: 'error', link: false });
         }
-        if (!RETRY_SAME_ATTEMPT.includes(result.code)) attempts.delete(this);
-        this.setData({ error: errorMessage(this.data.t, result.code) });
       } finally {
-        submitting.delete(this);
+        state.submitting = false;
         this.setData({ busy: false });
         this.refreshView();
       }
     },
 
-    openResult(orderId: string, wallet: string) {
-      wx.navigateTo({ url: `/pages/result/index?orderId=${encodeURIComponent(orderId)}&wallet=${wallet}&from=pay` });
+    /** The wallet closed unpaid: if the payment goes through after all, the payer sees it. */
+    async watchLatePayment(payment: LastPayment) {
+      const state = pageState(this);
+      const watch = ++state.watch;
+      const order = await watchLatePayment(payment.orderId, () => state.watch !== watch);
+      if (!order || state.watch !== watch) return;
+      state.last = payment;
+      this.setForm(EMPTY_FORM);
+      openResult(payment.orderId, 'pay');
+    },
+
+    async reviewLastPayment() {
+      const state = pageState(this);
+      const last = state.last;
+      if (!last || this.data.form.amountInput !== '' || this.data.busy) return;
+      const t = this.data.t;
+      const notice = (text: string) => this.setNote({ text: format(text, { amount: last.totalText }), tone: 'notice', link: true });
+      notice(t.pay.lastUnknown);
+      const outcome = await outcomeNow(last.orderId);
+      if (state.last !== last || this.data.form.amountInput !== '') return;
+      if (outcome === 'notPaid') {
+        state.last = undefined;
+        this.setForm(last.form, { text: format(t.pay.lastNotPaid, { amount: last.totalText }), tone: 'notice', link: false });
+      } else if (outcome === 'paid') notice(t.pay.lastPaid);
+      else if (outcome === 'pending') notice(t.pay.lastPending);
+      else if (outcome === 'review') notice(t.pay.lastReview);
+    },
+
+    onMessageLink() {
+      const last = pageState(this).last;
+      if (last) openResult(last.orderId, 'pay');
     },
 
     onHistory() {

@@ -1,114 +1,134 @@
-import { errorMessage, format, getMessages } from '../../i18n/index';
-import type { WalletOutcome } from '../../services/payments';
+import { config } from '../../config';
+import { errorMessage, format, getMessages, merchantName, type Messages } from '../../i18n/index';
+import { callPhone } from '../../services/device';
+import { goBack, goToPay } from '../../services/navigation';
 import { pollOrder } from '../../services/poll';
 import type { OrderView } from '../../services/types';
-import { PAYMENT_BACKOFF, type Backoff } from '../../utils/backoff';
+import { PAYMENT_BACKOFF } from '../../utils/backoff';
+import { perInstance } from '../../utils/instance-state';
 import { formatMoney } from '../../utils/money';
-import { outcomeOf } from '../../utils/order';
-import { formatDateTime } from '../../utils/time';
+import { isAbandoned, outcomeOf } from '../../utils/order';
 
-type View = 'confirming' | 'paid' | 'pending' | 'notPaid' | 'cancelled' | 'walletFailed' | 'review' | 'error';
-
-/** After a cancelled or failed wallet the order is checked briefly, in case it went through anyway. */
-const AFTER_WALLET_BACKOFF: Backoff = { initialMs: 1000, factor: 1.5, capMs: 2000, totalMs: 4000 };
+type View = 'confirming' | 'paid' | 'pending' | 'notPaid' | 'review' | 'error';
 
 interface PageState {
   orderId: string;
-  wallet: WalletOutcome | 'pending' | '';
   from: string;
   /** Bumped to abandon a running poll (page closed, or a new check started). */
   generation: number;
 }
 
-const states = new WeakMap<object, PageState>();
+const pageState = perInstance<PageState>(() => ({ orderId: '', from: '', generation: 0 }));
 
-function walletOf(value: string | undefined): PageState['wallet'] {
-  return value === 'ok' || value === 'cancel' || value === 'fail' || value === 'pending' ? value : '';
+/** The element id, icon, title and explanation of each view. */
+function viewText(t: Messages, view: View): { id: string; icon: string; title: string; body: string } {
+  switch (view) {
+    case 'confirming':
+      return { id: 'confirming', icon: '', title: t.result.confirming, body: t.result.confirmingHint };
+    case 'paid':
+      return { id: 'paid', icon: 'success', title: t.result.paidTitle, body: '' };
+    case 'pending':
+      return { id: 'pending', icon: 'waiting', title: t.result.pendingTitle, body: t.result.pendingBody };
+    case 'notPaid':
+      return { id: 'not-paid', icon: 'cancel', title: t.result.notPaidTitle, body: t.result.notPaidBody };
+    case 'review':
+      return { id: 'review', icon: 'warn', title: t.result.reviewTitle, body: t.result.reviewBody };
+    case 'error':
+      return { id: 'error', icon: 'warn', title: t.result.missingOrder, body: '' };
+  }
 }
 
 Component({
   data: {
     t: getMessages(),
     view: 'confirming' as View,
+    stateId: 'confirming',
+    icon: '',
+    title: '',
+    body: '',
+    note: '',
+    merchantName: '',
     orderId: '',
+    order: null as OrderView | null,
     amountText: '',
-    tipText: '',
-    totalText: '',
-    paidAtText: '',
-    refundedText: '',
-    errorText: '',
+    contactService: false,
+    contactAria: '',
   },
 
   lifetimes: {
     attached() {
       const t = getMessages();
-      this.setData({ t });
+      this.setData({
+        t,
+        merchantName: merchantName(config.merchantName),
+        contactService: config.contact.customerService,
+        contactAria: format(t.result.contactAria, { phone: config.contact.phone }),
+      });
+      this.show('confirming');
       wx.setNavigationBarTitle({ title: t.result.title });
     },
     detached() {
-      const state = states.get(this);
-      if (state) state.generation++;
+      pageState(this).generation++;
     },
   },
 
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      const orderId = query.orderId ? decodeURIComponent(query.orderId) : '';
-      states.set(this, { orderId, wallet: walletOf(query.wallet), from: query.from ?? '', generation: 0 });
-      this.setData({ orderId });
-      if (!orderId) {
-        this.setData({ view: 'error', errorText: this.data.t.result.missingOrder });
-        return;
-      }
-      this.check();
+      const state = pageState(this);
+      state.orderId = query.orderId ? decodeURIComponent(query.orderId) : '';
+      state.from = query.from ?? '';
+      this.setData({ orderId: state.orderId });
+      if (!state.orderId) this.show('error');
+      else this.check();
     },
 
     onUnload() {
-      const state = states.get(this);
-      if (state) state.generation++;
+      pageState(this).generation++;
+    },
+
+    /** An error view says its message as its title; the others take it as a note. */
+    show(view: View, message = '') {
+      const text = viewText(this.data.t, view);
+      const title = view === 'error' && message ? message : text.title;
+      this.setData({ view, stateId: text.id, icon: text.icon, title, body: text.body, note: view === 'error' ? '' : message });
     },
 
     showOrder(order: OrderView) {
-      this.setData({
-        amountText: formatMoney(order.amountCents, order.currency),
-        tipText: order.tipCents > 0 ? formatMoney(order.tipCents, order.currency) : '',
-        totalText: formatMoney(order.totalCents, order.currency),
-        paidAtText: formatDateTime(order.paidAt),
-        refundedText: order.refundedCents > 0 ? format(this.data.t.result.refundedNote, { amount: formatMoney(order.refundedCents, order.currency) }) : '',
-      });
+      this.setData({ order, amountText: formatMoney(order.totalCents, order.currency) });
     },
 
     async check() {
-      const state = states.get(this);
-      if (!state || !state.orderId) return;
+      const state = pageState(this);
+      if (!state.orderId) return;
       const generation = ++state.generation;
-      const afterWallet = state.wallet === 'cancel' || state.wallet === 'fail';
-      this.setData({ view: 'confirming', errorText: '' });
+      const t = this.data.t;
+      this.show('confirming');
 
       const outcome = await pollOrder(state.orderId, {
-        backoff: afterWallet ? AFTER_WALLET_BACKOFF : PAYMENT_BACKOFF,
+        backoff: PAYMENT_BACKOFF,
         isCancelled: () => state.generation !== generation,
-        onUpdate: (order) => this.showOrder(order),
+        onUpdate: (order) => {
+          this.showOrder(order);
+          if (this.data.note) this.setData({ note: '' });
+          if (isAbandoned(order, Date.now())) {
+            state.generation++;
+            this.show('notPaid');
+          }
+        },
+        onRetrying: () => this.setData({ note: t.result.retrying }),
       });
 
       switch (outcome.kind) {
         case 'cancelled':
           return;
-        case 'settled': {
-          const result = outcomeOf(outcome.order.state);
-          this.setData({ view: result === 'pending' ? 'pending' : result });
+        case 'settled':
+          this.show(outcomeOf(outcome.order.state));
           return;
-        }
         case 'timeout':
-          if (state.wallet === 'cancel') this.setData({ view: 'cancelled' });
-          else if (state.wallet === 'fail') this.setData({ view: 'walletFailed' });
-          else this.setData({ view: 'pending', errorText: outcome.lastFailure ? errorMessage(this.data.t, outcome.lastFailure.code) : '' });
+          this.show('pending', outcome.lastFailure ? errorMessage(t, outcome.lastFailure.code) : '');
           return;
         case 'error':
-          this.setData({
-            view: 'error',
-            errorText: outcome.failure.code === 'NOT_FOUND' ? this.data.t.result.missingOrder : errorMessage(this.data.t, outcome.failure.code),
-          });
+          this.show('error', outcome.failure.code === 'NOT_FOUND' ? '' : errorMessage(t, outcome.failure.code));
           return;
       }
     },
@@ -117,22 +137,18 @@ Component({
       this.check();
     },
 
-    /** Back to the pay page with the amount still entered, or a fresh one when opened from elsewhere. */
-    onTryAgain() {
-      const state = states.get(this);
-      if (state?.from === 'pay' && typeof getCurrentPages === 'function' && getCurrentPages().length > 1) {
-        wx.navigateBack({ delta: 1 });
-      } else {
-        wx.reLaunch({ url: '/pages/pay/index' });
-      }
+    /** Not paid: back to Pay, which offers the same amount again. */
+    onPayAgain() {
+      goToPay();
     },
 
     onDone() {
-      wx.reLaunch({ url: '/pages/pay/index' });
+      if (pageState(this).from === 'history') goBack('/pages/pay/index');
+      else goToPay();
     },
 
-    onHistory() {
-      wx.redirectTo({ url: '/pages/history/index' });
+    onContact() {
+      callPhone(config.contact.phone);
     },
   },
 });

@@ -1,0 +1,167 @@
+import type { CollectByQrEvent, OrderState } from '../../typings/payments';
+import {
+  actionKey,
+  attr,
+  calls,
+  clearPageStack,
+  elapse,
+  exists,
+  installWx,
+  loadPage,
+  openPage,
+  order,
+  pageStack,
+  tap,
+  tapAction,
+  tappables,
+  text,
+  typeKeys,
+  useFakeClock,
+  useRealClock,
+} from './helpers';
+
+const collectPage = loadPage('collect');
+const qrPage = loadPage('qr');
+
+const QR = 'data:image/png;base64,iVBORw0KGgo=';
+let qrState: OrderState = 'PAYING';
+const handlers = () => ({
+  collectByQr: (event: CollectByQrEvent) => ({
+    ok: true as const,
+    order: order({ orderId: 'ord_qr', channel: 'QR', state: 'PAYING', amountCents: event.amountCents, totalCents: event.amountCents, paidAt: undefined }),
+    codeUrl: 'weixin://wxpay/bizpayurl?pr=abc',
+    qrDataUrl: QR,
+  }),
+  queryPayment: () => ({ ok: true as const, order: order({ orderId: 'ord_qr', channel: 'QR', state: qrState, totalCents: 2500, paidAt: qrState === 'PAID' ? '2024-05-01T18:00:05.000Z' : undefined }) }),
+});
+const isPrimary = (page: Awaited<ReturnType<typeof openPage>>, selector: string) => String(attr(page, selector, 'class')).includes('btn--primary');
+
+beforeEach(() => {
+  qrState = 'PAYING';
+  pageStack('pages/pay/index', 'pages/merchant/index', 'pages/qr/index');
+});
+afterEach(() => {
+  useRealClock();
+  clearPageStack();
+});
+
+describe('collect by QR code: the amount', () => {
+  test('typed on the keypad, then the QR page replaces this one', async () => {
+    const wxMock = installWx({});
+    const page = await openPage(collectPage);
+    expect(text(page, '#merchant-name')).toBe('枫叶咖啡');
+    expect(actionKey(page)).toEqual({ text: '生成\n收款码', disabled: true });
+    await typeKeys(page, '100001');
+    expect(text(page, '#collect-amount')).toBe('10000');
+    expect(text(page, '#message-text')).toBe('超出上限：金额最多 CAD 10,000.00');
+    await typeKeys(page, '<<<<<25');
+    expect(actionKey(page)).toEqual({ text: '生成\n收款码 CAD 25.00', disabled: false });
+    await tapAction(page);
+    expect(wxMock.redirectTo).toHaveBeenCalledWith({ url: '/pages/qr/index?amountCents=2500' });
+  });
+
+  test('"change amount" comes back with the amount', async () => {
+    installWx({});
+    const page = await openPage(collectPage, { amountCents: '1205' });
+    expect(text(page, '#collect-amount')).toBe('12.05');
+  });
+});
+
+describe('collect by QR code: the code', () => {
+  test('the amount large with the shop name, the code, the screen kept on and bright; "collect another" stays secondary until paid', async () => {
+    useFakeClock();
+    const wxMock = installWx(handlers());
+    const page = await openPage(qrPage, { amountCents: '2500' });
+    expect(calls(wxMock, 'collectByQr')).toEqual([{ amountCents: 2500, requestId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) }]);
+    expect(text(page, '#merchant-name')).toBe('枫叶咖啡');
+    expect(text(page, '#qr-amount')).toBe('CAD 25.00');
+    expect(attr(page, '#qr-image', 'src')).toBe(QR);
+    expect(attr(page, '#qr-image', 'aria-label')).toBe('微信支付收款码，金额 CAD 25.00');
+    expect(text(page, '#qr-waiting')).toContain('等待顾客支付');
+    expect(text(page, '#qr-expires')).toBe('5:00 后失效');
+    expect(wxMock.setKeepScreenOn).toHaveBeenCalledWith({ keepScreenOn: true });
+    expect(wxMock.setScreenBrightness).toHaveBeenCalledWith({ value: 1 });
+    expect(isPrimary(page, '#another')).toBe(false);
+    expect(exists(page, '#void')).toBe(true);
+
+    await elapse(5000);
+    expect(text(page, '#qr-expires')).toBe('4:55 后失效');
+    qrState = 'PAID';
+    await elapse(5000);
+    expect(text(page, '#qr-paid')).toContain('已收款');
+    expect(exists(page, '#qr-image')).toBe(false);
+    expect(isPrimary(page, '#another')).toBe(true);
+    expect(wxMock.setScreenBrightness).toHaveBeenLastCalledWith({ value: 0.4 });
+    expect(wxMock.setKeepScreenOn).toHaveBeenLastCalledWith({ keepScreenOn: false });
+
+    await tap(page, '#another');
+    expect(wxMock.redirectTo).toHaveBeenCalledWith({ url: '/pages/collect/index' });
+    await tap(page, '#done');
+    expect(wxMock.navigateBack).toHaveBeenCalledWith({ delta: 1 });
+  });
+
+  test('the code expires after five minutes; a payment after that still shows', async () => {
+    useFakeClock();
+    const wxMock = installWx(handlers());
+    const page = await openPage(qrPage, { amountCents: '300' });
+    await elapse(5 * 60 * 1000);
+    expect(text(page, '#qr-expired')).toContain('收款码已失效');
+    expect(text(page, '#qr-expired')).toContain('已扫码的顾客仍可能完成支付');
+    expect(exists(page, '#qr-image')).toBe(false);
+    expect(wxMock.setKeepScreenOn).toHaveBeenLastCalledWith({ keepScreenOn: false });
+    expect(isPrimary(page, '#new-code')).toBe(true);
+
+    qrState = 'PAID';
+    await elapse(10000);
+    expect(exists(page, '#qr-paid')).toBe(true);
+  });
+
+  test('void: the code leaves the screen at once; "new code" makes another for the same amount', async () => {
+    useFakeClock();
+    const wxMock = installWx(handlers());
+    const page = await openPage(qrPage, { amountCents: '300' });
+    await tap(page, '#void');
+    expect(text(page, '#qr-voided')).toContain('收款码已作废');
+    expect(exists(page, '#qr-image')).toBe(false);
+    await tap(page, '#new-code');
+    const requests = calls(wxMock, 'collectByQr') as CollectByQrEvent[];
+    expect(requests.map((r) => r.amountCents)).toEqual([300, 300]);
+    expect(requests[1].requestId).not.toBe(requests[0].requestId);
+    expect(exists(page, '#qr-image')).toBe(true);
+  });
+
+  test('when the network fails the status is said to be unknown, until an answer comes', async () => {
+    useFakeClock();
+    const wxMock = installWx(handlers());
+    const page = await openPage(qrPage, { amountCents: '300' });
+    wxMock.cloud.callFunction.mockRejectedValueOnce({ errCode: -1, errMsg: 'cloud.callFunction:fail' });
+    await elapse(2000);
+    expect(text(page, '#qr-note')).toBe('网络不稳定，暂时无法确认是否已支付，正在重试…');
+    await elapse(3000);
+    expect(exists(page, '#qr-note')).toBe(false);
+  });
+
+  test('a code that cannot be made: the reason, Retry with the same request, or change the amount', async () => {
+    const wxMock = installWx(handlers());
+    wxMock.cloud.callFunction.mockRejectedValueOnce({ errCode: -1, errMsg: 'cloud.callFunction:fail' });
+    const page = await openPage(qrPage, { amountCents: '2500' });
+    expect(text(page, '#qr-failed')).toBe('网络连接不稳定，请检查网络后重试。');
+    await tap(page, '#retry');
+    const requests = calls(wxMock, 'collectByQr') as CollectByQrEvent[];
+    expect(requests).toHaveLength(2);
+    expect(requests[1].requestId).toBe(requests[0].requestId);
+    expect(exists(page, '#qr-image')).toBe(true);
+    page.detach();
+  });
+
+  test('in English, and every control labelled', async () => {
+    useFakeClock();
+    const wxMock = installWx(handlers(), 'en');
+    const page = await openPage(qrPage, { amountCents: '2500' });
+    expect(wxMock.setNavigationBarTitle).toHaveBeenCalledWith({ title: 'QR code' });
+    expect(text(page, '#qr-expires')).toBe('Expires in 5:00');
+    expect(text(page, '#void')).toBe('Void code');
+    for (const control of tappables(page)) expect(control.ariaLabel).toEqual(expect.stringMatching(/\S/));
+    page.detach();
+  });
+});
