@@ -1,13 +1,19 @@
-/** When to ask again: growing delays, capped, within a total time limit. */
+/** When to ask again: every quickMs for the first quickForMs, then growing delays, capped, within a total time limit. */
 export interface Backoff {
   initialMs: number;
   factor: number;
   capMs: number;
   totalMs: number;
+  quickMs?: number;
+  quickForMs?: number;
 }
 
-/** The result page: about 30 s of checking, quickly at first. */
-export const PAYMENT_BACKOFF: Backoff = { initialMs: 1000, factor: 1.5, capMs: 5000, totalMs: 30000 };
+/**
+ * The result page: every half second for the first 3 s after the wallet closes (a call-back
+ * usually lands then, and the page shows PAID within half a second of it), then backing off,
+ * for 30 s in all.
+ */
+export const PAYMENT_BACKOFF: Backoff = { quickMs: 500, quickForMs: 3000, initialMs: 1000, factor: 1.5, capMs: 5000, totalMs: 30000 };
 
 /** How long staff show a QR code before it expires on their screen. */
 export const QR_VALID_MS = 5 * 60 * 1000;
@@ -24,7 +30,9 @@ export function delayFor(attempt: number, backoff: Backoff): number {
 export function nextDelay(attempt: number, elapsedMs: number, backoff: Backoff): number | null {
   const left = backoff.totalMs - elapsedMs;
   if (left <= 0) return null;
-  return Math.min(delayFor(attempt, backoff), left);
+  const quickAttempts = backoff.quickMs ? Math.ceil((backoff.quickForMs ?? 0) / backoff.quickMs) : 0;
+  if (attempt < quickAttempts) return Math.min(backoff.quickMs!, left);
+  return Math.min(delayFor(attempt - quickAttempts, backoff), left);
 }
 
 /** Every delay a full run would wait, in order (for display and tests). */

@@ -95,10 +95,12 @@ describe('CNY estimate', () => {
 });
 
 describe('backoff', () => {
-  test('delays grow, are capped and fit in the time limit', () => {
+  test('the result page asks every half second for the first 3 s, then less and less, within 30 s', () => {
     const delays = schedule(PAYMENT_BACKOFF);
-    expect(delays[0]).toBe(1000);
-    expect(delays[1]).toBe(1500);
+    expect(delays.slice(0, 6)).toEqual([500, 500, 500, 500, 500, 500]);
+    expect(delays[6]).toBe(1000);
+    expect(delays[7]).toBe(1500);
+    expect(delays.length).toBeLessThanOrEqual(16);
     expect(Math.max(...delays)).toBe(PAYMENT_BACKOFF.capMs);
     expect(delays.reduce((a, b) => a + b, 0)).toBe(PAYMENT_BACKOFF.totalMs);
     for (let i = 1; i < delays.length - 1; i++) expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1]);
