@@ -61,7 +61,9 @@ export type ErrorCode =
   /** The store or OTT Pay is unavailable; try again. */
   | 'SERVICE_UNAVAILABLE'
   /** Another change to the same order is under way (a refund waiting for OTT Pay, or concurrent requests); try again shortly. */
-  | 'BUSY';
+  | 'BUSY'
+  /** The function's settings are missing or wrong (its log names each problem): the merchant must fix them. */
+  | 'CONFIGURATION_ERROR';
 
 export interface FunctionError {
   ok: false;
@@ -69,6 +71,8 @@ export interface FunctionError {
   message: string;
   /** Set when an order exists despite the error (PAYMENT_PENDING), so the page can follow it. */
   orderId?: string;
+  /** Set on FORBIDDEN from a staff-only function: the caller's own user id (openid), for the shop owner to add to the staff. */
+  userId?: string;
 }
 
 export type FunctionResult<T> = ({ ok: true } & T) | FunctionError;

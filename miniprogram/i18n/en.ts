@@ -15,6 +15,7 @@ export const en: Messages = {
     RATE_UNAVAILABLE: "The exchange rate isn't available right now. You can still pay.",
     SERVICE_UNAVAILABLE: 'The service is busy. Try again in a moment.',
     BUSY: 'Another change to this order is in progress, such as a refund being confirmed. Try again in a moment.',
+    CONFIGURATION_ERROR: 'Payments are not set up yet, so they cannot be used right now. Please contact the shop.',
     NETWORK: 'The connection is unstable. Check your network and try again.',
     UNKNOWN: 'Something went wrong. Try again in a moment.',
   },
@@ -110,7 +111,8 @@ export const en: Messages = {
   merchant: {
     title: 'Shop admin',
     staffOnly: 'For shop staff only',
-    staffOnlyHint: 'Ask the shop owner for access.',
+    staffOnlyHint: 'Send the user ID below to the shop owner, who adds it to the staff list.',
+    yourUserId: 'Your user ID',
     today: 'Today, {date}',
     paidCount: 'Payments',
     gross: 'Received',

@@ -17,6 +17,7 @@ const errors: Record<MessageCode, string> = {
   RATE_UNAVAILABLE: '暂时无法获取汇率，不影响支付。',
   SERVICE_UNAVAILABLE: '服务暂时繁忙，请稍后重试。',
   BUSY: '这笔订单正在处理另一项操作（如退款确认），请稍后重试。',
+  CONFIGURATION_ERROR: '支付服务尚未设置好，暂时无法使用。请联系商家。',
   NETWORK: '网络连接不稳定，请检查网络后重试。',
   UNKNOWN: '出了点问题，请稍后重试。',
 };
@@ -118,7 +119,8 @@ export const zh = {
   merchant: {
     title: '商家管理',
     staffOnly: '仅限本店员工使用',
-    staffOnlyHint: '如需使用，请联系店主开通。',
+    staffOnlyHint: '请把下面的用户 ID 发给店主，店主将它加入员工名单后即可使用。',
+    yourUserId: '你的用户 ID',
     today: '今日 {date}',
     paidCount: '笔数',
     gross: '收款额',

@@ -40,7 +40,7 @@ export function callable<R>(name: string, handler: CallableHandler<R>, needs: Ne
   return (event: unknown) => {
     const caller = callerNow();
     if (!caller) return Promise.resolve({ ok: false, code: 'FORBIDDEN', message: `${name} can only be called from the mini-program or the merchant's app signed in to CloudBase` });
-    if (problems.length > 0) return Promise.resolve({ ok: false, code: 'SERVICE_UNAVAILABLE', message: NOT_CONFIGURED_MESSAGE });
+    if (problems.length > 0) return Promise.resolve({ ok: false, code: 'CONFIGURATION_ERROR', message: NOT_CONFIGURED_MESSAGE });
     return run(name, handler, event, caller, needs);
   };
 }
@@ -75,6 +75,6 @@ function describeCause(cause: unknown): string | null {
 /** Staff are the openids configured in MERCHANT_STAFF_OPENIDS. */
 export function requireStaff(caller: Caller, platform: Platform): void {
   if (!platform.settings.staffOpenids.has(caller.openid)) {
-    throw new FunctionFailure('FORBIDDEN', 'Only the merchant’s staff can do this.');
+    throw new FunctionFailure('FORBIDDEN', 'Only the merchant’s staff can do this.', undefined, caller.openid);
   }
 }

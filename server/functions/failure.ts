@@ -6,14 +6,16 @@ export class FunctionFailure extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly orderId?: string,
+    readonly userId?: string,
   ) {
     super(message);
     this.name = 'FunctionFailure';
   }
 
   toResult(): FunctionError {
-    return this.orderId === undefined
-      ? { ok: false, code: this.code, message: this.message }
-      : { ok: false, code: this.code, message: this.message, orderId: this.orderId };
+    const result: FunctionError = { ok: false, code: this.code, message: this.message };
+    if (this.orderId !== undefined) result.orderId = this.orderId;
+    if (this.userId !== undefined) result.userId = this.userId;
+    return result;
   }
 }

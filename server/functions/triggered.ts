@@ -48,7 +48,7 @@ async function serve(name: string, handler: (event: HttpRequestEvent, platform: 
   }
 }
 
-export type Refused = { ok: false; code: 'FORBIDDEN' | 'SERVICE_UNAVAILABLE'; message: string };
+export type Refused = { ok: false; code: 'FORBIDDEN' | 'CONFIGURATION_ERROR'; message: string };
 
 export function timerTriggered<R>(name: string, handler: (platform: Platform) => Promise<R>): () => Promise<R | Refused> {
   const problems = coldStartProblems(name, CALLS_OTT);
@@ -58,7 +58,7 @@ export function timerTriggered<R>(name: string, handler: (platform: Platform) =>
       refusal(name, openid);
       return Promise.resolve({ ok: false, code: 'FORBIDDEN', message: `${name} runs on its timer only` });
     }
-    if (problems.length > 0) return Promise.resolve({ ok: false, code: 'SERVICE_UNAVAILABLE', message: NOT_CONFIGURED_MESSAGE });
+    if (problems.length > 0) return Promise.resolve({ ok: false, code: 'CONFIGURATION_ERROR', message: NOT_CONFIGURED_MESSAGE });
     return getPlatform(() => cloudBasePlatform(CALLS_OTT)).then(handler);
   };
 }

@@ -124,7 +124,7 @@ describe('refunds', () => {
 
 describe('merchant view', () => {
   it('shows today’s takings to staff only', async () => {
-    expect(await stack.call('merchantSummary', {}, PAYER)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await stack.call('merchantSummary', {}, PAYER)).toMatchObject({ ok: false, code: 'FORBIDDEN', userId: PAYER });
     const before = await stack.call('merchantSummary', {}, STAFF);
     if (!before.ok) throw new Error(before.code);
     const orderId = await paidOrder(2500, 500);

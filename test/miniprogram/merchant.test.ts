@@ -20,10 +20,13 @@ const typeOrderNumber = async (page: Page, value: string) => {
 const rowAction = (page: Page, row: string) => find(page, row).querySelector('#action');
 
 describe('merchant page: takings', () => {
-  test('non-staff see "staff only", what to do about it, and nothing else', async () => {
-    const wxMock = installWx({});
+  test('non-staff see "staff only", their own user id to copy for the owner, and nothing else', async () => {
+    const wxMock = installWx({ merchantSummary: () => ({ ok: false, code: 'FORBIDDEN', message: 'not staff', userId: 'o-new-staff-0001' }) });
     const page = await openPage(merchantPage);
-    expect(text(page, '#forbidden')).toBe('仅限本店员工使用如需使用，请联系店主开通。');
+    expect(text(page, '#forbidden')).toContain('仅限本店员工使用请把下面的用户 ID 发给店主，店主将它加入员工名单后即可使用。');
+    expect(text(page, '#user-id')).toBe('o-new-staff-0001');
+    await tap(page, '#copy-user-id');
+    expect(wxMock.setClipboardData).toHaveBeenCalledWith(expect.objectContaining({ data: 'o-new-staff-0001' }));
     expect(exists(page, '#today')).toBe(false);
     expect(exists(page, '#collect')).toBe(false);
     expect(wxMock.cloud.callFunction).toHaveBeenCalledTimes(1);

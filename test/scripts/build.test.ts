@@ -65,7 +65,7 @@ describe('npm run build', () => {
     const listPayments = logged.find((l) => l.function === 'listPayments')!;
     expect(listPayments.problems).toBe('MAX_AMOUNT_CENTS must be a whole number from 1 to 100000000');
     expect(logged.find((l) => l.function === 'createPayment')!.problems).toContain('OTT_SIGN_KEY must be exactly 16 characters');
-    expect(JSON.parse(run.stdout.trim())).toEqual({ ok: false, code: 'SERVICE_UNAVAILABLE', message: 'The payment service is not set up correctly yet. Please tell the merchant.' });
+    expect(JSON.parse(run.stdout.trim())).toEqual({ ok: false, code: 'CONFIGURATION_ERROR', message: 'The payment service is not set up correctly yet. Please tell the merchant.' });
     expect(run.stdout + run.stderr).not.toContain('short');
   });
 });

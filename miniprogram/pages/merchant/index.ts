@@ -1,5 +1,6 @@
 import { config } from '../../config';
 import { errorMessage, format, getMessages } from '../../i18n/index';
+import { copyText } from '../../services/device';
 import { getMerchantSummary } from '../../services/merchant';
 import type { DailyTakings, OrderView } from '../../services/types';
 import { formatMoney } from '../../utils/money';
@@ -32,6 +33,8 @@ Component({
     today: null as TodayView | null,
     rows: [] as Row[],
     find: { input: '', busy: false, error: '', found: null as Row | null },
+    /** The caller's own user id, shown with Copy when they are not staff yet. */
+    userId: '',
   },
 
   lifetimes: {
@@ -88,12 +91,16 @@ Component({
       if (this.data.status !== 'staff') this.setData({ status: 'loading', errorText: '' });
       const result = await getMerchantSummary();
       if (result.ok) this.showSummary(result.today, result.recent);
-      else if (result.code === 'FORBIDDEN') this.setData({ status: 'forbidden', today: null, rows: [] });
+      else if (result.code === 'FORBIDDEN') this.setData({ status: 'forbidden', today: null, rows: [], userId: result.userId ?? '' });
       else this.setData({ status: this.data.status === 'staff' ? 'staff' : 'error', errorText: errorMessage(this.data.t, result.code) });
     },
 
     onRefresh() {
       this.load();
+    },
+
+    onCopyUserId() {
+      copyText(this.data.userId);
     },
 
     onFindInput(event: WechatMiniprogram.Input) {
