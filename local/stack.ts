@@ -104,6 +104,7 @@ async function startHoldingLock(
     dataDir: join(dataDir, 'sandbox'),
     ...credentials,
     appId: SANDBOX_CREDENTIALS.appId,
+    nativeAppId: env.WECHAT_APP_ID || SANDBOX_CREDENTIALS.nativeAppId,
     log: (line) => log(`[sandbox] ${line}`),
     ...options.sandbox,
   });

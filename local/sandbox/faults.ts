@@ -6,6 +6,9 @@
 
 export const PROTOCOL_ACTIONS = ['MAPPPAY', 'ACTIVEPAY', 'STATUS_QUERY', 'REFUND', 'EX_RATE_QUERY'] as const;
 export type ProtocolAction = (typeof PROTOCOL_ACTIONS)[number];
+/** The name response faults give to `POST /inAppPay`, beside the /processV2 actions. */
+export const IN_APP_ACTION = 'INAPP';
+export const FAULT_ACTIONS: readonly string[] = [...PROTOCOL_ACTIONS, IN_APP_ACTION];
 
 export const RESPONSE_FAULT_MODES = ['SYSTEM_ERROR', 'PROCESSING', 'TIMEOUT', 'CORRUPT_DATA', 'WRONG_MD5'] as const;
 export type ResponseFaultMode = (typeof RESPONSE_FAULT_MODES)[number];
@@ -19,11 +22,12 @@ export const CALLBACK_ACK_POLICIES = ['success-body', 'any-2xx', 'json-rsp-code'
 export type CallbackAckPolicy = (typeof CALLBACK_ACK_POLICIES)[number];
 export const DEFAULT_CALLBACK_ACK: CallbackAckPolicy = 'success-body';
 
-/** How /processV2 misbehaves. */
+/** How /processV2 and /inAppPay misbehave. */
 export interface ResponseFault {
   /**
    * SYSTEM_ERROR / PROCESSING: answer with that rsp_code. TIMEOUT: hold the request without an
-   * answer. CORRUPT_DATA / WRONG_MD5: a SUCCESS answer whose data / md5 is altered.
+   * answer. CORRUPT_DATA / WRONG_MD5: a SUCCESS answer whose data / md5 is altered (/processV2
+   * only: the in-app answer is not sealed).
    */
   mode: ResponseFaultMode;
   /** Only these actions are affected; empty or absent: every action. */
@@ -112,8 +116,11 @@ function normalizeResponse(value: unknown): NormalizedResponseFault | null {
     throw new FaultSettingsError(`response.mode must be one of ${RESPONSE_FAULT_MODES.join(', ')}`);
   }
   const actions = fault.actions ?? [];
-  if (!Array.isArray(actions) || !actions.every((a) => PROTOCOL_ACTIONS.includes(a))) {
-    throw new FaultSettingsError(`response.actions must list actions among ${PROTOCOL_ACTIONS.join(', ')}`);
+  if (!Array.isArray(actions) || !actions.every((a) => FAULT_ACTIONS.includes(a))) {
+    throw new FaultSettingsError(`response.actions must list actions among ${FAULT_ACTIONS.join(', ')}`);
+  }
+  if ((fault.mode === 'CORRUPT_DATA' || fault.mode === 'WRONG_MD5') && actions.includes(IN_APP_ACTION)) {
+    throw new FaultSettingsError(`response.mode ${fault.mode} cannot apply to ${IN_APP_ACTION}: its answer is plain JSON, without data or md5`);
   }
   const times = fault.times ?? null;
   const replyAfterMs = fault.replyAfterMs ?? null;

@@ -1,6 +1,6 @@
 /**
- * OTT Pay sandbox: a loopback HTTP server that speaks OTT Pay's legacy encrypted API, simulates
- * the WeChat wallet, delivers call-backs and misbehaves on request.
+ * OTT Pay sandbox: a loopback HTTP server that speaks OTT Pay's legacy encrypted API and its
+ * in-app request, simulates the WeChat wallet, delivers call-backs and misbehaves on request.
  */
 import { DEFAULT_SANDBOX_PORT, SANDBOX_CREDENTIALS } from '../sandbox-credentials';
 import { CallbackDelivery } from './callbacks';
@@ -24,6 +24,8 @@ export interface SandboxOptions {
   signKey?: string;
   wechatApiKey?: string;
   appId?: string;
+  /** The merchant's native app at the WeChat Open Platform (the `userId` of in-app requests). */
+  nativeAppId?: string;
   exchangeRateE8?: number;
   callbackRetryScheduleMs?: number[];
   callbackTimeoutMs?: number;
@@ -71,6 +73,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const operatorId = options.operatorId ?? SANDBOX_CREDENTIALS.operatorId;
   const signKey = options.signKey ?? SANDBOX_CREDENTIALS.signKey;
   const appId = options.appId ?? SANDBOX_CREDENTIALS.appId;
+  const nativeAppId = options.nativeAppId ?? SANDBOX_CREDENTIALS.nativeAppId;
   const wechatApiKey = options.wechatApiKey ?? SANDBOX_CREDENTIALS.wechatApiKey;
   const exchangeRateE8 = options.exchangeRateE8 ?? DEFAULT_EXCHANGE_RATE_E8;
   const retryScheduleMs = options.callbackRetryScheduleMs ?? DEFAULT_CALLBACK_RETRY_SCHEDULE_MS;
@@ -96,7 +99,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     exchangeRateE8,
     onPaid: (transaction) => callbacks.enqueuePayment(transaction),
   });
-  const protocol = new ProtocolHandler({ merchantId, operatorId, signKey, appId, exchangeRateE8 }, ledger, faults);
+  const protocol = new ProtocolHandler({ merchantId, operatorId, signKey, appId, nativeAppId, wechatApiKey, exchangeRateE8 }, ledger, faults);
   const wallet = new Wallet(store, ledger, wechatApiKey);
   let url = '';
   const server = new SandboxServer({
@@ -107,7 +110,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     callbacks,
     faults,
     log,
-    info: () => ({ url, merchantId, operatorId, appId, exchangeRateE8, retryScheduleMs }),
+    info: () => ({ url, merchantId, operatorId, appId, nativeAppId, exchangeRateE8, retryScheduleMs }),
   });
 
   let port: number;

@@ -4,7 +4,7 @@
  */
 import { beijingCompact, bizpayOrderId, javaDateText, qrCodeUrl, saleNumber } from './formats';
 import { MERCHANT_CURRENCY, type PaymentAction, type RefundRecord, type SandboxStore, type TransactionRecord, type TransactionState } from './store';
-import { issuePayInfo } from './wechatPay';
+import { issueAppPayInfo, issuePayInfo } from './wechat-pay';
 
 /**
  * What the payer is charged: `amount` plus `tip` (OTT's requests carry them separately). Decided
@@ -20,6 +20,10 @@ const REFUNDABLE: TransactionState[] = ['success', 'partial_refunded'];
 
 export function isPaid(state: TransactionState): boolean {
   return PAID.includes(state);
+}
+
+export function isPayable(state: TransactionState): boolean {
+  return PAYABLE.includes(state);
 }
 
 export interface NewPayment {
@@ -85,7 +89,7 @@ export class Ledger {
         orderId: payment.orderId,
         seq: this.store.nextSeq(),
         action: payment.action,
-        state: payment.action === 'MAPPPAY' ? 'notpay' : 'init',
+        state: payment.action === 'ACTIVEPAY' ? 'init' : 'notpay',
         amount: payment.amount,
         tip: payment.tip,
         refunded: 0,
@@ -105,6 +109,9 @@ export class Ledger {
         const issued = issuePayInfo(payment.appId ?? '', this.options.wechatApiKey, now);
         record.prepayId = issued.prepayId;
         record.payInfo = issued.payInfo;
+      } else if (payment.action === 'INAPP') {
+        record.appPayInfo = issueAppPayInfo(payment.appId ?? '', this.options.wechatApiKey, now);
+        record.prepayId = record.appPayInfo.prepayId;
       } else {
         record.codeUrl = qrCodeUrl();
         record.bizpayOrderId = bizpayOrderId();
@@ -119,7 +126,7 @@ export class Ledger {
     const result = await this.serial(async (): Promise<SettleResult> => {
       const current = await this.store.findTransaction({ orderId });
       if (!current) return { ok: false, reason: 'NOT_FOUND' };
-      if (!PAYABLE.includes(current.state)) return { ok: false, reason: 'NOT_PAYABLE', transaction: current };
+      if (!isPayable(current.state)) return { ok: false, reason: 'NOT_PAYABLE', transaction: current };
       const now = new Date();
       const set: Partial<TransactionRecord> = {};
       if (payerOpenId !== undefined) set.payerOpenId = payerOpenId;

@@ -1,11 +1,12 @@
 /**
- * `POST /processV2`: OTT Pay's legacy encrypted API. Checks the envelope and the sealed data,
- * runs the action against the ledger and seals the answer, with the response faults applied.
+ * OTT Pay's API: `POST /processV2`, the legacy encrypted API (checks the envelope and the sealed
+ * data, runs the action against the ledger and seals the answer), and `POST /inAppPay`, the
+ * plain-JSON in-app request; both with the response faults applied.
  */
-import { unseal, VerificationError, VerifiedData } from '../../server/ottpay/codec';
-import { FaultSwitchboard, NormalizedResponseFault, PROTOCOL_ACTIONS, ProtocolAction } from './faults';
+import { unseal, VerificationError, type VerifiedData } from '../../server/ottpay/codec';
+import { FaultSwitchboard, IN_APP_ACTION, NormalizedResponseFault, PROTOCOL_ACTIONS, ProtocolAction } from './faults';
 import { generatedOrderId, rateText } from './formats';
-import { Ledger, paidTotal } from './ledger';
+import { Ledger, paidTotal, type NewPayment } from './ledger';
 import { corruptData, corruptMd5, gsonJson, ReplyData, sealReply } from './sealing';
 import { MERCHANT_CURRENCY, type PaymentAction } from './store';
 
@@ -14,6 +15,10 @@ export interface ProtocolConfig {
   operatorId: string;
   signKey: string;
   appId: string;
+  /** The merchant's native app at the WeChat Open Platform: the only `userId` /inAppPay accepts. */
+  nativeAppId: string;
+  /** Returned as the in-app answer's `wxapikey`, as OTT does. */
+  wechatApiKey: string;
   exchangeRateE8: number;
 }
 
@@ -25,8 +30,23 @@ export interface ProtocolReply {
   md5?: string;
 }
 
-export interface ProtocolOutcome {
-  reply: ProtocolReply;
+/** The in-app answer, as the seed page's example spells it; every value a string. */
+export interface InAppReply {
+  appId: string;
+  bizType: 'WECHATPAY';
+  nonceStr: string;
+  package_: 'Sign=WXPay';
+  partnerId: string;
+  paySign: string;
+  prepay_id: string;
+  reAmount: string;
+  timeStamp: string;
+  tradeNo: string;
+  wxapikey: string;
+}
+
+export interface ProtocolOutcome<R extends ProtocolReply | InAppReply = ProtocolReply | InAppReply> {
+  reply: R;
   /** TIMEOUT fault: hold the request; answer `reply` after this many ms, or never when null. */
   hold?: { replyAfterMs: number | null };
   action?: string;
@@ -103,7 +123,26 @@ function checkCurrency(data: Fields): void {
   }
 }
 
-function onlyStrings(data: VerifiedData): Fields {
+function jsonObject(body: string): { fields: Record<string, unknown> } | { refusal: ProtocolReply } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { refusal: failure('PARAM_ERROR', 'request body is not JSON') };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { refusal: failure('PARAM_ERROR', 'request body is not a JSON object') };
+  }
+  return { fields: parsed as Record<string, unknown> };
+}
+
+export function replyCode(reply: ProtocolReply | InAppReply): string {
+  return 'rsp_code' in reply ? reply.rsp_code : 'SUCCESS';
+}
+
+type NewPaymentFields = Pick<NewPayment, 'orderId' | 'amount' | 'tip' | 'callbackUrl'>;
+
+function onlyStrings(data: Readonly<Record<string, unknown>>): Fields {
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== 'string') throw new FieldError(`${key} must be a string`);
   }
@@ -117,25 +156,14 @@ export class ProtocolHandler {
     private readonly faults: FaultSwitchboard,
   ) {}
 
-  async handle(body: string): Promise<ProtocolOutcome> {
-    let envelope: unknown;
-    try {
-      envelope = JSON.parse(body);
-    } catch {
-      return { reply: failure('PARAM_ERROR', 'request body is not JSON') };
-    }
-    if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) {
-      return { reply: failure('PARAM_ERROR', 'request body is not a JSON object') };
-    }
-    const fields = envelope as Record<string, unknown>;
+  /** `POST /processV2`. */
+  async handle(body: string): Promise<ProtocolOutcome<ProtocolReply>> {
+    const parsed = jsonObject(body);
+    if ('refusal' in parsed) return { reply: parsed.refusal };
+    const { fields } = parsed;
     const action = typeof fields.action === 'string' ? fields.action : '';
-
-    const early = this.faults.takeResponseFault(action, ['SYSTEM_ERROR', 'PROCESSING', 'TIMEOUT']);
-    if (early && !early.afterProcessing) return this.faulted(early, { action }, null);
-
-    const outcome = await this.process(fields, action);
-    if (early) return this.faulted(early, outcome, outcome.reply);
-    if (outcome.reply.rsp_code !== 'SUCCESS') return outcome;
+    const outcome = await this.withResponseFault(action, () => this.process(fields, action));
+    if (outcome.fault !== undefined || outcome.reply.rsp_code !== 'SUCCESS') return outcome;
     const late = this.faults.takeResponseFault(action, ['CORRUPT_DATA', 'WRONG_MD5']);
     if (!late) return outcome;
     const reply = { ...outcome.reply };
@@ -144,12 +172,30 @@ export class ProtocolHandler {
     return { ...outcome, reply, fault: late.mode };
   }
 
+  /** `POST /inAppPay`: OTT's in-app payment request, plain JSON both ways. */
+  async handleInApp(body: string): Promise<ProtocolOutcome> {
+    const parsed = jsonObject(body);
+    if ('refusal' in parsed) return { action: IN_APP_ACTION, reply: parsed.refusal };
+    return this.withResponseFault(IN_APP_ACTION, () => this.inAppPay(parsed.fields));
+  }
+
+  /** Runs `process` unless a SYSTEM_ERROR, PROCESSING or TIMEOUT fault for `action` stands in for it or for its answer. */
+  private async withResponseFault<R extends ProtocolReply | InAppReply>(
+    action: string,
+    process: () => Promise<ProtocolOutcome<R>>,
+  ): Promise<ProtocolOutcome<R | ProtocolReply>> {
+    const early = this.faults.takeResponseFault(action, ['SYSTEM_ERROR', 'PROCESSING', 'TIMEOUT']);
+    if (early && !early.afterProcessing) return this.faulted<R>(early, { action }, null);
+    const outcome = await process();
+    return early ? this.faulted(early, outcome, outcome.reply) : outcome;
+  }
+
   /** The answer a response fault gives instead of `processed` (null: the request was not processed). */
-  private faulted(
+  private faulted<R extends ProtocolReply | InAppReply>(
     fault: NormalizedResponseFault,
     context: Pick<ProtocolOutcome, 'action' | 'orderId'>,
-    processed: ProtocolReply | null,
-  ): ProtocolOutcome {
+    processed: R | null,
+  ): ProtocolOutcome<R | ProtocolReply> {
     const label = `${fault.mode}${fault.afterProcessing ? ' after processing' : ''}`;
     if (fault.mode === 'TIMEOUT') {
       return { ...context, reply: processed ?? failure('TIMEOUT'), hold: { replyAfterMs: fault.replyAfterMs }, fault: label };
@@ -157,7 +203,7 @@ export class ProtocolHandler {
     return { ...context, reply: failure(fault.mode), fault: label };
   }
 
-  private async process(envelope: Record<string, unknown>, action: string): Promise<ProtocolOutcome> {
+  private async process(envelope: Record<string, unknown>, action: string): Promise<ProtocolOutcome<ProtocolReply>> {
     for (const key of ['action', 'version', 'merchant_id', 'data', 'md5']) {
       if (typeof envelope[key] !== 'string' || envelope[key] === '') {
         return { action, reply: failure('PARAM_INVALID', `${key} is missing`) };
@@ -187,7 +233,7 @@ export class ProtocolHandler {
       switch (action as ProtocolAction) {
         case 'MAPPPAY':
         case 'ACTIVEPAY':
-          return { ...context, reply: await this.pay(action as PaymentAction, data) };
+          return { ...context, reply: await this.pay(action as Exclude<PaymentAction, 'INAPP'>, data) };
         case 'STATUS_QUERY':
           return { ...context, reply: await this.statusQuery(data) };
         case 'REFUND':
@@ -205,7 +251,8 @@ export class ProtocolHandler {
     return { rsp_code: 'SUCCESS', rsp_msg: 'success', ...sealReply(values, this.config.signKey, this.faults.get().numberDigest) };
   }
 
-  private async pay(action: PaymentAction, data: Fields): Promise<ProtocolReply> {
+  /** What every payment request carries, checked; the order id generated when the request has none. */
+  private paymentFields(data: Fields, bizTypeKey: string): NewPaymentFields {
     const id = orderId(data, 'order_id') ?? generatedOrderId(new Date());
     if (required(data, 'operator_id') !== this.config.operatorId) {
       throw new FieldError('operator_id is not an operator of this merchant');
@@ -214,8 +261,12 @@ export class ProtocolHandler {
     if (data.tip !== undefined && data.Tip !== undefined) throw new FieldError('tip is given twice (tip and Tip)');
     const tipText = optional(data, 'tip') ?? optional(data, 'Tip');
     const tip = tipText === undefined ? 0 : minorUnits('tip', tipText, 0);
-    if (required(data, 'biz_type') !== 'WECHATPAY') throw new FieldError('biz_type must be WECHATPAY');
-    const url = callbackUrl(data);
+    if (required(data, bizTypeKey) !== 'WECHATPAY') throw new FieldError(`${bizTypeKey} must be WECHATPAY`);
+    return { orderId: id, amount, tip, callbackUrl: callbackUrl(data) };
+  }
+
+  private async pay(action: Exclude<PaymentAction, 'INAPP'>, data: Fields): Promise<ProtocolReply> {
+    const payment = this.paymentFields(data, 'biz_type');
     let appId: string | undefined;
     let openId: string | undefined;
     if (action === 'MAPPPAY') {
@@ -224,16 +275,7 @@ export class ProtocolHandler {
       openId = required(data, 'open_id');
       if (openId.length > 128) throw new FieldError('open_id is longer than 128 characters');
     }
-    const created = await this.ledger.create({
-      action,
-      orderId: id,
-      operatorId: this.config.operatorId,
-      amount,
-      tip,
-      callbackUrl: url,
-      appId,
-      openId,
-    });
+    const created = await this.ledger.create({ action, operatorId: this.config.operatorId, ...payment, appId, openId });
     if (!created.ok) return failure(created.code);
     const tx = created.transaction;
     if (action === 'ACTIVEPAY') {
@@ -246,6 +288,42 @@ export class ProtocolHandler {
       amount: tx.amount,
       sale_num: tx.saleNum,
     });
+  }
+
+  private async inAppPay(fields: Record<string, unknown>): Promise<ProtocolOutcome> {
+    const context: { action: string; orderId?: string } = { action: IN_APP_ACTION };
+    try {
+      const data = onlyStrings(fields);
+      context.orderId = optional(data, 'order_id');
+      if (required(data, 'merchant_id') !== this.config.merchantId) {
+        throw new FieldError('merchant_id is not a merchant of this acquirer');
+      }
+      checkCurrency(data);
+      const userId = required(data, 'userId');
+      if (userId !== this.config.nativeAppId) throw new FieldError(`userId ${userId} is not an app bound to this merchant`);
+      const payment = this.paymentFields(data, 'bizType');
+      const created = await this.ledger.create({ action: 'INAPP', operatorId: this.config.operatorId, ...payment, appId: userId });
+      if (!created.ok) return { ...context, reply: failure(created.code) };
+      const tx = created.transaction;
+      const app = tx.appPayInfo!;
+      const reply: InAppReply = {
+        appId: app.appId,
+        bizType: 'WECHATPAY',
+        nonceStr: app.nonceStr,
+        package_: app.packageValue,
+        partnerId: app.partnerId,
+        paySign: app.sign,
+        prepay_id: app.prepayId,
+        reAmount: String(paidTotal(tx)),
+        timeStamp: app.timeStamp,
+        tradeNo: tx.saleNum,
+        wxapikey: this.config.wechatApiKey,
+      };
+      return { action: IN_APP_ACTION, orderId: tx.orderId, reply };
+    } catch (error) {
+      if (error instanceof FieldError) return { ...context, reply: failure('PARAM_INVALID', error.message) };
+      throw error;
+    }
   }
 
   private async statusQuery(data: Fields): Promise<ProtocolReply> {

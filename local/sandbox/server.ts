@@ -1,10 +1,10 @@
-/** The sandbox's HTTP surface: /processV2, the simulated wallet, the control endpoints and the console. */
+/** The sandbox's HTTP surface: /processV2, /inAppPay, the simulated wallet, the control endpoints and the console. */
 import http from 'http';
 import type { CallbackDelivery } from './callbacks';
-import { ConsoleInfo, renderConsole, TransactionDetail } from './consolePage';
+import { ConsoleInfo, renderConsole, TransactionDetail } from './console-page';
 import { FaultSettingsError, FaultSwitchboard } from './faults';
 import { isPaid, Ledger, paidTotal, PayerOutcome } from './ledger';
-import type { ProtocolHandler, ProtocolReply } from './protocol';
+import { replyCode, type InAppReply, type ProtocolHandler, type ProtocolOutcome, type ProtocolReply } from './protocol';
 import type { CallbackRecord, SandboxStore, TransactionRecord } from './store';
 import type { Wallet } from './wallet';
 
@@ -133,8 +133,8 @@ export class SandboxServer {
     const path = new URL(request.url ?? '/', 'http://sandbox').pathname;
     let reply: Reply;
     try {
-      if (method === 'POST' && path === '/processV2') {
-        await this.processV2(request, response, started);
+      if (method === 'POST' && (path === '/processV2' || path === '/inAppPay')) {
+        await this.acquirerApi(path, request, response, started);
         return;
       }
       reply = await this.route(method, path, request);
@@ -150,14 +150,16 @@ export class SandboxServer {
     }
   }
 
-  private async processV2(request: http.IncomingMessage, response: http.ServerResponse, started: number): Promise<void> {
-    const outcome = await this.services.protocol.handle(await readBody(request));
+  private async acquirerApi(path: string, request: http.IncomingMessage, response: http.ServerResponse, started: number): Promise<void> {
+    const { protocol } = this.services;
+    const body = await readBody(request);
+    const outcome: ProtocolOutcome = path === '/inAppPay' ? await protocol.handleInApp(body) : await protocol.handle(body);
     const summary = [
-      'POST /processV2',
+      `POST ${path}`,
       outcome.action || '(no action)',
       outcome.orderId ? `order=${outcome.orderId}` : '',
       '->',
-      outcome.reply.rsp_code,
+      replyCode(outcome.reply),
       outcome.fault ? `[fault ${outcome.fault}]` : '',
     ]
       .filter(Boolean)
@@ -171,7 +173,7 @@ export class SandboxServer {
     this.services.log(`${summary} held ${outcome.hold.replyAfterMs === null ? 'without answer' : `for ${outcome.hold.replyAfterMs}ms`}`);
   }
 
-  private hold(response: http.ServerResponse, reply: ProtocolReply, replyAfterMs: number | null): void {
+  private hold(response: http.ServerResponse, reply: ProtocolReply | InAppReply, replyAfterMs: number | null): void {
     let timer: NodeJS.Timeout | null = null;
     if (replyAfterMs !== null) {
       timer = setTimeout(() => {
@@ -194,6 +196,10 @@ export class SandboxServer {
     if (path === '/favicon.ico') return { status: 204, body: '', html: true };
     if (path === '/sandbox/wallet/pay' && method === 'POST') {
       const result = await wallet.pay(parseJson(await readBody(request)));
+      return { ...result, note: result.body.errMsg };
+    }
+    if (path === '/sandbox/wallet/app-pay' && method === 'POST') {
+      const result = await wallet.appPay(parseJson(await readBody(request)));
       return { ...result, note: result.body.errMsg };
     }
     if (path === '/sandbox/wallet/scan' && method === 'POST') {

@@ -22,7 +22,8 @@ export type TransactionState =
   | 'partial_refunded'
   | 'fully_refunded';
 
-export type PaymentAction = 'MAPPPAY' | 'ACTIVEPAY';
+/** MAPPPAY: mini-program; ACTIVEPAY: QR code; INAPP: the merchant's native app (OTT's in-app request). */
+export type PaymentAction = 'MAPPPAY' | 'ACTIVEPAY' | 'INAPP';
 
 /** What OTT hands over for wx.requestPayment, as it signed it. */
 export interface PayInfo {
@@ -32,6 +33,17 @@ export interface PayInfo {
   packageStr: string;
   signType: 'MD5';
   paySign: string;
+}
+
+/** What WeChat's OpenSDK needs to pay in the merchant's app: the fields of its PayReq, as WeChat Pay signed them. */
+export interface AppPayInfo {
+  appId: string;
+  partnerId: string;
+  prepayId: string;
+  packageValue: 'Sign=WXPay';
+  nonceStr: string;
+  timeStamp: string;
+  sign: string;
 }
 
 export interface HistoryEntry {
@@ -57,6 +69,7 @@ export interface TransactionRecord {
   callbackUrl: string;
   prepayId?: string;
   payInfo?: PayInfo;
+  appPayInfo?: AppPayInfo;
   codeUrl?: string;
   bizpayOrderId?: string;
   saleNum: string;
@@ -199,6 +212,15 @@ export class SandboxStore {
 
   async findTransaction(query: Partial<Pick<TransactionRecord, 'orderId' | 'prepayId' | 'codeUrl'>>): Promise<TransactionRecord | null> {
     return plain(await this.transactions.findOneAsync(query));
+  }
+
+  /** The transactions of an order's attempts: order_id `orderId`, or `orderId` + "P" + digits; newest first. */
+  async listAttempts(orderId: string): Promise<TransactionRecord[]> {
+    if (!/^[A-Za-z0-9]+$/.test(orderId)) return [];
+    const docs = (await this.transactions
+      .findAsync({ orderId: { $regex: new RegExp(`^${orderId}(P[0-9]+)?$`) } })
+      .sort({ seq: -1 })) as unknown as Stored<TransactionRecord>[];
+    return docs.map((doc) => plain(doc)!);
   }
 
   async listTransactions(): Promise<TransactionRecord[]> {

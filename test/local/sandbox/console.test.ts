@@ -1,4 +1,5 @@
-import { callOtt, CREDENTIALS, createPayment, KEY, mapppayData, newOrderId, opened, openSandbox, payOrder, Receiver, request, TestSandbox } from './helpers';
+import { JSDOM } from 'jsdom';
+import { callOtt, CREDENTIALS, createAppPayment, createPayment, KEY, mapppayData, newOrderId, opened, openSandbox, payOrder, Receiver, request, TestSandbox } from './helpers';
 
 let t: TestSandbox;
 let receiver: Receiver;
@@ -73,6 +74,24 @@ describe('web console', () => {
     const html = (await request('GET', `${t.sandbox.url}/`)).text;
     t.sandbox.faults.reset();
     expect(html).toContain("reply md5 renders numbers as JavaScript does, which OTT&#39;s SDK refuses");
+  });
+
+  it('shows the channel of each transaction: mini-program, QR code or app, and the app it was issued for', async () => {
+    const mini = newOrderId('HM');
+    const qr = newOrderId('HQ');
+    const app = newOrderId('HA');
+    await createPayment(t.sandbox, mini, receiver.url);
+    await callOtt(t.sandbox, 'ACTIVEPAY', { order_id: qr, operator_id: CREDENTIALS.operatorId, amount: '800', biz_type: 'WECHATPAY', call_back_url: receiver.url });
+    await createAppPayment(t.sandbox, app, receiver.url);
+    const { document } = new JSDOM((await request('GET', `${t.sandbox.url}/`)).text).window;
+    const channel = (orderId: string) => {
+      const row = [...document.querySelectorAll('tr.tx')].find((tr) => tr.textContent!.includes(orderId))!;
+      return [...row.querySelector('td.channel')!.children].map((part) => part.textContent);
+    };
+    expect(channel(mini)).toEqual(['mini-program', 'MAPPPAY']);
+    expect(channel(qr)).toEqual(['QR code', 'ACTIVEPAY']);
+    expect(channel(app)).toEqual(['app', 'INAPP']);
+    expect(document.querySelector('header')!.textContent).toContain(`app ${CREDENTIALS.nativeAppId}`);
   });
 
   it('renders an empty ledger', async () => {

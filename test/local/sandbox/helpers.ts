@@ -2,7 +2,9 @@ import http from 'http';
 import { mkdtemp, rm } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import type { AppPayRequest } from '../../../typings/payments';
 import { seal, unseal, VerifiedData } from '../../../server/ottpay/codec';
+import { readInAppReply, signAppPayRequest } from '../../../server/ottpay/in-app';
 import { Sandbox, SandboxOptions, startSandbox } from '../../../local/sandbox';
 import { SANDBOX_CREDENTIALS } from '../../../local/sandbox-credentials';
 
@@ -229,4 +231,38 @@ export class Receiver {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** The body of OTT's in-app request, as server/ottpay/in-app.ts sends it. */
+export function inAppData(orderId: string, callbackUrl: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    userId: CREDENTIALS.nativeAppId,
+    amount: '1234',
+    bizType: 'WECHATPAY',
+    merchant_id: CREDENTIALS.merchantId,
+    operator_id: CREDENTIALS.operatorId,
+    order_id: orderId,
+    call_back_url: callbackUrl,
+    ...extra,
+  };
+}
+
+export function callInApp(sandbox: Sandbox, body: unknown, timeoutMs?: number): Promise<HttpReply> {
+  return request('POST', `${sandbox.url}/inAppPay`, body, timeoutMs);
+}
+
+/** An in-app payment, and the PayReq the app hands to WeChat's OpenSDK, signed with the key OTT returned. */
+export async function createAppPayment(
+  sandbox: Sandbox,
+  orderId: string,
+  callbackUrl: string,
+  extra: Record<string, unknown> = {},
+): Promise<AppPayRequest> {
+  const outcome = readInAppReply((await callInApp(sandbox, inAppData(orderId, callbackUrl, extra))).body, CREDENTIALS.nativeAppId);
+  if (outcome.kind !== 'ok') throw new Error(`in-app request: ${outcome.kind} ${outcome.code}`);
+  return signAppPayRequest(outcome.value.issued, outcome.value.wxApiKey!);
+}
+
+export function appWalletPay(sandbox: Sandbox, payReq: AppPayRequest, outcome: string): Promise<HttpReply> {
+  return request('POST', `${sandbox.url}/sandbox/wallet/app-pay`, { ...payReq, outcome });
 }

@@ -132,6 +132,40 @@ describe('wallet: wx.requestPayment', () => {
   });
 });
 
+describe('wallet: paying by the order id a function returned', () => {
+  const payById = (orderId: unknown, extra: Record<string, unknown> = {}) =>
+    request('POST', `${t.sandbox.url}/sandbox/wallet/pay`, { orderId, outcome: 'success', ...extra });
+
+  it("pays the order's newest payable attempt (order id, then order id + P + n) and delivers its call-back", async () => {
+    const orderId = newOrderId('WO');
+    await createPayment(t.sandbox, orderId, receiver.url);
+    await createPayment(t.sandbox, `${orderId}P2`, receiver.url);
+    await createPayment(t.sandbox, `${orderId}X`, receiver.url);
+    const reply = await payById(orderId);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ errMsg: 'requestPayment:ok', orderId: `${orderId}P2` });
+    expect(await stateOf(`${orderId}P2`)).toBe('success');
+    expect(await stateOf(orderId)).toBe('notpay');
+    expect(await stateOf(`${orderId}X`)).toBe('notpay');
+    const [delivery] = await t.sandbox.waitForDeliveries(`${orderId}P2`);
+    expect(unseal(delivery.envelope, KEY)).toMatchObject({ order_id: `${orderId}P2`, amount: '1234' });
+  });
+
+  it('refuses an order with nothing left to pay, an unknown order and a mixed or malformed request', async () => {
+    const orderId = newOrderId('WQ');
+    const params = await createPayment(t.sandbox, orderId, receiver.url);
+    expect((await payById(orderId, { outcome: 'cancel' })).body).toEqual({ errMsg: 'requestPayment:fail cancel', orderId });
+    await walletPay(t.sandbox, params, 'success');
+    const twice = await payById(orderId);
+    expect(twice.status).toBe(409);
+    expect(twice.body.errMsg).toBe('requestPayment:fail the order is already paid');
+    expect((await payById(newOrderId('WZ'))).status).toBe(404);
+    expect((await payById(orderId, { paySign: params.paySign })).status).toBe(400);
+    expect((await payById('not-an-id')).status).toBe(400);
+    expect((await payById(orderId, { outcome: 'maybe' })).status).toBe(400);
+  });
+});
+
 describe('wallet: scanning an ACTIVEPAY QR code', () => {
   async function qrOrder(orderId: string): Promise<string> {
     const data = opened(

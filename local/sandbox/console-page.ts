@@ -1,8 +1,8 @@
 /** The web console at `GET /`: one self-contained HTML page (inline CSS and script, no external assets). */
-import { CALLBACK_ACK_POLICIES, type CallbackAckPolicy, type CurrentFaults } from './faults';
+import { CALLBACK_ACK_POLICIES, IN_APP_ACTION, type CallbackAckPolicy, type CurrentFaults, type NormalizedResponseFault } from './faults';
 import { formatCents, rateText } from './formats';
 import { isPaid, paidTotal } from './ledger';
-import type { CallbackRecord, RefundRecord, TransactionRecord } from './store';
+import type { CallbackRecord, PaymentAction, RefundRecord, TransactionRecord } from './store';
 
 export interface TransactionDetail {
   transaction: TransactionRecord;
@@ -15,6 +15,7 @@ export interface ConsoleInfo {
   merchantId: string;
   operatorId: string;
   appId: string;
+  nativeAppId: string;
   exchangeRateE8: number;
   retryScheduleMs: number[];
 }
@@ -31,6 +32,8 @@ export function escapeHtml(value: unknown): string {
 function time(iso: string | undefined | null): string {
   return iso ? escapeHtml(iso.slice(0, 19).replace('T', ' ')) + ' UTC' : '';
 }
+
+const CHANNELS: Record<PaymentAction, string> = { MAPPPAY: 'mini-program', ACTIVEPAY: 'QR code', INAPP: 'app' };
 
 function button(action: string, orderId: string, label: string, kind = ''): string {
   return `<button type="button" class="${kind}" data-action="${escapeHtml(action)}" data-order="${escapeHtml(orderId)}">${escapeHtml(label)}</button>`;
@@ -92,13 +95,15 @@ function transactionRows(detail: TransactionDetail): string {
     payer ? `payer <code>${escapeHtml(payer)}</code>` : '',
     tx.bizpayOrderId ? `WeChat id <code>${escapeHtml(tx.bizpayOrderId)}</code>` : '',
     tx.prepayId ? `prepay <code>${escapeHtml(tx.prepayId)}</code>` : '',
+    tx.appPayInfo ? `app <code>${escapeHtml(tx.appPayInfo.appId)}</code> partner <code>${escapeHtml(tx.appPayInfo.partnerId)}</code>` : '',
     tx.codeUrl ? `QR <code>${escapeHtml(tx.codeUrl)}</code>` : '',
     refunds.length > 0 ? `refunds ${refunds.join(', ')}` : '',
   ].filter(Boolean);
   const callbacks =
     detail.callbacks.length > 0 ? detail.callbacks.map(callbackBlock).join('') : '<div class="muted">no call-back</div>';
   return `<tr class="tx" data-state="${escapeHtml(tx.state)}">
-  <td><code>${escapeHtml(tx.orderId)}</code><div class="muted">${escapeHtml(tx.action)}</div></td>
+  <td><code>${escapeHtml(tx.orderId)}</code></td>
+  <td class="channel"><span class="badge ch-${escapeHtml(tx.action)}">${escapeHtml(CHANNELS[tx.action])}</span><div class="muted">${escapeHtml(tx.action)}</div></td>
   <td><span class="badge st-${escapeHtml(tx.state)}">${escapeHtml(tx.state)}</span></td>
   <td class="num">${escapeHtml(formatCents(tx.amount, tx.currency))}</td>
   <td class="num">${escapeHtml(formatCents(tx.tip, tx.currency))}</td>
@@ -106,10 +111,16 @@ function transactionRows(detail: TransactionDetail): string {
   <td class="num">${tx.refunded > 0 ? escapeHtml(formatCents(tx.refunded, tx.currency)) : ''}</td>
   <td class="actions">${actions(tx)}</td>
 </tr>
-<tr class="details"><td colspan="7">
+<tr class="details"><td colspan="8">
   <div class="facts">${facts.join(' · ')}</div>
   <div class="callbacks">${callbacks}</div>
 </td></tr>`;
+}
+
+function faultEndpoints({ mode, actions }: NormalizedResponseFault): string {
+  const sealedOnly = mode === 'CORRUPT_DATA' || mode === 'WRONG_MD5';
+  if (sealedOnly || (actions.length > 0 && !actions.includes(IN_APP_ACTION))) return '/processV2';
+  return actions.length > 0 && actions.every((action) => action === IN_APP_ACTION) ? '/inAppPay' : '/processV2 and /inAppPay';
 }
 
 function activeFaults(faults: CurrentFaults): string[] {
@@ -123,7 +134,7 @@ function activeFaults(faults: CurrentFaults): string[] {
     const r = faults.response;
     const scope = r.actions.length > 0 ? r.actions.join('/') : 'every action';
     const times = r.times === null ? '' : `, ${r.times} more time(s)`;
-    active.push(`/processV2 ${r.mode} for ${scope}${times}${r.afterProcessing ? ', after processing' : ''}`);
+    active.push(`${faultEndpoints(r)} ${r.mode} for ${scope}${times}${r.afterProcessing ? ', after processing' : ''}`);
   }
   if (faults.numberDigest === 'js') active.push("reply md5 renders numbers as JavaScript does, which OTT's SDK refuses");
   return active;
@@ -151,7 +162,7 @@ function faultForm(faults: CurrentFaults): string {
     <fieldset><legend>What acknowledges a call-back (OTT's documents do not say)</legend>
       <label><select name="callbackAck">${CALLBACK_ACK_POLICIES.map((p) => option(p, faults.callbackAck, ACK_POLICY_LABELS[p])).join('')}</select></label>
     </fieldset>
-    <fieldset><legend>/processV2 answers</legend>
+    <fieldset><legend>/processV2 and /inAppPay answers</legend>
       <label>fault <select name="mode">${modes.map((m) => option(m, r?.mode ?? '', m || 'none')).join('')}</select></label>
       <label>actions <input name="actions" value="${escapeHtml(r ? r.actions.join(',') : '')}" placeholder="all" size="16"></label>
       <label>times <input name="times" type="number" min="1" value="${r?.times ?? ''}" placeholder="∞"></label>
@@ -195,6 +206,9 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#
 .attempts li code{color:#1d2329}
 .attempts li .ack{font-weight:600}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e5e9ed;color:#36414b}
+.ch-MAPPPAY{background:#e3f1e8;color:#1f6f43}
+.ch-ACTIVEPAY{background:#ece6f6;color:#4b2d83}
+.ch-INAPP{background:#e0eef7;color:#1f4e8c}
 .st-success,.cb-delivered{background:#d7f0e0;color:#17613a}
 .st-notpay,.st-init,.cb-pending,.cb-held{background:#fff1cc;color:#7a5200}
 .st-failure,.st-orderclosed,.cb-failed,.cb-dropped{background:#fadcd9;color:#8c1d14}
@@ -251,7 +265,7 @@ export function renderConsole(details: TransactionDetail[], faults: CurrentFault
   const rows =
     details.length > 0
       ? details.map(transactionRows).join('\n')
-      : '<tr><td colspan="7" class="muted">No transaction yet. Create one with MAPPPAY or ACTIVEPAY on /processV2.</td></tr>';
+      : '<tr><td colspan="8" class="muted">No transaction yet. Create one with MAPPPAY or ACTIVEPAY on /processV2, or on /inAppPay.</td></tr>';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -266,8 +280,10 @@ export function renderConsole(details: TransactionDetail[], faults: CurrentFault
   <span>merchant <strong>${escapeHtml(info.merchantId)}</strong></span>
   <span>operator ${escapeHtml(info.operatorId)}</span>
   <span>mini-program ${escapeHtml(info.appId)}</span>
+  <span>app ${escapeHtml(info.nativeAppId)}</span>
   <span>CAD→CNY ${escapeHtml(rateText(info.exchangeRateE8, 4))}</span>
   <span><code>POST ${escapeHtml(info.url)}/processV2</code></span>
+  <span><code>POST ${escapeHtml(info.url)}/inAppPay</code></span>
 </header>
 <main>
 ${faultForm(faults)}
@@ -277,7 +293,7 @@ ${faultForm(faults)}
     <span><label><input id="auto" type="checkbox"> refresh every 3 s</label> <button type="button" onclick="location.reload()">Refresh</button></span>
   </div>
   <table>
-    <thead><tr><th>Order</th><th>State</th><th class="num">Amount</th><th class="num">Tip</th><th class="num">Total</th><th class="num">Refunded</th><th></th></tr></thead>
+    <thead><tr><th>Order</th><th>Channel</th><th>State</th><th class="num">Amount</th><th class="num">Tip</th><th class="num">Total</th><th class="num">Refunded</th><th></th></tr></thead>
     <tbody>
 ${rows}
     </tbody>

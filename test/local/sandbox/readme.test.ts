@@ -1,0 +1,139 @@
+import { spawn } from 'child_process';
+import { mkdtempSync, readFileSync } from 'fs';
+import net from 'net';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { startLocalStack, type LocalStack } from '../../../local/stack';
+import { DEFAULT_LOCAL_CLOUD_PORT, DEFAULT_SANDBOX_PORT } from '../../../local/sandbox-credentials';
+import { removeDir } from './helpers';
+
+const README = resolve(__dirname, '..', '..', '..', 'README.md');
+const STEP_DONE = '@@readme-step-done';
+const stepDone = new RegExp(`\\n${STEP_DONE} (\\d+)\\n`);
+
+/** The text under a heading, up to the next heading (outside code blocks) of the same or a higher level. */
+function section(markdown: string, heading: string): string {
+  const lines = markdown.split('\n');
+  const start = lines.indexOf(heading);
+  if (start < 0) throw new Error(`README.md has no heading "${heading}"`);
+  const level = heading.indexOf(' ');
+  let inCode = false;
+  let end = start + 1;
+  for (; end < lines.length; end++) {
+    if (lines[end].startsWith('```')) inCode = !inCode;
+    else if (!inCode && /^#+ /.test(lines[end]) && lines[end].indexOf(' ') <= level) break;
+  }
+  return lines.slice(start + 1, end).join('\n');
+}
+
+/** The commands of the section's sh blocks: comments and blank lines left out, continued lines kept together. */
+function shellCommands(text: string): string[] {
+  const commands: string[] = [];
+  for (const [, block] of text.matchAll(/^```sh\n([\s\S]*?)^```$/gm)) {
+    let pending = '';
+    for (const line of block.split('\n')) {
+      if (pending === '' && (line.trim() === '' || line.trimStart().startsWith('#'))) continue;
+      pending += pending === '' ? line : `\n${line}`;
+      if (!line.endsWith('\\')) {
+        commands.push(pending);
+        pending = '';
+      }
+    }
+  }
+  return commands;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const probe = net.createServer();
+    probe.once('error', () => done(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
+  });
+}
+
+/**
+ * Runs the commands in order in one bash, as someone typing them in one terminal: after each, bash
+ * reports its exit status and waits until `between` has run before it takes the next one.
+ */
+async function runInOneShell(commands: string[], between: () => Promise<void>): Promise<string[]> {
+  const script = [
+    'set -o pipefail',
+    `step_done() { local status=$?; printf '\\n${STEP_DONE} %s\\n' "$status"; [ "$status" -eq 0 ] || exit "$status"; read -r _; }`,
+    ...commands.flatMap((command) => [command, 'step_done']),
+  ].join('\n');
+  const shell = spawn('bash', ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const outputs: string[] = [];
+  const statuses: number[] = [];
+  let stdout = '';
+  let stderr = '';
+  let steps = Promise.resolve();
+  let betweenFailed: unknown = null;
+  shell.stdin.on('error', () => undefined);
+  shell.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  shell.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (let match = stepDone.exec(stdout); match; match = stepDone.exec(stdout)) {
+      outputs.push(stdout.slice(0, match.index));
+      statuses.push(Number(match[1]));
+      stdout = stdout.slice(match.index + match[0].length);
+      if (match[1] !== '0') continue;
+      steps = steps
+        .then(between)
+        .then(() => void shell.stdin.write('\n'))
+        .catch((error: unknown) => {
+          betweenFailed ??= error;
+          shell.kill();
+        });
+    }
+  });
+  const code = await new Promise<number | null>((done) => shell.on('close', done));
+  await steps;
+  if (betweenFailed) throw betweenFailed;
+  expect({ code, stderr, statuses }).toEqual({ code: 0, stderr: '', statuses: commands.map(() => 0) });
+  return outputs;
+}
+
+let stack: LocalStack;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'ottpay-readme-'));
+  const defaults = (await portIsFree(DEFAULT_SANDBOX_PORT)) && (await portIsFree(DEFAULT_LOCAL_CLOUD_PORT));
+  stack = await startLocalStack({
+    dataDir,
+    env: {},
+    sandboxPort: defaults ? DEFAULT_SANDBOX_PORT : 0,
+    cloudPort: defaults ? DEFAULT_LOCAL_CLOUD_PORT : 0,
+    sweepIntervalMs: 0,
+    log: () => undefined,
+  });
+});
+
+afterAll(async () => {
+  await stack?.close();
+  await removeDir(dataDir);
+});
+
+it('the payment on the command line runs as the README writes it and ends PAID', async () => {
+  const commands = shellCommands(section(readFileSync(README, 'utf8'), '### A payment on the command line'));
+  expect(commands.length).toBeGreaterThanOrEqual(3);
+  const ports: Record<string, number> = {
+    [DEFAULT_SANDBOX_PORT]: stack.sandbox.port,
+    [DEFAULT_LOCAL_CLOUD_PORT]: Number(new URL(stack.runtime.url).port),
+  };
+  const runnable = commands.map((command) =>
+    command.replace(/\b(127\.0\.0\.1|localhost):(\d+)\b/g, (text, host: string, port: string) => (port in ports ? `${host}:${ports[port]}` : text)),
+  );
+
+  // what a reader does between two commands: reads the answer, by which time a payment's call-back has come
+  const callbacksArrived = async (): Promise<void> => {
+    for (const transaction of await stack.sandbox.transactions()) {
+      if (transaction.paidAt !== undefined) {
+        await stack.sandbox.waitForDeliveries(transaction.orderId, (deliveries) => deliveries.some((d) => d.state === 'delivered'));
+      }
+    }
+  };
+  const outputs = await runInOneShell(runnable, callbacksArrived);
+  expect(outputs).toHaveLength(commands.length);
+  expect(outputs[outputs.length - 1]).toContain('"state":"PAID"');
+}, 20_000);
