@@ -6,8 +6,7 @@
  */
 import { createHash } from 'crypto';
 import type { AppPayRequest } from '../../typings/payments';
-import { unknownOutcome, type OttOutcome } from './outcome';
-import { classifyResponseCode } from './response-codes';
+import { outcomeOfCode, unknownOutcome, type OttOutcome } from './outcome';
 import { postJson, TransportError, type Transport } from './transport';
 
 export interface InAppConfig {
@@ -83,18 +82,8 @@ export function readInAppReply(body: unknown, appId: string): OttOutcome<{ issue
   const envelope = body as Record<string, unknown>;
   const code = typeof envelope.rsp_code === 'string' ? envelope.rsp_code : 'SUCCESS';
   const message = typeof envelope.rsp_msg === 'string' ? envelope.rsp_msg.slice(0, 200) : code;
-  switch (classifyResponseCode(code)) {
-    case 'unknown':
-      return unknownOutcome(code, message);
-    case 'exists':
-      return { kind: 'exists', code: code as 'ORDER_PAID' | 'ORDER_USED', message };
-    case 'our_defect':
-      return { kind: 'rejected', code, message, ourDefect: true };
-    case 'rejected':
-      return { kind: 'rejected', code, message, ourDefect: false };
-    case 'success':
-      break;
-  }
+  const refused = outcomeOfCode(code, message);
+  if (refused) return refused;
   const fields = typeof envelope.data === 'object' && envelope.data !== null ? (envelope.data as Record<string, unknown>) : envelope;
   try {
     const packageValue = text(fields, 'package_', 'package', 'packageValue');

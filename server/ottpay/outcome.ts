@@ -1,5 +1,6 @@
 /** What every OTT Pay action returns instead of throwing (D11). */
 import type { VerificationFailure, VerifiedData } from './codec';
+import { classifyResponseCode } from './response-codes';
 
 /**
  * - ok: SUCCESS, and the data verified, names our merchant and parsed.
@@ -35,4 +36,20 @@ export type LocalUnknownCode =
 
 export function unknownOutcome(code: string, message: string): { kind: 'unknown'; code: string; message: string } {
   return { kind: 'unknown', code, message };
+}
+
+/** What a reply's rsp_code means (D11): an outcome for anything but SUCCESS, null for SUCCESS. */
+export function outcomeOfCode(code: string, message: string): Exclude<OttOutcome<never>, { kind: 'ok' }> | null {
+  switch (classifyResponseCode(code)) {
+    case 'unknown':
+      return unknownOutcome(code, message);
+    case 'exists':
+      return { kind: 'exists', code: code as 'ORDER_PAID' | 'ORDER_USED', message };
+    case 'our_defect':
+      return { kind: 'rejected', code, message, ourDefect: true };
+    case 'rejected':
+      return { kind: 'rejected', code, message, ourDefect: false };
+    case 'success':
+      return null;
+  }
 }

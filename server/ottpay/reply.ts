@@ -4,8 +4,7 @@
  */
 import { unseal, VerificationError, type VerifiedData } from './codec';
 import type { OttOutcome } from './outcome';
-import { unknownOutcome } from './outcome';
-import { classifyResponseCode } from './response-codes';
+import { outcomeOfCode, unknownOutcome } from './outcome';
 import type { HttpReply } from './transport';
 
 const MAX_MESSAGE_LENGTH = 200;
@@ -35,18 +34,8 @@ export function readReply(reply: HttpReply, signKey: string, merchantId: string)
   }
   const message = typeof fields.rsp_msg === 'string' && fields.rsp_msg.trim() !== '' ? printable(fields.rsp_msg) : code;
 
-  switch (classifyResponseCode(code)) {
-    case 'unknown':
-      return unknownOutcome(code, message);
-    case 'exists':
-      return { kind: 'exists', code: code as 'ORDER_PAID' | 'ORDER_USED', message };
-    case 'our_defect':
-      return { kind: 'rejected', code, message, ourDefect: true };
-    case 'rejected':
-      return { kind: 'rejected', code: printable(code), message, ourDefect: false };
-    case 'success':
-      break;
-  }
+  const refused = outcomeOfCode(printable(code), message);
+  if (refused) return refused;
 
   let data: VerifiedData;
   try {
