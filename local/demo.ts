@@ -3,6 +3,7 @@
  * stack; the demo then follows the real Result page until the order is settled (or, when the payer
  * cancels in the wallet, stays on the Pay page), printing each step.
  */
+import { readCommandLine, refuseFlagsNpmTook, UsageError } from '../server/app/command-line';
 import type { OrderView } from '../typings/payments';
 import type { CallbackRecord } from './sandbox';
 import { queryPayment } from '../miniprogram/services/payments';
@@ -47,22 +48,15 @@ class DemoFailure extends Error {}
 
 let verbose = false;
 
+const FLAGS = ['cancel', 'drop-callback', 'use-running', 'verbose'] as const;
+
 function parseOptions(args: string[]): Options {
-  const flags: Record<string, keyof Options> = {
-    '--cancel': 'cancel',
-    '--drop-callback': 'dropCallback',
-    '--use-running': 'useRunning',
-    '--verbose': 'verbose',
-    '--help': 'help',
-    '-h': 'help',
-  };
-  const options: Options = { cancel: false, dropCallback: false, useRunning: false, verbose: false, help: false };
-  for (const arg of args) {
-    const flag = flags[arg];
-    if (!flag) throw new Error(`unknown option ${arg}`);
-    options[flag] = true;
-  }
-  if (options.cancel && options.dropCallback) throw new Error('--cancel and --drop-callback do not go together: a cancelled payment has no call-back');
+  refuseFlagsNpmTook(FLAGS);
+  const { values, positionals, help } = readCommandLine(args, Object.fromEntries(FLAGS.map((flag) => [flag, { type: 'boolean', default: false }])) as Record<(typeof FLAGS)[number], { type: 'boolean'; default: false }>);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const flag = (name: (typeof FLAGS)[number]) => (values as Record<string, unknown>)[name] === true;
+  const options: Options = { cancel: flag('cancel'), dropCallback: flag('drop-callback'), useRunning: flag('use-running'), verbose: flag('verbose'), help };
+  if (options.cancel && options.dropCallback) throw new UsageError('--cancel and --drop-callback do not go together: a cancelled payment has no call-back');
   return options;
 }
 

@@ -6,14 +6,14 @@
  *                                       end to end, call-back throughput, bundle sizes and load times
  *   npm run bench -- --latency 50       the round trips with another round-trip time (ms)
  *   npm run bench -- --scale            also the local stack with 1k, 10k and 100k stored orders
- *   npm run bench -- --scale 1000,5000  … with these sizes
+ *   npm run bench -- --scale --sizes 1000,5000  … with these sizes
  *   npm run bench -- --json             the same figures as one JSON object
  */
 import { execFileSync } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { parseArgs } from 'util';
+import { readCommandLine, refuseFlagsNpmTook, runTool, UsageError } from '../server/app/command-line';
 import { startLocalStack } from '../local/stack';
 import { SANDBOX_CREDENTIALS } from '../local/sandbox-credentials';
 import { seal } from '../server/ottpay/codec';
@@ -21,6 +21,14 @@ import { measureCodec } from './bench/codec';
 import { measureRoundTrips, type LatencyReport } from './bench/latency';
 import { measureScale } from './bench/scale';
 import { buildFunction, FUNCTIONS_DIR, functionNames } from './build-functions';
+
+const USAGE = `usage: npm run bench -- [--latency MS] [--scale [--sizes N,N,...]] [--json]
+
+  --latency MS   round-trip time injected between the functions and OTT Pay, and before each store call (default 20)
+  --scale        also the local stack with 1k, 10k and 100k stored orders
+  --sizes N,N    … with these numbers of orders instead
+  --json         every figure as one JSON object
+`;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -93,16 +101,22 @@ function latencyTable(report: LatencyReport): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { json: { type: 'boolean', default: false }, latency: { type: 'string', default: '20' }, scale: { type: 'string' } },
-    allowNegative: false,
-    strict: true,
+  refuseFlagsNpmTook(['json', 'latency', 'scale', 'sizes']);
+  const { values, positionals, help } = readCommandLine(process.argv.slice(2), {
+    json: { type: 'boolean', default: false },
+    latency: { type: 'string', default: '20' },
+    scale: { type: 'boolean', default: false },
+    sizes: { type: 'string', default: '1000,10000,100000' },
   });
+  if (help) {
+    console.log(USAGE);
+    return;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const rtt = Number(values.latency);
-  if (!Number.isInteger(rtt) || rtt < 5 || rtt > 2000) throw new Error('--latency takes a round-trip time in ms from 5 to 2000');
-  const scaleArg = process.argv.includes('--scale') ? (values.scale ?? '1000,10000,100000') : undefined;
-  const sizes = scaleArg === undefined ? [] : scaleArg.split(',').map(Number);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--scale takes sizes like 1000,10000');
+  if (!Number.isInteger(rtt) || rtt < 5 || rtt > 2000) throw new UsageError('--latency takes a round-trip time in ms from 5 to 2000');
+  const sizes = values.scale === true ? String(values.sizes).split(',').map(Number) : [];
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError('--sizes takes sizes like 1000,10000');
 
   const say = (text: string) => values.json || console.log(text);
   const figures: Record<string, unknown> = { node: process.version, cpus: (await import('os')).cpus().length };
@@ -141,7 +155,4 @@ async function main(): Promise<void> {
   if (values.json) console.log(JSON.stringify(figures, null, 2));
 }
 
-main().catch((error: Error) => {
-  console.error(`bench: ${error.message}`);
-  process.exit(1);
-});
+runTool('bench', main);

@@ -14,6 +14,7 @@
  */
 import { mkdirSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
+import { readCommandLine, refuseFlagsNpmTook, UsageError } from '../server/app/command-line';
 import { launchChromium, type Tab } from '../local/demo/chromium';
 import { measureScript, type Measurement } from '../local/demo/measure';
 import { pageHtml, PHONES, type Phone } from '../local/demo/page-html';
@@ -38,30 +39,37 @@ interface Options {
   dark: boolean;
 }
 
-function parseOptions(args: string[]): Options {
-  const options: Options = { out: 'dist/screenshots', docs: false, phones: Object.values(PHONES), languages: ['zh', 'en'], dark: false };
-  const list = (value: string | undefined, flag: string) => {
-    if (!value) throw new Error(`${flag} needs a value`);
-    return value.split(',').filter(Boolean);
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--update-docs') options.docs = true;
-    else if (arg === '--dark') options.dark = true;
-    else if (arg === '--out') options.out = list(args[++i], arg)[0];
-    else if (arg === '--only') options.only = list(args[++i], arg);
-    else if (arg === '--phones') {
-      options.phones = list(args[++i], arg).map((name) => {
-        const phone = PHONES[name];
-        if (!phone) throw new Error(`unknown phone ${name}; known: ${Object.keys(PHONES).join(', ')}`);
-        return phone;
-      });
-    } else if (arg === '--lang') {
-      options.languages = list(args[++i], arg).map((lang) => {
-        if (lang !== 'zh' && lang !== 'en') throw new Error(`unknown language ${lang}`);
-        return lang;
-      });
-    } else throw new Error(`unknown option ${arg}`);
+const FLAGS = ['out', 'update-docs', 'only', 'phones', 'lang', 'dark'] as const;
+
+function parseOptions(args: string[]): Options & { help: boolean } {
+  refuseFlagsNpmTook(FLAGS);
+  const { values, positionals, help } = readCommandLine(args, {
+    out: { type: 'string' },
+    'update-docs': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    phones: { type: 'string' },
+    lang: { type: 'string' },
+    dark: { type: 'boolean', default: false },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const list = (value: unknown) => (typeof value === 'string' ? value.split(',').filter(Boolean) : undefined);
+  const options: Options & { help: boolean } = { out: (values.out as string | undefined) ?? 'dist/screenshots', docs: values['update-docs'] === true, phones: Object.values(PHONES), languages: ['zh', 'en'], dark: values.dark === true, help };
+  const only = list(values.only);
+  if (only) options.only = only;
+  const phones = list(values.phones);
+  if (phones) {
+    options.phones = phones.map((name) => {
+      const phone = PHONES[name];
+      if (!phone) throw new UsageError(`unknown phone ${name}; known: ${Object.keys(PHONES).join(', ')}`);
+      return phone;
+    });
+  }
+  const languages = list(values.lang);
+  if (languages) {
+    options.languages = languages.map((lang) => {
+      if (lang !== 'zh' && lang !== 'en') throw new UsageError(`unknown language ${lang}`);
+      return lang;
+    });
   }
   if (options.docs) {
     options.out = DOCS.folder;
@@ -112,12 +120,16 @@ function summarise(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-  let options: Options;
+  let options: Options & { help: boolean };
   try {
     options = parseOptions(process.argv.slice(2));
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     process.exit(2);
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return;
   }
   const folder = resolve(options.out);
   mkdirSync(folder, { recursive: true });

@@ -9,7 +9,7 @@
 import { createWriteStream } from 'fs';
 import { join, resolve } from 'path';
 import { localDay } from '../server/app/calendar';
-import { calendarDate, NotDone, readCommandLine, runTool, UsageError, wholeNumber } from '../server/app/command-line';
+import { calendarDate, NotDone, readCommandLine, refuseFlagsNpmTook, runTool, UsageError, wholeNumber } from '../server/app/command-line';
 import { isEntryPoint } from '../server/app/entry-point';
 import { jsonLineLogger } from '../server/app/log';
 import type { Platform } from '../server/app/platform';
@@ -229,6 +229,7 @@ async function doctor(target: Target, out: (text: string) => void): Promise<void
 }
 
 async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void, options: OpsOptions = {}): Promise<void> {
+  refuseFlagsNpmTook(['local', 'older-than-minutes', 'out'], env);
   const { values, positionals, help } = readCommandLine(args, {
     local: { type: 'boolean', default: false },
     'older-than-minutes': { type: 'string' },

@@ -33,6 +33,17 @@ export function readCommandLine<O extends Options>(args: string[], options: O): 
   }
 }
 
+/**
+ * `npm run x --flag` (without `--`) hands the flag to npm, which keeps it as npm_config_flag and
+ * runs the tool without it: refuse rather than silently doing something else.
+ */
+export function refuseFlagsNpmTook(options: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+  const taken = options.filter((name) => env[`npm_config_${name.replace(/-/g, '_')}`] !== undefined);
+  if (taken.length > 0) {
+    throw new UsageError(`npm took ${taken.map((name) => `--${name}`).join(' ')} for itself: put it after --, as in npm run <script> -- --${taken[0]}`);
+  }
+}
+
 export function wholeNumber(option: string, text: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (text === undefined) return fallback;
   if (!/^[0-9]+$/.test(text) || Number(text) > max) throw new UsageError(`--${option} takes a whole number${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}, not ${JSON.stringify(text)}`);

@@ -9,7 +9,7 @@ import { seal, unseal, VerificationError } from './codec';
 import { ConfigError, loadOttConfig, SIGN_KEY_PATTERN } from './config';
 import type { OttOutcome } from './outcome';
 import type { Transport } from './transport';
-import { readCommandLine, UsageError } from '../app/command-line';
+import { readCommandLine, refuseFlagsNpmTook, UsageError } from '../app/command-line';
 import { isEntryPoint } from '../app/entry-point';
 import { DEFAULT_SANDBOX_PORT, SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
 
@@ -100,6 +100,7 @@ function resultOf<T>(outcome: OttOutcome<T>): T {
 }
 
 async function run(args: string[], io: CliIo): Promise<string | undefined> {
+  refuseFlagsNpmTook(['sign-key', 'local'], io.env);
   const { values, positionals, help } = readCommandLine(args, { 'sign-key': { type: 'string' }, local: { type: 'boolean', default: false } });
   const [command, ...rest] = positionals;
   const signKeyOption = values['sign-key'] as string | undefined;

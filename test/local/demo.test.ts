@@ -134,6 +134,13 @@ describe('npm run demo', () => {
     expect(help.stdout).toContain('--drop-callback');
     const wrong = await runDemo(['--fast']);
     expect(wrong.status).toBe(2);
-    expect(wrong.stderr).toContain('unknown option --fast');
+    expect(wrong.stderr).toContain("Unknown option '--fast'");
+  }, 60_000);
+
+  test('refuses a flag npm kept for itself (npm run demo --cancel, without --) instead of running the success demo', async () => {
+    const swallowed = await runDemo([], { npm_config_cancel: 'true' });
+    expect(swallowed.status).toBe(2);
+    expect(swallowed.stderr).toContain('npm took --cancel for itself: put it after --, as in npm run <script> -- --cancel');
+    expect(swallowed.stdout).not.toContain('Demo:');
   }, 60_000);
 });
