@@ -2,11 +2,14 @@
  * The whole local stack in one process: the OTT Pay sandbox and the local cloud runtime running
  * the real functions from source, wired together with the sandbox credentials by default.
  */
+import { randomUUID } from 'crypto';
 import { join, resolve } from 'path';
+import type { CreatePaymentResult } from '../typings/payments';
 import { APP_PAYMENTS, ConfigurationError, configurationProblems } from '../server/app/configuration';
 import { jsonLineLogger, type Logger } from '../server/app/log';
 import { providePlatform } from '../server/app/platform';
 import { loadPaymentSettings } from '../server/app/settings';
+import { orderIdOfAttempt } from '../server/orders/model';
 import { openNedbStore } from '../server/orders/nedb-store';
 import type { OrderStore } from '../server/orders/store';
 import { OttClient } from '../server/ottpay/client';
@@ -17,7 +20,7 @@ import { NotDone, runOps, UsageError } from '../scripts/ops';
 import { loadFunctions } from './cloud-runtime/function-registry';
 import { ControlRefusal, startCloudRuntime, type CloudRuntime } from './cloud-runtime/server';
 import { acquireDataLock, type DataLock } from './data-lock';
-import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
+import { CONSOLE_PAYER_OPENID, startSandbox, type MerchantSide, type Sandbox, type SandboxOptions } from './sandbox';
 import { DEFAULT_LOCAL_CLOUD_PORT, DEFAULT_SANDBOX_PORT, SANDBOX_CREDENTIALS } from './sandbox-credentials';
 import { switchableStore } from './switchable-store';
 
@@ -99,6 +102,21 @@ async function startHoldingLock(
     signKey: env.OTT_SIGN_KEY || SANDBOX_CREDENTIALS.signKey,
   };
 
+  // the console's hook: the runtime and the store it uses exist once the sandbox has started
+  const merchant: MerchantSide = {
+    async createPayment(amountCents, tipCents) {
+      const event = { amountCents, tipCents, requestId: `console-${randomUUID()}` };
+      const result = (await runtime.invoke('createPayment', event, { openid: CONSOLE_PAYER_OPENID, appid: SANDBOX_CREDENTIALS.appId })) as CreatePaymentResult;
+      if (!result.ok) throw new Error(`${result.code} ${result.message}`);
+      return { orderId: result.orderId, payment: result.payment };
+    },
+    async orderState(ottOrderId) {
+      // the store itself: the console shows the merchant's state while the functions' store is switched off
+      const order = await opened.getOrder(orderIdOfAttempt(ottOrderId));
+      return order && { state: order.state, ...(order.reviewKind ? { reviewKind: order.reviewKind } : {}) };
+    },
+  };
+
   const sandbox = await startSandbox({
     port: options.sandboxPort ?? portFrom(env, 'OTT_SANDBOX_PORT', DEFAULT_SANDBOX_PORT),
     dataDir: join(dataDir, 'sandbox'),
@@ -106,6 +124,7 @@ async function startHoldingLock(
     appId: SANDBOX_CREDENTIALS.appId,
     nativeAppId: env.WECHAT_APP_ID || SANDBOX_CREDENTIALS.nativeAppId,
     log: (line) => log(`[sandbox] ${line}`),
+    merchant,
     ...options.sandbox,
   });
 

@@ -7,13 +7,17 @@ import { CallbackDelivery } from './callbacks';
 import { CallbackAckPolicy, FaultController, FaultSettings, FaultSwitchboard } from './faults';
 import { Ledger } from './ledger';
 import { ProtocolHandler } from './protocol';
+import { RequestLog, type RequestPage } from './request-log';
 import { SandboxServer, TransactionView, transactionView } from './server';
 import { CallbackRecord, RefundRecord, SandboxStore } from './store';
+import { CALLBACK_SINK_PATH, type MerchantSide } from './test-payment';
 import { Wallet } from './wallet';
 
 export type { CallbackAckPolicy, CurrentFaults, FaultController, FaultPatch, FaultSettings, ResponseFault, ResponseFaultMode } from './faults';
 export type { AttemptRecord, CallbackRecord, RefundRecord, TransactionRecord, TransactionState } from './store';
 export type { TransactionView } from './server';
+export type { RequestPage, RequestRecord } from './request-log';
+export { CONSOLE_PAYER_OPENID, type MerchantOrderState, type MerchantSide } from './test-payment';
 
 export interface SandboxOptions {
   host?: string;
@@ -32,6 +36,8 @@ export interface SandboxOptions {
   faults?: Partial<Omit<FaultSettings, 'callbackAck'>>;
   /** What acknowledges a call-back (default success-body); changeable per run, restored by a reset of the faults. */
   callbackAck?: CallbackAckPolicy;
+  /** The merchant's functions and store beside the sandbox (`npm start`): the console's test payments and merchant state use them. */
+  merchant?: MerchantSide;
   log?: (line: string) => void;
 }
 
@@ -50,6 +56,8 @@ export interface Sandbox {
   /** Every transaction, newest first. */
   transactions(): Promise<TransactionView[]>;
   transaction(orderId: string): Promise<TransactionDetails | null>;
+  /** The request log, newest first; with `orderId`, the requests naming an order id that contains it. */
+  requests(filter?: { orderId?: string; limit?: number }): Promise<RequestPage>;
   /**
    * Resolves with the order's call-backs once `until` holds for them (by default: at least one
    * attempt recorded); rejects after `timeoutMs`.
@@ -85,6 +93,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const faults = new FaultSwitchboard(options.faults ?? {}, options.callbackAck);
   const store = await SandboxStore.open(options.dataDir);
+  const requests = await RequestLog.open(options.dataDir, { signKey, nextSeq: () => store.nextSeq(), log });
   const callbacks = new CallbackDelivery({
     store,
     faults,
@@ -109,8 +118,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     wallet,
     callbacks,
     faults,
+    requests,
+    merchant: options.merchant,
+    signKey,
     log,
-    info: () => ({ url, merchantId, operatorId, appId, nativeAppId, exchangeRateE8, retryScheduleMs }),
+    info: () => ({ url, merchantId, operatorId, appId, nativeAppId, exchangeRateE8, retryScheduleMs, merchantSide: options.merchant !== undefined }),
+    standalone: () => ({ apiUrl: `${url}/processV2`, merchantId, operatorId, signKey, appId, sinkUrl: `${url}${CALLBACK_SINK_PATH}` }),
   });
 
   let port: number;
@@ -120,6 +133,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     port = await server.listen(options.port ?? DEFAULT_SANDBOX_PORT, host);
   } catch (error) {
     await callbacks.close();
+    await requests.close();
     await store.close();
     throw error;
   }
@@ -140,6 +154,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       closing ??= (async () => {
         await server.close();
         await callbacks.close();
+        await requests.close();
         await store.close();
         log('OTT Pay sandbox closed');
       })();
@@ -149,6 +164,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return (await store.listTransactions()).map(transactionView);
     },
     transaction,
+    requests: (filter) => requests.list(filter),
     async waitForDeliveries(orderId, until = (deliveries) => deliveries.some((d) => d.attempts.length > 0), timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

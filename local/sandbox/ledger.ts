@@ -121,8 +121,8 @@ export class Ledger {
     });
   }
 
-  /** Applies what happened at the payer's end (or the console's close) to a payable order. */
-  async settle(orderId: string, outcome: PayerOutcome, via: string, payerOpenId?: string): Promise<SettleResult> {
+  /** Applies what happened at the payer's end (or the console's close) to a payable order; `event` is the line its history gets. */
+  async settle(orderId: string, outcome: PayerOutcome, event: string, payerOpenId?: string): Promise<SettleResult> {
     const result = await this.serial(async (): Promise<SettleResult> => {
       const current = await this.store.findTransaction({ orderId });
       if (!current) return { ok: false, reason: 'NOT_FOUND' };
@@ -150,7 +150,7 @@ export class Ledger {
           set.state = 'orderclosed';
           break;
       }
-      const updated = await this.store.updateTransaction(orderId, { state: current.state }, set, `${via}: ${outcome}`);
+      const updated = await this.store.updateTransaction(orderId, { state: current.state }, set, event);
       return updated ? { ok: true, transaction: updated } : { ok: false, reason: 'NOT_PAYABLE', transaction: current };
     });
     if (result.ok && outcome === 'success') await this.options.onPaid(result.transaction);

@@ -1,11 +1,14 @@
 /** The sandbox's HTTP surface: /processV2, /inAppPay, the simulated wallet, the control endpoints and the console. */
 import http from 'http';
+import { unseal, VerificationError, type SealedData } from '../../server/ottpay/codec';
 import type { CallbackDelivery } from './callbacks';
-import { ConsoleInfo, renderConsole, TransactionDetail } from './console-page';
+import { consoleQuery, renderConsole, type ConsoleInfo, type MerchantCell, type TransactionDetail } from './console-page';
 import { FaultSettingsError, FaultSwitchboard } from './faults';
 import { isPaid, Ledger, paidTotal, PayerOutcome } from './ledger';
 import { replyCode, type InAppReply, type ProtocolHandler, type ProtocolOutcome, type ProtocolReply } from './protocol';
-import type { CallbackRecord, SandboxStore, TransactionRecord } from './store';
+import { orderIdMatches, type AcquirerPath, type Exchange, type RequestLog } from './request-log';
+import type { CallbackRecord, SandboxStore, TransactionRecord, TransactionState } from './store';
+import { CALLBACK_SINK_PATH, parseTestPayment, runTestPayment, TestPaymentError, type MerchantSide, type StandaloneMerchant } from './test-payment';
 import type { Wallet } from './wallet';
 
 const BODY_LIMIT = 1024 * 1024;
@@ -17,7 +20,12 @@ export interface SandboxServices {
   wallet: Wallet;
   callbacks: CallbackDelivery;
   faults: FaultSwitchboard;
+  requests: RequestLog;
+  merchant: MerchantSide | undefined;
+  signKey: string;
   info: () => ConsoleInfo;
+  /** The sandbox as the merchant's server it plays for test payments when it runs alone. */
+  standalone: () => StandaloneMerchant;
   log: (line: string) => void;
 }
 
@@ -43,12 +51,19 @@ class HttpError extends Error {
 interface Reply {
   status: number;
   body: unknown;
-  /** Set for HTML; everything else is JSON. */
-  html?: boolean;
+  /** Set for HTML or plain text; everything else is JSON. */
+  type?: 'html' | 'text';
   note?: string;
 }
 
-const CONSOLE_ACTIONS: Record<string, PayerOutcome> = { approve: 'success', cancel: 'cancel', fail: 'fail', close: 'close' };
+const CONSOLE_ACTIONS: Record<string, { outcome: PayerOutcome; done: string }> = {
+  approve: { outcome: 'success', done: 'Approved: the payer paid' },
+  cancel: { outcome: 'cancel', done: 'Cancelled by the payer: still payable' },
+  fail: { outcome: 'fail', done: 'Failed: the wallet declined' },
+  close: { outcome: 'close', done: 'Closed' },
+};
+
+const CONTENT_TYPES = { html: 'text/html; charset=utf-8', text: 'text/plain; charset=utf-8', json: 'application/json; charset=UTF-8' };
 
 function readBody(request: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -82,9 +97,9 @@ function parseJson(text: string): unknown {
 
 function send(response: http.ServerResponse, reply: Reply): void {
   if (response.destroyed || response.headersSent) return;
-  const text = reply.html ? String(reply.body) : JSON.stringify(reply.body);
+  const text = reply.type ? String(reply.body) : JSON.stringify(reply.body);
   response.writeHead(reply.status, {
-    'Content-Type': reply.html ? 'text/html; charset=utf-8' : 'application/json; charset=UTF-8',
+    'Content-Type': CONTENT_TYPES[reply.type ?? 'json'],
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
   });
@@ -130,14 +145,15 @@ export class SandboxServer {
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const started = Date.now();
     const method = request.method ?? 'GET';
-    const path = new URL(request.url ?? '/', 'http://sandbox').pathname;
+    const url = new URL(request.url ?? '/', 'http://sandbox');
+    const path = url.pathname;
     let reply: Reply;
     try {
       if (method === 'POST' && (path === '/processV2' || path === '/inAppPay')) {
         await this.acquirerApi(path, request, response, started);
         return;
       }
-      reply = await this.route(method, path, request);
+      reply = await this.route(method, path, url.searchParams, request);
     } catch (error) {
       reply =
         error instanceof HttpError
@@ -150,10 +166,11 @@ export class SandboxServer {
     }
   }
 
-  private async acquirerApi(path: string, request: http.IncomingMessage, response: http.ServerResponse, started: number): Promise<void> {
-    const { protocol } = this.services;
+  private async acquirerApi(path: AcquirerPath, request: http.IncomingMessage, response: http.ServerResponse, started: number): Promise<void> {
+    const { protocol, requests } = this.services;
     const body = await readBody(request);
     const outcome: ProtocolOutcome = path === '/inAppPay' ? await protocol.handleInApp(body) : await protocol.handle(body);
+    const exchange: Omit<Exchange, 'answered'> = { path, startedAt: started, body, outcome };
     const summary = [
       `POST ${path}`,
       outcome.action || '(no action)',
@@ -166,19 +183,28 @@ export class SandboxServer {
       .join(' ');
     if (!outcome.hold) {
       send(response, { status: 200, body: outcome.reply });
+      requests.record({ ...exchange, answered: true });
       this.services.log(`${summary} ${Date.now() - started}ms`);
       return;
     }
-    this.hold(response, outcome.reply, outcome.hold.replyAfterMs);
+    this.hold(response, outcome.reply, outcome.hold.replyAfterMs, (answered) => requests.record({ ...exchange, answered }));
     this.services.log(`${summary} held ${outcome.hold.replyAfterMs === null ? 'without answer' : `for ${outcome.hold.replyAfterMs}ms`}`);
   }
 
-  private hold(response: http.ServerResponse, reply: ProtocolReply | InAppReply, replyAfterMs: number | null): void {
+  private hold(
+    response: http.ServerResponse,
+    reply: ProtocolReply | InAppReply,
+    replyAfterMs: number | null,
+    ended: (answered: boolean) => void,
+  ): void {
     let timer: NodeJS.Timeout | null = null;
+    let answered = false;
     if (replyAfterMs !== null) {
       timer = setTimeout(() => {
         this.heldResponses.delete(response);
+        answered = true;
         send(response, { status: 200, body: reply });
+        ended(true);
       }, replyAfterMs);
       timer.unref();
     }
@@ -187,13 +213,20 @@ export class SandboxServer {
       const pending = this.heldResponses.get(response);
       if (pending) clearTimeout(pending);
       this.heldResponses.delete(response);
+      if (!answered) ended(false);
     });
   }
 
-  private async route(method: string, path: string, request: http.IncomingMessage): Promise<Reply> {
-    const { store, wallet, faults } = this.services;
-    if (path === '/' && method === 'GET') return { status: 200, body: await this.consolePage(), html: true };
-    if (path === '/favicon.ico') return { status: 204, body: '', html: true };
+  private async route(method: string, path: string, params: URLSearchParams, request: http.IncomingMessage): Promise<Reply> {
+    const { store, wallet, faults, requests } = this.services;
+    if (path === '/' && method === 'GET') return { status: 200, body: await this.consolePage(params), type: 'html' };
+    if (path === '/favicon.ico') return { status: 204, body: '', type: 'text' };
+    if (path === '/sandbox/requests' && method === 'GET') {
+      const limit = Number(params.get('limit') ?? '');
+      return { status: 200, body: await requests.list({ orderId: params.get('orderId') ?? undefined, limit: limit > 0 ? limit : undefined }) };
+    }
+    if (path === '/sandbox/test-payment' && method === 'POST') return this.testPayment(parseJson(await readBody(request)));
+    if (path === CALLBACK_SINK_PATH && method === 'POST') return this.callbackSink(await readBody(request));
     if (path === '/sandbox/wallet/pay' && method === 'POST') {
       const result = await wallet.pay(parseJson(await readBody(request)));
       return { ...result, note: result.body.errMsg };
@@ -240,18 +273,22 @@ export class SandboxServer {
   }
 
   private async command(orderId: string, command: string): Promise<Reply> {
-    const { ledger, callbacks } = this.services;
+    const { ledger, callbacks, store } = this.services;
     if (command === 'resend-callback') {
       const transaction = await ledger.find(orderId);
       if (!transaction) throw new HttpError(404, `order ${orderId} not found`);
       if (!isPaid(transaction.state)) throw new HttpError(409, `order ${orderId} is not paid (${transaction.state})`);
       const delivery = await callbacks.enqueue(transaction, 'resend');
-      return { status: 200, body: { delivery }, note: `order=${orderId}` };
+      await store.updateTransaction(orderId, {}, {}, 'console: re-send call-back');
+      return { status: 200, body: { delivery, message: `Re-sent the call-back of ${orderId} to ${delivery.url}.` }, note: `order=${orderId}` };
     }
-    const outcome = CONSOLE_ACTIONS[command];
-    if (!outcome) throw new HttpError(404, `unknown command ${command}`);
-    const result = await ledger.settle(orderId, outcome, 'console');
-    if (result.ok) return { status: 200, body: { transaction: transactionView(result.transaction) }, note: `order=${orderId}` };
+    const action = CONSOLE_ACTIONS[command];
+    if (!action) throw new HttpError(404, `unknown command ${command}`);
+    const result = await ledger.settle(orderId, action.outcome, `console: ${command}`);
+    if (result.ok) {
+      const message = `${action.done}: ${orderId} is now ${result.transaction.state}.`;
+      return { status: 200, body: { transaction: transactionView(result.transaction), message }, note: `order=${orderId}` };
+    }
     if (result.reason === 'NOT_FOUND') throw new HttpError(404, `order ${orderId} not found`);
     return {
       status: 409,
@@ -265,11 +302,65 @@ export class SandboxServer {
     return transaction && transactionDetail(transaction, await store.listCallbacks(orderId));
   }
 
-  private async consolePage(): Promise<string> {
-    const { store, faults, info } = this.services;
-    const transactions = (await store.listTransactions()).slice(0, 200);
-    const callbacks = await store.listCallbacks();
-    const details = transactions.map((tx) => transactionDetail(tx, callbacks.filter((c) => c.orderId === tx.orderId)));
-    return renderConsole(details, faults.get(), info());
+  private async testPayment(body: unknown): Promise<Reply> {
+    const { store, wallet, merchant, standalone } = this.services;
+    try {
+      const result = await runTestPayment({ store, wallet, merchant, standalone }, parseTestPayment(body));
+      return { status: 200, body: { ...result, transaction: transactionView(result.transaction) }, note: `order=${result.orderId}` };
+    } catch (error) {
+      if (error instanceof TestPaymentError) throw new HttpError(error.status, error.message);
+      throw error;
+    }
+  }
+
+  /** The receiver test payments use when the sandbox runs alone: SUCCESS for a call-back that unseals with the sign key. */
+  private callbackSink(body: string): Reply {
+    try {
+      unseal(Object(JSON.parse(body)) as Partial<SealedData>, this.services.signKey);
+    } catch (error) {
+      if (error instanceof SyntaxError || error instanceof VerificationError) return { status: 400, body: `FAIL ${error.message}`, type: 'text' };
+      throw error;
+    }
+    return { status: 200, body: 'SUCCESS', type: 'text' };
+  }
+
+  private async merchantCell(orderId: string): Promise<MerchantCell | undefined> {
+    const { merchant } = this.services;
+    if (!merchant) return undefined;
+    try {
+      return { order: await merchant.orderState(orderId) };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  }
+
+  private async consolePage(params: URLSearchParams): Promise<string> {
+    const { store, faults, info, requests } = this.services;
+    const query = consoleQuery(params);
+    const all = await store.listTransactions();
+    const found = query.order ? all.filter((tx) => orderIdMatches(tx.orderId, query.order)) : all;
+    const byState: Partial<Record<TransactionState, number>> = {};
+    for (const tx of found) byState[tx.state] = (byState[tx.state] ?? 0) + 1;
+    const matching = query.state ? found.filter((tx) => tx.state === query.state) : found;
+    const shown = matching.slice(0, query.limit);
+    const callbacks = new Map<string, CallbackRecord[]>();
+    for (const callback of await store.listCallbacks()) {
+      const list = callbacks.get(callback.orderId);
+      if (list) list.push(callback);
+      else callbacks.set(callback.orderId, [callback]);
+    }
+    const transactions = await Promise.all(
+      shown.map(async (tx) => ({ ...transactionDetail(tx, callbacks.get(tx.orderId) ?? []), merchant: await this.merchantCell(tx.orderId) })),
+    );
+    return renderConsole({
+      query,
+      transactions,
+      total: all.length,
+      byState,
+      matching: matching.length,
+      requests: await requests.list({ orderId: query.order, limit: query.requests }),
+      faults: faults.get(),
+      info: info(),
+    });
   }
 }

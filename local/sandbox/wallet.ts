@@ -87,7 +87,7 @@ export class Wallet {
     if (!paySignMatches(signed, fields.paySign as string, this.wechatApiKey)) {
       return fail(400, '支付验证签名失败 (paySign does not match)');
     }
-    const result = await this.ledger.settle(transaction.orderId, outcome, 'wallet');
+    const result = await this.ledger.settle(transaction.orderId, outcome, `wallet: ${outcome}`);
     const refused = this.refusal(result);
     if (refused) return fail(refused.status, refused.reason);
     return { status: 200, body: { errMsg: outcomeMessage('requestPayment', outcome) } };
@@ -102,7 +102,7 @@ export class Wallet {
     if (attempts.length === 0) return fail(404, `no mini-program payment for order ${orderId}`);
     const payable = attempts.find((tx) => isPayable(tx.state));
     if (!payable) return fail(409, `the order is ${stateWord(attempts[0])}`);
-    const result = await this.ledger.settle(payable.orderId, outcome, 'wallet');
+    const result = await this.ledger.settle(payable.orderId, outcome, `wallet: ${outcome}`);
     const refused = this.refusal(result);
     if (refused) return fail(refused.status, refused.reason);
     return { status: 200, body: { errMsg: outcomeMessage('requestPayment', outcome), orderId: payable.orderId } };
@@ -127,7 +127,7 @@ export class Wallet {
     if (req.partnerId !== issued.partnerId) return fail(400, `partnerId ${req.partnerId} does not match the payment's merchant`);
     const signed: SignedAppParams = { ...req, packageValue: APP_PACKAGE_VALUE };
     if (!appSignMatches(signed, req.sign, this.wechatApiKey)) return fail(400, '支付验证签名失败 (sign does not match)');
-    const result = await this.ledger.settle(transaction.orderId, outcome, 'app wallet');
+    const result = await this.ledger.settle(transaction.orderId, outcome, `app wallet: ${outcome}`);
     const refused = this.refusal(result);
     if (refused) return fail(refused.status, refused.reason);
     return { status: 200, body: { errCode: APP_ERR_CODES[outcome], errMsg: outcomeMessage('PayReq', outcome) } };
@@ -149,7 +149,7 @@ export class Wallet {
     const transaction = await this.store.findTransaction({ codeUrl: fields.codeUrl as string });
     if (!transaction) return fail(404, 'code_url not found');
     const payer = (fields.openid as string | undefined) ?? `oSANDBOX${randomAlnum(20)}`;
-    const result = await this.ledger.settle(transaction.orderId, outcome, 'QR scan', payer);
+    const result = await this.ledger.settle(transaction.orderId, outcome, `QR scan: ${outcome}`, payer);
     const refused = this.refusal(result);
     if (refused) return fail(refused.status, refused.reason, transaction.orderId);
     return { status: 200, body: { errMsg: outcomeMessage('scanPay', outcome), orderId: transaction.orderId } };

@@ -160,3 +160,104 @@ describe('control endpoints', () => {
     expect((await request('GET', `${t.sandbox.url}/nowhere`)).status).toBe(404);
   });
 });
+
+describe('finding things on the console', () => {
+  const page = async (query = '') => new JSDOM((await request('GET', `${t.sandbox.url}/${query}`)).text).window.document;
+  const rows = (document: Document) => [...document.querySelectorAll('tr.tx')].map((tr) => tr.getAttribute('data-order'));
+
+  it('searches by part of an order id, filters by state, says how many of how many, and shows more on request', async () => {
+    const prefix = `PG${Date.now().toString(36).toUpperCase()}`;
+    const ids = Array.from({ length: 55 }, (_, i) => `${prefix}X${String(i).padStart(2, '0')}`);
+    for (const id of ids.slice(0, 54)) await createPayment(t.sandbox, id, receiver.url);
+    await payOrder(t.sandbox, ids[54], receiver.url);
+
+    const first = await page(`?order=${prefix.toLowerCase()}`);
+    expect(rows(first)).toEqual([...ids].reverse().slice(0, 50));
+    const all = (await t.sandbox.transactions()).length;
+    expect(first.getElementById('transaction-count')!.textContent).toBe(
+      `Showing 50 of 55 transactions whose order id contains “${prefix.toLowerCase()}”, newest first (${all} in all).`,
+    );
+    const options = [...first.querySelectorAll('#search select[name=state] option')].map((o) => o.textContent);
+    expect(options).toEqual(expect.arrayContaining(['every state (55)', 'notpay (54)', 'success (1)', 'failure (0)']));
+    const more = first.getElementById('more-transactions') as HTMLAnchorElement;
+    expect(more.textContent).toBe('Show 5 more');
+
+    const second = await page(more.getAttribute('href')!.replace(/#.*$/, ''));
+    expect(rows(second)).toEqual([...ids].reverse());
+    expect(second.getElementById('more-transactions')).toBeNull();
+
+    const paid = await page(`?order=${prefix}&state=success`);
+    expect(rows(paid)).toEqual([ids[54]]);
+    expect(paid.getElementById('transaction-count')!.textContent).toMatch(/^Showing 1 of 1 transaction whose order id contains “.+” and in state success, newest first/);
+    expect(rows(await page('?order=NOSUCHORDER')).length).toBe(0);
+  });
+
+  it('lists the requests to /processV2 newest first with their data decrypted, for the order searched', async () => {
+    const orderId = newOrderId('RQ');
+    await payOrder(t.sandbox, orderId, receiver.url, { tip: '185' });
+    await callOtt(t.sandbox, 'STATUS_QUERY', { order_id: orderId });
+    const document = await page(`?order=${orderId}`);
+    expect(document.getElementById('request-count')!.textContent).toMatch(
+      new RegExp(`^Showing 2 of 2 requests naming an order id that contains “${orderId}”, newest first \\(\\d+ in the log\\)`),
+    );
+    const entries = [...document.querySelectorAll('#requests details.request')];
+    expect(entries.map((e) => e.querySelector('.action')!.textContent)).toEqual(['STATUS_QUERY', 'MAPPPAY']);
+    const [sent, answered] = [...entries[1].querySelectorAll('.exchange > div')].map((side) => ({
+      title: side.querySelector('h3')!.textContent,
+      head: side.querySelector('.facts')!.textContent,
+      data: Object.fromEntries([...side.querySelectorAll('table.kv tr')].map((tr) => [tr.querySelector('th')!.textContent, tr.querySelector('td')!.textContent])),
+    }));
+    expect(sent).toMatchObject({
+      title: 'Request data, decrypted',
+      head: `action=MAPPPAY version=1.0 merchant_id=${CREDENTIALS.merchantId}`,
+      data: { order_id: orderId, amount: '1234', tip: '185', open_id: 'oTESTOPENID0000000000000000000', call_back_url: receiver.url },
+    });
+    expect(answered).toMatchObject({ title: 'Reply data, decrypted', head: 'rsp_code=SUCCESS rsp_msg=success', data: { order_id: orderId, amount: '1234 number' } });
+    expect(answered.data.payInfo).toMatch(/^\{"appId":/);
+    expect(entries[1].querySelector('summary')!.textContent!.replace(/\s+/g, ' ')).toMatch(new RegExp(`/processV2 MAPPPAY ${orderId} SUCCESS \\d+ ms`));
+  });
+
+  it('shows each call-back payload decrypted, and every console action on the timeline of its transaction', async () => {
+    const orderId = newOrderId('TL');
+    await createPayment(t.sandbox, orderId, receiver.url);
+    const command = (name: string) => request('POST', `${t.sandbox.url}/sandbox/transactions/${orderId}/${name}`);
+    expect((await command('cancel')).body.message).toBe(`Cancelled by the payer: still payable: ${orderId} is now notpay.`);
+    expect((await command('approve')).body.message).toBe(`Approved: the payer paid: ${orderId} is now success.`);
+    await t.sandbox.waitForDeliveries(orderId, (d) => d[0]?.state === 'delivered');
+    expect((await command('resend-callback')).body.message).toBe(`Re-sent the call-back of ${orderId} to ${receiver.url}.`);
+    await t.sandbox.waitForDeliveries(orderId, (d) => d[1]?.state === 'delivered');
+
+    const details = (await page(`?order=${orderId}`)).querySelector(`tr.details[data-order="${orderId}"]`)!;
+    const timeline = [...details.querySelectorAll('.timeline li')].map((li) => li.textContent!.replace(/^\S+ \S+ UTC /, ''));
+    expect(timeline).toEqual(['MAPPPAY created', 'console: cancel', 'console: approve', 'console: re-send call-back']);
+    expect(details.querySelectorAll('.timeline li.by-console')).toHaveLength(3);
+    const payloads = [...details.querySelectorAll('.callback .payload')].map((p) => p.textContent);
+    expect(payloads).toHaveLength(2);
+    for (const payload of payloads) {
+      expect(payload).toMatch(new RegExp(`^payload, decrypted: amount=1234 bizpay_order_id=WX\\d{17} merchant_id=${CREDENTIALS.merchantId} order_id=${orderId} finish_time=\\d{14} exchange_rate=5\\.200000$`));
+    }
+  });
+
+  it('explains every fault switch, offers a test payment with a call_back_url and shows no merchant state when alone', async () => {
+    const orderId = newOrderId('EX');
+    await createPayment(t.sandbox, orderId, receiver.url);
+    const document = await page(`?order=${orderId}`);
+    const controls = [...document.querySelectorAll('#faults input, #faults select')];
+    expect(controls.map((c) => c.getAttribute('name'))).toEqual([
+      'delayMs', 'duplicate', 'drop', 'reorder', 'reorderTimeoutMs', 'callbackAck', 'mode', 'actions', 'times', 'afterProcessing', 'replyAfterMs', 'numberDigest',
+    ]);
+    for (const control of controls) expect(control.closest('label.field')!.querySelector('.help')!.textContent!.length).toBeGreaterThan(30);
+    const help = (name: string) => document.querySelector(`#faults [name=${name}]`)!.closest('label')!.querySelector('.help')!.textContent;
+    expect(help('reorderTimeoutMs')).toContain('once the oldest has waited this long');
+    expect(help('replyAfterMs')).toContain('TIMEOUT only');
+    expect(help('numberDigest')).toContain("1234 as 1234.0), as OTT's own SDK checks it");
+    expect(help('callbackAck')).toContain('Any other reply is not retried.');
+
+    const form = document.getElementById('test-payment-form')!;
+    expect([...form.querySelectorAll('[name]')].map((c) => c.getAttribute('name'))).toEqual(['amount', 'tip', 'outcome', 'callbackUrl']);
+    expect([...form.querySelectorAll('select[name=outcome] option')].map((o) => o.textContent)).toEqual([
+      'the payer pays', 'the payer cancels', 'the wallet declines', 'leave unpaid',
+    ]);
+    expect(document.querySelector(`tr.tx[data-order="${orderId}"] td.merchant-state`)!.textContent).toBe('—');
+  });
+});

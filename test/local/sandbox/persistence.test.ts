@@ -15,7 +15,7 @@ describe('persistence across restarts', () => {
     await removeDir(dataDir);
   });
 
-  it('keeps transactions, refunds and call-backs in nedb files under dataDir', async () => {
+  it('keeps transactions, refunds, call-backs and the request log in nedb files under dataDir', async () => {
     const pending = newOrderId('PP');
     const paid = newOrderId('PD');
     const first = await openSandbox({ dataDir });
@@ -24,10 +24,11 @@ describe('persistence across restarts', () => {
     await first.sandbox.waitForDeliveries(paid, (d) => d[0]?.state === 'delivered');
     opened(await callOtt(first.sandbox, 'REFUND', { order_id: newOrderId('PR'), ori_order_id: paid, refund_amt: '34' }));
     await first.stop();
-    expect((await readdir(dataDir)).sort()).toEqual(['callbacks.db', 'transactions.db']);
+    expect((await readdir(dataDir)).sort()).toEqual(['callbacks.db', 'requests.db', 'transactions.db']);
 
     const second = await openSandbox({ dataDir });
     try {
+      expect((await second.sandbox.requests({ orderId: paid })).requests.map((r) => r.action)).toEqual(['REFUND', 'MAPPPAY']);
       expect(opened(await callOtt(second.sandbox, 'STATUS_QUERY', { order_id: pending }))).toMatchObject({
         order_status: 'notpay',
         total_amount: 1284,
