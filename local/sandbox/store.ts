@@ -8,6 +8,7 @@ import { mkdir } from 'fs/promises';
 import { join } from 'path';
 import Datastore from '@seald-io/nedb';
 import type { CallbackAckPolicy } from './faults';
+import type { AppPayRequest } from '../../typings/payments';
 
 /** The currency of the sandbox's merchant account: every amount is in it. */
 export const MERCHANT_CURRENCY = 'CAD';
@@ -36,15 +37,7 @@ export interface PayInfo {
 }
 
 /** What WeChat's OpenSDK needs to pay in the merchant's app: the fields of its PayReq, as WeChat Pay signed them. */
-export interface AppPayInfo {
-  appId: string;
-  partnerId: string;
-  prepayId: string;
-  packageValue: 'Sign=WXPay';
-  nonceStr: string;
-  timeStamp: string;
-  sign: string;
-}
+export type AppPayInfo = AppPayRequest;
 
 export interface HistoryEntry {
   at: string;
