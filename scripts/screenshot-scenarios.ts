@@ -312,6 +312,14 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    id: 'merchant-forbidden',
+    control: '#copy-user-id',
+    async run(language) {
+      stub(language, { merchantSummary: () => ({ ok: false, code: 'FORBIDDEN', message: 'not staff', userId: 'oX7Kd0f3Qy9tW2bLm5Rz8vN1cA4E' }) });
+      return shot(await open('merchant'), 'merchant');
+    },
+  },
+  {
     id: 'merchant-found',
     control: '#found',
     async run(language) {

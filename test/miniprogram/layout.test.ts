@@ -10,6 +10,7 @@ import { installWx, loadPage, openPage, order, PAYMENT, tap, tapAction, text, ty
 
 const payPage = loadPage('pay');
 const resultPage = loadPage('result');
+const merchantPage = loadPage('merchant');
 
 const RATE = { ok: true as const, currency: 'CAD' as const, rateE8: 519830000, fetchedAt: '2024-05-01T00:00:00Z' };
 
@@ -98,4 +99,19 @@ test("the renderer applies WeChat's own component styles: a plain button is 184 
   expect(await tab.evaluate<number>("document.querySelector('#plain').getBoundingClientRect().width")).toBe(184);
   expect(await tab.evaluate<number[]>("(b => [b.width, b.height])(document.querySelector('#picture').getBoundingClientRect())")).toEqual([320, 240]);
   expect(await tab.evaluate<string>("getComputedStyle(document.querySelector('#picture')).backgroundSize")).toBe('contain');
+});
+
+test('a visitor to the staff pages sees their user id on a line of its own, under its label, whole', async () => {
+  const userId = 'oX7Kd0f3Qy9tW2bLm5Rz8vN1cA4E';
+  const wxMock = installWx({ merchantSummary: () => ({ ok: false, code: 'FORBIDDEN', message: 'not staff', userId }) }, 'en');
+  const page = await openPage(merchantPage);
+  const m = await measure(page, 'merchant', titleOf(wxMock), PHONES['320x568'], '#copy-user-id');
+  expect(m.controlVisible).toBe(true);
+  expect(m.smallTargets).toEqual([]);
+  const [labelBottom, idTop, idLines] = await tab.evaluate<number[]>(
+    "(([l, v]) => [l.getBoundingClientRect().bottom, v.getBoundingClientRect().top, v.getClientRects().length])(['.user-id__label', '#user-id'].map((s) => document.querySelector(s)))",
+  );
+  expect(idTop).toBeGreaterThanOrEqual(labelBottom);
+  expect(idLines).toBe(1);
+  expect(await tab.evaluate<string>("document.querySelector('#user-id').textContent")).toBe(userId);
 });
