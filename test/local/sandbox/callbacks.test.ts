@@ -1,38 +1,22 @@
 import { unseal } from '../../../server/ottpay/codec';
 import type { CallbackRecord } from '../../../local/sandbox';
 import type { CallbackAckPolicy, CallbackRecord as Delivery } from '../../../local/sandbox';
-import { KEY, newOrderId, openSandbox, payOrder, Receiver, ReceiverAnswer, removeDir, request, tempDir, TestSandbox } from './helpers';
+import { KEY, newOrderId, openSandbox, payOrder, Receiver, ReceiverAnswer, removeDir, request, sandboxForFile, tempDir } from './helpers';
 
-let t: TestSandbox;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-  t = await openSandbox({ callbackRetryScheduleMs: [40, 40], callbackTimeoutMs: 300 });
-});
-
-afterEach(() => {
-  t.sandbox.faults.reset();
-  receiver.setAnswer(() => ({ status: 200, body: 'SUCCESS' }));
-});
-
-afterAll(async () => {
-  await t.stop();
-  await receiver.close();
-});
+const t = sandboxForFile({ callbackRetryScheduleMs: [40, 40], callbackTimeoutMs: 300 });
 
 const settled = (d: CallbackRecord[]): boolean => d.length > 0 && d.every((c) => ['delivered', 'failed', 'dropped'].includes(c.state));
 
 function receivedFor(orderId: string) {
-  return receiver.received.filter((r) => unseal(r.body, KEY).order_id === orderId);
+  return t.receiver.received.filter((r) => unseal(r.body, KEY).order_id === orderId);
 }
 
 describe('call-back retries', () => {
   it('retries after HTTP 500 until the merchant answers SUCCESS', async () => {
     const orderId = newOrderId('RE');
     let calls = 0;
-    receiver.setAnswer(() => (calls++ === 0 ? { status: 500, body: 'database down' } : { status: 200, body: 'SUCCESS\n' }));
-    await payOrder(t.sandbox, orderId, receiver.url);
+    t.receiver.setAnswer(() => (calls++ === 0 ? { status: 500, body: 'database down' } : { status: 200, body: 'SUCCESS\n' }));
+    await payOrder(t.sandbox, orderId, t.receiver.url);
     const [delivery] = await t.sandbox.waitForDeliveries(orderId, settled);
     expect(delivery.state).toBe('delivered');
     expect(delivery.rounds).toBe(2);
@@ -45,8 +29,8 @@ describe('call-back retries', () => {
 
   it('treats HTTP 200 without the body SUCCESS as unanswered and gives up when the schedule runs out', async () => {
     const orderId = newOrderId('GU');
-    receiver.setAnswer(() => ({ status: 200, body: '{"ok":true}' }));
-    await payOrder(t.sandbox, orderId, receiver.url);
+    t.receiver.setAnswer(() => ({ status: 200, body: '{"ok":true}' }));
+    await payOrder(t.sandbox, orderId, t.receiver.url);
     const [delivery] = await t.sandbox.waitForDeliveries(orderId, settled);
     expect(delivery.state).toBe('failed');
     expect(delivery.attempts).toHaveLength(3);
@@ -57,8 +41,8 @@ describe('call-back retries', () => {
   it('records a merchant that does not answer in time, then retries', async () => {
     const orderId = newOrderId('TO');
     let calls = 0;
-    receiver.setAnswer(() => (calls++ === 0 ? 'hang' : { status: 200, body: 'SUCCESS' }));
-    await payOrder(t.sandbox, orderId, receiver.url);
+    t.receiver.setAnswer(() => (calls++ === 0 ? 'hang' : { status: 200, body: 'SUCCESS' }));
+    await payOrder(t.sandbox, orderId, t.receiver.url);
     const [delivery] = await t.sandbox.waitForDeliveries(orderId, settled);
     expect(delivery.state).toBe('delivered');
     expect(delivery.attempts[0]).toMatchObject({ httpStatus: null, ok: false, error: expect.stringContaining('300 ms') });
@@ -78,7 +62,7 @@ describe('call-back faults', () => {
   it('delays the first attempt by delayMs', async () => {
     t.sandbox.faults.set({ delayMs: 250 });
     const orderId = newOrderId('DL');
-    await payOrder(t.sandbox, orderId, receiver.url);
+    await payOrder(t.sandbox, orderId, t.receiver.url);
     const paidAt = Date.parse((await t.sandbox.transaction(orderId))!.transaction.paidAt!);
     const [delivery] = await t.sandbox.waitForDeliveries(orderId, settled);
     expect(Date.parse(delivery.attempts[0].at) - paidAt).toBeGreaterThanOrEqual(240);
@@ -87,7 +71,7 @@ describe('call-back faults', () => {
   it('sends duplicate copies at once and records each', async () => {
     t.sandbox.faults.set({ duplicate: 3 });
     const orderId = newOrderId('DC');
-    await payOrder(t.sandbox, orderId, receiver.url);
+    await payOrder(t.sandbox, orderId, t.receiver.url);
     const [delivery] = await t.sandbox.waitForDeliveries(orderId, settled);
     expect(delivery.copies).toBe(3);
     expect(delivery.attempts.map((a) => a.copy).sort()).toEqual([1, 2, 3]);
@@ -99,8 +83,8 @@ describe('call-back faults', () => {
     t.sandbox.faults.set({ drop: 1 });
     const dropped = newOrderId('DR');
     const next = newOrderId('DN');
-    await payOrder(t.sandbox, dropped, receiver.url);
-    await payOrder(t.sandbox, next, receiver.url);
+    await payOrder(t.sandbox, dropped, t.receiver.url);
+    await payOrder(t.sandbox, next, t.receiver.url);
     await t.sandbox.waitForDeliveries(next, settled);
     const [record] = (await t.sandbox.transaction(dropped))!.deliveries;
     expect(record).toMatchObject({ state: 'dropped', attempts: [] });
@@ -118,7 +102,7 @@ describe('call-back faults', () => {
   it("drops every call-back with drop 'all'", async () => {
     t.sandbox.faults.set({ drop: 'all' });
     const orders = [newOrderId('DA'), newOrderId('DA')];
-    for (const orderId of orders) await payOrder(t.sandbox, orderId, receiver.url);
+    for (const orderId of orders) await payOrder(t.sandbox, orderId, t.receiver.url);
     for (const orderId of orders) {
       expect((await t.sandbox.transaction(orderId))!.deliveries.map((d) => d.state)).toEqual(['dropped']);
     }
@@ -129,19 +113,19 @@ describe('call-back faults', () => {
     t.sandbox.faults.set({ reorder: 2, reorderTimeoutMs: 60_000 });
     const first = newOrderId('RA');
     const second = newOrderId('RB');
-    await payOrder(t.sandbox, first, receiver.url);
+    await payOrder(t.sandbox, first, t.receiver.url);
     expect((await t.sandbox.transaction(first))!.deliveries[0].state).toBe('held');
-    await payOrder(t.sandbox, second, receiver.url);
+    await payOrder(t.sandbox, second, t.receiver.url);
     await t.sandbox.waitForDeliveries(first, settled);
     await t.sandbox.waitForDeliveries(second, settled);
-    const order = receiver.orderIds().filter((id) => id === first || id === second);
+    const order = t.receiver.orderIds().filter((id) => id === first || id === second);
     expect(order).toEqual([second, first]);
   });
 
   it('releases held call-backs after reorderTimeoutMs when too few arrive', async () => {
     t.sandbox.faults.set({ reorder: 5, reorderTimeoutMs: 150 });
     const orderId = newOrderId('RT');
-    await payOrder(t.sandbox, orderId, receiver.url);
+    await payOrder(t.sandbox, orderId, t.receiver.url);
     const [delivery] = await t.sandbox.waitForDeliveries(orderId, settled);
     expect(delivery.state).toBe('delivered');
     expect(Date.parse(delivery.attempts[0].at) - Date.parse(delivery.createdAt)).toBeGreaterThanOrEqual(140);
@@ -206,12 +190,12 @@ describe('what acknowledges a call-back', () => {
 
   async function deliverEach(): Promise<Record<string, [boolean, string]>> {
     const answers = new Map<string, ReceiverAnswer>();
-    receiver.setAnswer((_n, received) => answers.get(String(unseal(received.body, KEY).order_id)) ?? 'hang');
+    t.receiver.setAnswer((_n, received) => answers.get(String(unseal(received.body, KEY).order_id)) ?? 'hang');
     const verdicts: Record<string, [boolean, string]> = {};
     for (const [name, answer] of Object.entries(REPLIES)) {
       const orderId = newOrderId('AK');
       answers.set(orderId, answer);
-      await payOrder(t.sandbox, orderId, receiver.url);
+      await payOrder(t.sandbox, orderId, t.receiver.url);
       const [delivery] = await t.sandbox.waitForDeliveries(orderId, settled);
       expect(delivery.state).toBe(delivery.attempts[0].ok ? 'delivered' : 'failed');
       verdicts[name] = [delivery.attempts[0].ok, delivery.attempts[0].ackReason];

@@ -179,6 +179,8 @@ export interface ReceivedCallback {
 
 export type ReceiverAnswer = { status: number; body: string } | 'hang';
 
+const answerSuccess = (): ReceiverAnswer => ({ status: 200, body: 'SUCCESS' });
+
 /** Plays the merchant's call-back endpoint; `answer(n)` decides the reply to the n-th request (0-based). */
 export class Receiver {
   readonly received: ReceivedCallback[] = [];
@@ -186,7 +188,7 @@ export class Receiver {
   private hanging: http.ServerResponse[] = [];
   url = '';
 
-  constructor(private answer: (n: number, body: ReceivedCallback) => ReceiverAnswer = () => ({ status: 200, body: 'SUCCESS' })) {
+  constructor(private answer: (n: number, body: ReceivedCallback) => ReceiverAnswer = answerSuccess) {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -231,6 +233,32 @@ export class Receiver {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+export interface SharedSandbox extends TestSandbox {
+  receiver: Receiver;
+}
+
+/**
+ * One sandbox and one call-back receiver for every test in the file (open before the first test,
+ * closed after the last). After each test the sandbox's faults are cleared and the receiver
+ * answers SUCCESS again, so no test leaks its setup into the next.
+ */
+export function sandboxForFile(options: Partial<SandboxOptions> = {}): SharedSandbox {
+  const shared = {} as SharedSandbox;
+  beforeAll(async () => {
+    const receiver = await new Receiver().start();
+    Object.assign(shared, await openSandbox(options), { receiver });
+  });
+  afterEach(() => {
+    shared.sandbox.faults.reset();
+    shared.receiver.setAnswer(answerSuccess);
+  });
+  afterAll(async () => {
+    await shared.stop();
+    await shared.receiver.close();
+  });
+  return shared;
 }
 
 /** The body of OTT's in-app request, as server/ottpay/in-app.ts sends it. */

@@ -10,10 +10,8 @@ import {
   inAppData,
   newOrderId,
   opened,
-  openSandbox,
-  Receiver,
+  sandboxForFile,
   request,
-  TestSandbox,
   walletPay,
 } from './helpers';
 
@@ -21,22 +19,7 @@ import {
 const NOWHERE = 'http://127.0.0.1:9/ottpay/callback';
 const SEED_REPLY_KEYS = ['appId', 'bizType', 'nonceStr', 'package_', 'partnerId', 'paySign', 'prepay_id', 'reAmount', 'timeStamp', 'tradeNo', 'wxapikey'];
 
-let t: TestSandbox;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-  t = await openSandbox();
-});
-
-afterEach(() => {
-  t.sandbox.faults.reset();
-});
-
-afterAll(async () => {
-  await t.stop();
-  await receiver.close();
-});
+const t = sandboxForFile();
 
 async function statusOf(orderId: string): Promise<Record<string, unknown>> {
   return opened(await callOtt(t.sandbox, 'STATUS_QUERY', { order_id: orderId })) as Record<string, unknown>;
@@ -181,13 +164,13 @@ describe('response faults on /inAppPay (action INAPP)', () => {
 describe('wallet: an app payment (WeChat OpenSDK PayReq)', () => {
   it('accepts the PayReq signed with the sandbox key, delivers a call-back the project verifies; STATUS_QUERY and REFUND follow', async () => {
     const orderId = newOrderId('AW');
-    const payReq = await createAppPayment(t.sandbox, orderId, receiver.url, { amount: '2500', tip: '300' });
+    const payReq = await createAppPayment(t.sandbox, orderId, t.receiver.url, { amount: '2500', tip: '300' });
     const paid = await appWalletPay(t.sandbox, payReq, 'success');
     expect(paid.status).toBe(200);
     expect(paid.body).toEqual({ errCode: 0, errMsg: 'PayReq:ok' });
 
     const [delivery] = await t.sandbox.waitForDeliveries(orderId, (d) => d[0]?.state === 'delivered');
-    const received = receiver.received.find((r) => r.text === JSON.stringify(delivery.envelope))!;
+    const received = t.receiver.received.find((r) => r.text === JSON.stringify(delivery.envelope))!;
     const verified = verifyCallback(received.body, { signKey: CREDENTIALS.signKey, merchantId: CREDENTIALS.merchantId });
     expect(verified).toMatchObject({ orderId, amountCents: 2500, tipCents: 300, merchantId: CREDENTIALS.merchantId });
 

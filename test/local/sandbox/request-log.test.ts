@@ -11,36 +11,19 @@ import {
   mapppayData,
   newOrderId,
   opened,
-  openSandbox,
   payOrder,
-  Receiver,
+  sandboxForFile,
   removeDir,
   request,
   tempDir,
-  TestSandbox,
 } from './helpers';
 
-let t: TestSandbox;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-  t = await openSandbox();
-});
-
-afterEach(() => {
-  t.sandbox.faults.reset();
-});
-
-afterAll(async () => {
-  await t.stop();
-  await receiver.close();
-});
+const t = sandboxForFile();
 
 describe('GET /sandbox/requests', () => {
   it('lists each exchange newest first with its action, decrypted data, code and duration', async () => {
     const orderId = newOrderId('RL');
-    const sent = mapppayData(orderId, receiver.url, { tip: '185' });
+    const sent = mapppayData(orderId, t.receiver.url, { tip: '185' });
     const answer = opened(await callOtt(t.sandbox, 'MAPPPAY', sent));
     await callOtt(t.sandbox, 'STATUS_QUERY', { order_id: orderId });
 
@@ -67,7 +50,7 @@ describe('GET /sandbox/requests', () => {
   it('files a refund under its original order, and notes what could not be read', async () => {
     const paid = newOrderId('RP');
     const refundId = newOrderId('RR');
-    await payOrder(t.sandbox, paid, receiver.url);
+    await payOrder(t.sandbox, paid, t.receiver.url);
     opened(await callOtt(t.sandbox, 'REFUND', { order_id: refundId, ori_order_id: paid, refund_amt: '34' }));
     await request('POST', `${t.sandbox.url}/processV2`, envelope('STATUS_QUERY', { order_id: paid }, { md5: '0'.repeat(32) }));
     await request('POST', `${t.sandbox.url}/processV2`, 'not json');
@@ -86,7 +69,7 @@ describe('GET /sandbox/requests', () => {
   it('shows the fault applied: an altered md5 that no longer unseals, a held answer and when it came', async () => {
     const orderId = newOrderId('RF');
     t.sandbox.faults.set({ response: { mode: 'WRONG_MD5', actions: ['MAPPPAY'], times: 1 } });
-    await callOtt(t.sandbox, 'MAPPPAY', mapppayData(orderId, receiver.url));
+    await callOtt(t.sandbox, 'MAPPPAY', mapppayData(orderId, t.receiver.url));
     t.sandbox.faults.set({ response: { mode: 'TIMEOUT', actions: ['STATUS_QUERY'], times: 1, replyAfterMs: 150 } });
     await callOtt(t.sandbox, 'STATUS_QUERY', { order_id: orderId });
 
@@ -100,10 +83,10 @@ describe('GET /sandbox/requests', () => {
 
   it('logs /inAppPay as plain JSON with the WeChat API key hidden', async () => {
     const orderId = newOrderId('RA');
-    const reply = await callInApp(t.sandbox, inAppData(orderId, receiver.url));
+    const reply = await callInApp(t.sandbox, inAppData(orderId, t.receiver.url));
     expect(reply.body.wxapikey).toBe(CREDENTIALS.wechatApiKey);
     const [logged] = (await t.sandbox.requests({ orderId })).requests;
-    expect(logged).toMatchObject({ path: '/inAppPay', action: 'INAPP', envelope: null, request: inAppData(orderId, receiver.url), code: 'SUCCESS' });
+    expect(logged).toMatchObject({ path: '/inAppPay', action: 'INAPP', envelope: null, request: inAppData(orderId, t.receiver.url), code: 'SUCCESS' });
     expect(logged.reply).toMatchObject({ prepay_id: reply.body.prepay_id, wxapikey: '(the WeChat API key, not shown)' });
     expect(readFileSync(join(t.dataDir, 'requests.db'), 'utf8')).not.toContain(CREDENTIALS.wechatApiKey);
   });

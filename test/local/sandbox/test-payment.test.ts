@@ -1,22 +1,7 @@
-import { newOrderId, openSandbox, Receiver, request, TestSandbox, waitFor } from './helpers';
+import { newOrderId, request, sandboxForFile, waitFor } from './helpers';
 
 // The console's test payment with the sandbox alone: it plays the merchant's server (the stack's case is in console-browser.test.ts).
-let t: TestSandbox;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-  t = await openSandbox({ callbackRetryScheduleMs: [] });
-});
-
-afterEach(() => {
-  t.sandbox.faults.reset();
-});
-
-afterAll(async () => {
-  await t.stop();
-  await receiver.close();
-});
+const t = sandboxForFile({ callbackRetryScheduleMs: [] });
 
 function testPayment(body: unknown) {
   return request('POST', `${t.sandbox.url}/sandbox/test-payment`, body);
@@ -44,16 +29,16 @@ it.each([
   ['fail', 'failure', 'requestPayment:fail the wallet declined the payment'],
   ['unpaid', 'notpay', undefined],
 ])('outcome %s leaves the payment %s and sends no call-back', async (outcome, state, errMsg) => {
-  const reply = await testPayment({ amountCents: 500, outcome, callbackUrl: receiver.url });
+  const reply = await testPayment({ amountCents: 500, outcome, callbackUrl: t.receiver.url });
   expect(reply.status).toBe(200);
-  expect(reply.body.transaction).toMatchObject({ state, tip: 0, callbackUrl: receiver.url });
+  expect(reply.body.transaction).toMatchObject({ state, tip: 0, callbackUrl: t.receiver.url });
   expect(reply.body.errMsg).toBe(errMsg);
   expect(await t.sandbox.waitForDeliveries(reply.body.orderId, () => true)).toEqual([]);
 });
 
 it('sends the call-backs to the call_back_url given', async () => {
-  const reply = await testPayment({ amountCents: 700, outcome: 'success', callbackUrl: receiver.url });
-  await waitFor('the call-back', () => receiver.orderIds().includes(reply.body.orderId));
+  const reply = await testPayment({ amountCents: 700, outcome: 'success', callbackUrl: t.receiver.url });
+  await waitFor('the call-back', () => t.receiver.orderIds().includes(reply.body.orderId));
 });
 
 it.each([

@@ -6,25 +6,12 @@ import {
   KEY,
   newOrderId,
   opened,
-  openSandbox,
-  Receiver,
+  sandboxForFile,
   request,
-  TestSandbox,
   walletPay,
 } from './helpers';
 
-let t: TestSandbox;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-  t = await openSandbox();
-});
-
-afterAll(async () => {
-  await t.stop();
-  await receiver.close();
-});
+const t = sandboxForFile();
 
 async function stateOf(orderId: string): Promise<string> {
   return (await t.sandbox.transaction(orderId))!.transaction.state;
@@ -33,14 +20,14 @@ async function stateOf(orderId: string): Promise<string> {
 describe('wallet: wx.requestPayment', () => {
   it('pays, answers requestPayment:ok and delivers the documented call-back', async () => {
     const orderId = newOrderId('WS');
-    const params = await createPayment(t.sandbox, orderId, receiver.url, { amount: '2500', tip: '300' });
+    const params = await createPayment(t.sandbox, orderId, t.receiver.url, { amount: '2500', tip: '300' });
     const reply = await walletPay(t.sandbox, params, 'success');
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ errMsg: 'requestPayment:ok' });
     expect(await stateOf(orderId)).toBe('success');
 
     const [delivery] = await t.sandbox.waitForDeliveries(orderId, (d) => d[0]?.state === 'delivered');
-    const received = receiver.received.find((r) => r.text === JSON.stringify(delivery.envelope))!;
+    const received = t.receiver.received.find((r) => r.text === JSON.stringify(delivery.envelope))!;
     expect(received.contentType).toMatch(/^application\/json/);
     expect(received.body).toMatchObject({ rsp_code: 'SUCCESS', rsp_msg: 'success', merchant_id: CREDENTIALS.merchantId });
     const data = unseal(received.body, KEY);
@@ -64,7 +51,7 @@ describe('wallet: wx.requestPayment', () => {
 
   it('leaves tip out of the call-back when there is none', async () => {
     const orderId = newOrderId('WN');
-    await walletPay(t.sandbox, await createPayment(t.sandbox, orderId, receiver.url), 'success');
+    await walletPay(t.sandbox, await createPayment(t.sandbox, orderId, t.receiver.url), 'success');
     const [delivery] = await t.sandbox.waitForDeliveries(orderId);
     const data = unseal(delivery.envelope, KEY);
     expect(data.tip).toBeUndefined();
@@ -73,7 +60,7 @@ describe('wallet: wx.requestPayment', () => {
 
   it('keeps the order payable after a cancel', async () => {
     const orderId = newOrderId('WC');
-    const params = await createPayment(t.sandbox, orderId, receiver.url);
+    const params = await createPayment(t.sandbox, orderId, t.receiver.url);
     expect((await walletPay(t.sandbox, params, 'cancel')).body).toEqual({ errMsg: 'requestPayment:fail cancel' });
     expect(await stateOf(orderId)).toBe('notpay');
     expect((await t.sandbox.transaction(orderId))!.deliveries).toEqual([]);
@@ -83,7 +70,7 @@ describe('wallet: wx.requestPayment', () => {
 
   it('fails the order on a wallet failure and refuses to pay it afterwards', async () => {
     const orderId = newOrderId('WF');
-    const params = await createPayment(t.sandbox, orderId, receiver.url);
+    const params = await createPayment(t.sandbox, orderId, t.receiver.url);
     const failed = await walletPay(t.sandbox, params, 'fail');
     expect(failed.status).toBe(200);
     expect(failed.body.errMsg).toMatch(/^requestPayment:fail /);
@@ -95,7 +82,7 @@ describe('wallet: wx.requestPayment', () => {
 
   it('refuses to pay an order twice', async () => {
     const orderId = newOrderId('WT');
-    const params = await createPayment(t.sandbox, orderId, receiver.url);
+    const params = await createPayment(t.sandbox, orderId, t.receiver.url);
     await walletPay(t.sandbox, params, 'success');
     const second = await walletPay(t.sandbox, params, 'success');
     expect(second.status).toBe(409);
@@ -106,7 +93,7 @@ describe('wallet: wx.requestPayment', () => {
 
   it('refuses a wrong paySign or any signed value changed, as WeChat does', async () => {
     const orderId = newOrderId('WP');
-    const params = await createPayment(t.sandbox, orderId, receiver.url);
+    const params = await createPayment(t.sandbox, orderId, t.receiver.url);
     const changes = [
       { paySign: '0'.repeat(32) },
       { paySign: params.paySign.toLowerCase() },
@@ -123,7 +110,7 @@ describe('wallet: wx.requestPayment', () => {
   });
 
   it('answers 404 for an unknown prepay id and 400 for a malformed request', async () => {
-    const params = await createPayment(t.sandbox, newOrderId('WU'), receiver.url);
+    const params = await createPayment(t.sandbox, newOrderId('WU'), t.receiver.url);
     const unknown = await walletPay(t.sandbox, { ...params, package: 'prepay_id=wx00000000000000000000000000000000' }, 'success');
     expect(unknown.status).toBe(404);
     expect(unknown.body.errMsg).toMatch(/^requestPayment:fail /);
@@ -138,9 +125,9 @@ describe('wallet: paying by the order id a function returned', () => {
 
   it("pays the order's newest payable attempt (order id, then order id + P + n) and delivers its call-back", async () => {
     const orderId = newOrderId('WO');
-    await createPayment(t.sandbox, orderId, receiver.url);
-    await createPayment(t.sandbox, `${orderId}P2`, receiver.url);
-    await createPayment(t.sandbox, `${orderId}X`, receiver.url);
+    await createPayment(t.sandbox, orderId, t.receiver.url);
+    await createPayment(t.sandbox, `${orderId}P2`, t.receiver.url);
+    await createPayment(t.sandbox, `${orderId}X`, t.receiver.url);
     const reply = await payById(orderId);
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ errMsg: 'requestPayment:ok', orderId: `${orderId}P2` });
@@ -153,7 +140,7 @@ describe('wallet: paying by the order id a function returned', () => {
 
   it('refuses an order with nothing left to pay, an unknown order and a mixed or malformed request', async () => {
     const orderId = newOrderId('WQ');
-    const params = await createPayment(t.sandbox, orderId, receiver.url);
+    const params = await createPayment(t.sandbox, orderId, t.receiver.url);
     expect((await payById(orderId, { outcome: 'cancel' })).body).toEqual({ errMsg: 'requestPayment:fail cancel', orderId });
     await walletPay(t.sandbox, params, 'success');
     const twice = await payById(orderId);
@@ -174,7 +161,7 @@ describe('wallet: scanning an ACTIVEPAY QR code', () => {
         operator_id: CREDENTIALS.operatorId,
         amount: '800',
         biz_type: 'WECHATPAY',
-        call_back_url: receiver.url,
+        call_back_url: t.receiver.url,
       }),
     );
     return data.code_url as string;
