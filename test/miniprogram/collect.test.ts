@@ -60,6 +60,17 @@ describe('collect by QR code: the amount', () => {
     expect(wxMock.redirectTo).toHaveBeenCalledWith({ url: '/pages/qr/index?amountCents=2500' });
   });
 
+  test('a third decimal is refused with the reason, and the hint comes back with the next good key', async () => {
+    installWx({}, 'en');
+    const page = await openPage(collectPage);
+    await typeKeys(page, '2.505');
+    expect(text(page, '#collect-amount')).toBe('2.50');
+    expect(text(page, '#message-text')).toBe('Up to two decimal places');
+    await typeKeys(page, '<');
+    expect(text(page, '#message-text')).toBe('Up to CAD 10,000.00');
+    expect(actionKey(page)).toEqual({ text: 'Show\nQR code CAD 2.50', disabled: false });
+  });
+
   test('"change amount" comes back with the amount', async () => {
     installWx({});
     const page = await openPage(collectPage, { amountCents: '1205' });

@@ -1,7 +1,10 @@
 import { config } from '../../config';
-import { format, getMessages, merchantName } from '../../i18n/index';
-import { isKey, pressKey } from '../../utils/keypad';
-import { centsToInput, formatMoney, parseAmount } from '../../utils/money';
+import { getMessages, merchantName } from '../../i18n/index';
+import { amountEntry, pressAmountKey, type AmountEntryCopy } from '../../utils/amount-entry';
+import { isKey } from '../../utils/keypad';
+import { centsToInput, parseAmount } from '../../utils/money';
+
+const LIMIT = { maxCents: config.maxAmountCents, currency: config.currency };
 
 /** Staff type the amount a customer is to pay by scanning; the QR page makes the code. */
 Component({
@@ -13,7 +16,7 @@ Component({
     amountAria: '',
     keySub: '',
     keyAria: '',
-    canShow: false,
+    valid: false,
     message: { text: '', tone: 'hint' },
   },
 
@@ -34,27 +37,16 @@ Component({
     },
 
     setInput(input: string, error = '') {
-      const t = this.data.t;
-      const parsed = parseAmount(input, { maxCents: config.maxAmountCents });
-      const amountText = parsed.ok ? formatMoney(parsed.cents, config.currency) : '';
-      this.setData({
-        input,
-        amountAria: format(t.collect.amountAria, { amount: input || '0' }),
-        keySub: amountText,
-        keyAria: amountText ? format(t.collect.keyAria, { amount: amountText }) : t.collect.key,
-        canShow: parsed.ok,
-        message: error ? { text: error, tone: 'error' } : { text: format(t.collect.hint, { amount: formatMoney(config.maxAmountCents, config.currency) }), tone: 'hint' },
-      });
+      this.setData(amountEntry(input, LIMIT, this.copy(), error));
     },
 
     onKey(event: WechatMiniprogram.CustomEvent<{ key: string }>) {
       const key = event.detail.key;
-      if (!isKey(key)) return;
-      const t = this.data.t;
-      const result = pressKey(this.data.input, key, config.maxAmountCents);
-      const limit = formatMoney(config.maxAmountCents, config.currency);
-      if (result.refused) this.setInput(result.input, result.refused === 'DECIMALS' ? t.pay.decimals : format(t.collect.overMax, { amount: limit }));
-      else this.setInput(result.input);
+      if (isKey(key)) this.setData(pressAmountKey(this.data.input, key, LIMIT, this.copy()));
+    },
+
+    copy(): AmountEntryCopy {
+      return { ...this.data.t.collect, decimals: this.data.t.pay.decimals };
     },
 
     /** The QR page replaces this one: back from the code leads to the shop page, not to a stale amount. */

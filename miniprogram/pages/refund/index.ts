@@ -6,7 +6,8 @@ import { goBack } from '../../services/navigation';
 import type { OrderView } from '../../services/types';
 import { attemptFor, keptAfter, type Attempt } from '../../utils/attempt';
 import { perInstance } from '../../utils/instance-state';
-import { isKey, pressKey } from '../../utils/keypad';
+import { amountEntry, pressAmountKey, type AmountEntryCopy, type AmountLimit } from '../../utils/amount-entry';
+import { isKey } from '../../utils/keypad';
 import { centsToInput, formatMoney, parseAmount } from '../../utils/money';
 import { refundableCents } from '../../utils/order';
 
@@ -29,13 +30,12 @@ Component({
     currency: config.currency,
     order: null as OrderView | null,
     maxCents: 0,
-    maxText: '',
     input: '',
     amountAria: '',
     fullAria: '',
     keyAria: '',
     keySub: '',
-    canRefund: false,
+    valid: false,
     busy: false,
     message: { text: '', tone: 'hint' },
     notRefundableText: '',
@@ -74,7 +74,6 @@ Component({
       this.setData({
         order,
         maxCents,
-        maxText,
         status: maxCents > 0 ? 'form' : 'notRefundable',
         notRefundableText: format(t.refund.notRefundable, { state: t.states[order.state] }),
         fullAria: format(t.refund.fullAria, { amount: maxText }),
@@ -83,26 +82,20 @@ Component({
     },
 
     setInput(input: string, error = '') {
-      const t = this.data.t;
-      const parsed = parseAmount(input, { maxCents: this.data.maxCents });
-      const amountText = parsed.ok ? formatMoney(parsed.cents, config.currency) : '';
-      this.setData({
-        input,
-        amountAria: format(t.refund.amountAria, { amount: input || '0' }),
-        keySub: amountText,
-        keyAria: amountText ? format(t.refund.keyAria, { amount: amountText }) : t.refund.key,
-        canRefund: parsed.ok,
-        message: error ? { text: error, tone: 'error' } : { text: format(t.refund.hint, { amount: this.data.maxText }), tone: 'hint' },
-      });
+      this.setData(amountEntry(input, this.limit(), this.copy(), error));
     },
 
     onKey(event: WechatMiniprogram.CustomEvent<{ key: string }>) {
       const key = event.detail.key;
-      if (this.data.busy || !isKey(key)) return;
-      const t = this.data.t;
-      const result = pressKey(this.data.input, key, this.data.maxCents);
-      if (result.refused) this.setInput(result.input, result.refused === 'DECIMALS' ? t.pay.decimals : format(t.refund.overMax, { amount: this.data.maxText }));
-      else this.setInput(result.input);
+      if (!this.data.busy && isKey(key)) this.setData(pressAmountKey(this.data.input, key, this.limit(), this.copy()));
+    },
+
+    limit(): AmountLimit {
+      return { maxCents: this.data.maxCents, currency: this.data.currency };
+    },
+
+    copy(): AmountEntryCopy {
+      return { ...this.data.t.refund, decimals: this.data.t.pay.decimals };
     },
 
     onFull() {
