@@ -60,8 +60,14 @@ export type ErrorCode =
   | 'RATE_UNAVAILABLE'
   /** The store or OTT Pay is unavailable; try again. */
   | 'SERVICE_UNAVAILABLE'
-  /** Another change to the same order is under way (a refund waiting for OTT Pay, or concurrent requests); try again shortly. */
+  /** Another change to the same order is under way (concurrent requests); try again shortly. */
   | 'BUSY'
+  /**
+   * Another refund of this payment is recorded and waits for OTT Pay's word; `openRefund` names it
+   * (amount, since when). A new refund can be asked for once OTT confirms or refuses it: staff do
+   * not ask again meanwhile, because the open refund may already be on its way to the payer.
+   */
+  | 'REFUND_OPEN'
   /** The function's settings are missing or wrong (its log names each problem): the merchant must fix them. */
   | 'CONFIGURATION_ERROR';
 
@@ -73,6 +79,8 @@ export interface FunctionError {
   orderId?: string;
   /** Set on FORBIDDEN from a staff-only function: the caller's own user id (openid), for the shop owner to add to the staff. */
   userId?: string;
+  /** Set on REFUND_OPEN: the refund that waits for OTT Pay's word. */
+  openRefund?: RefundView;
 }
 
 export type FunctionResult<T> = ({ ok: true } & T) | FunctionError;
@@ -152,12 +160,24 @@ export interface RefundView {
   orderId: string;
   amountCents: number;
   /**
-   * PENDING until STATUS_QUERY's refund_fee shows OTT Pay booked it (SUCCEEDED); FAILED when OTT
-   * refused it or never booked it after three sends, its amount released. At most one refund per
-   * order is PENDING at a time.
+   * PENDING until STATUS_QUERY's refund_fee shows OTT Pay booked it (SUCCEEDED); FAILED only on
+   * OTT's word that it does not hold it (a refusal, then a refund_fee without it), its amount then
+   * released. Silence never fails a refund: it stays PENDING and keeps being checked. At most one
+   * refund per order is PENDING at a time.
    */
   state: 'PENDING' | 'SUCCEEDED' | 'FAILED';
   createdAt: string;
+  /** When OTT Pay's answer was last sought for it (sent or queried); PENDING refunds only. */
+  lastCheckedAt?: string;
+}
+
+/** An order as staff see it: the payer's view plus its refunds and, in REVIEW, why. */
+export interface StaffOrderView extends OrderView {
+  refunds: RefundView[];
+  /** Money OTT Pay reports taken on the order, in cents (several attempts in a double charge). */
+  heldCents: number;
+  reviewKind?: string;
+  reviewReason?: string;
 }
 export type RefundResult = FunctionResult<{ refund: RefundView; order: OrderView }>;
 
@@ -171,13 +191,18 @@ export interface MerchantSummaryEvent {
 export interface DailyTakings {
   /** The merchant's local calendar day, YYYY-MM-DD. */
   date: string;
+  /** Orders paid (PAID, PARTIALLY_REFUNDED, REFUNDED) today. */
   paidCount: number;
+  /** What OTT Pay reports taken on those orders. */
   grossCents: number;
   refundedCents: number;
   netCents: number;
+  /** Orders in REVIEW created or paid today on which OTT Pay reports money taken: held, but not yet counted above. */
+  reviewCount: number;
+  reviewHeldCents: number;
 }
 /** Today's takings and the day's most recent orders; with orderId in the event, that order too. */
-export type MerchantSummaryResult = FunctionResult<{ today: DailyTakings; recent: OrderView[]; order?: OrderView }>;
+export type MerchantSummaryResult = FunctionResult<{ today: DailyTakings; recent: OrderView[]; order?: StaffOrderView }>;
 
 export interface CollectByQrEvent {
   amountCents: number;

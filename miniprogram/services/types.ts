@@ -16,5 +16,7 @@ export type {
   QueryPaymentResult,
   RefundEvent,
   RefundResult,
+  RefundView,
+  StaffOrderView,
   WxPaymentParams,
 } from '../../typings/payments';
