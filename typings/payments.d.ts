@@ -176,6 +176,8 @@ export interface StaffOrderView extends OrderView {
   refunds: RefundView[];
   /** Money OTT Pay reports taken on the order, in cents (several attempts in a double charge). */
   heldCents: number;
+  /** What staff may still refund now: money OTT holds less refunds confirmed or waiting; 0 while a refund waits. */
+  refundableCents: number;
   reviewKind?: string;
   reviewReason?: string;
 }
