@@ -34,6 +34,10 @@ export interface PaymentSettings {
    * its own money; 'query': it only says where to look, and a STATUS_QUERY of that attempt settles it.
    */
   callbackSettles: 'direct' | 'query';
+  /** OTT_TIP_READING: which of OTT's money figures include the tip (see TipReading). */
+  tipReading: TipReading;
+  /** An attempt OTT answers with a status outside the documented list this many times goes to REVIEW (unknown_status). */
+  unknownStatusReviewAfter: number;
   /** How long an exchange rate read from OTT Pay is reused (D13). */
   rateCacheMs: number;
 }
@@ -86,6 +90,21 @@ export function merchantTimeZone(settings: Pick<PaymentSettings, 'timeZone'>): s
   return zone;
 }
 
+/**
+ * Which of OTT Pay's money figures include the tip (its documents do not say):
+ * 'separate' (default): the call-back's `amount` excludes it, STATUS_QUERY's `total_amount` includes it;
+ * 'in-both': both include it; 'in-neither': neither does (the tip is only in `tip`).
+ */
+export const TIP_READINGS = ['separate', 'in-both', 'in-neither'] as const;
+export type TipReading = (typeof TIP_READINGS)[number];
+
+function tipReading(env: NodeJS.ProcessEnv, problems: SettingProblem[]): TipReading {
+  const value = env.OTT_TIP_READING?.trim() || 'separate';
+  if ((TIP_READINGS as readonly string[]).includes(value)) return value as TipReading;
+  problems.push({ variable: 'OTT_TIP_READING', problem: `must be one of ${TIP_READINGS.join(', ')}` });
+  return 'separate';
+}
+
 function callbackSettles(env: NodeJS.ProcessEnv, problems: SettingProblem[]): 'direct' | 'query' {
   const value = env.CALLBACK_SETTLES?.trim() || 'direct';
   if (value === 'direct' || value === 'query') return value;
@@ -120,6 +139,8 @@ export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): Payme
     timeZone: timeZone(env),
     callbackReplyBody: env.OTT_CALLBACK_REPLY?.trim() || 'SUCCESS',
     callbackSettles: callbackSettles(env, problems),
+    tipReading: tipReading(env, problems),
+    unknownStatusReviewAfter: number('OTT_UNKNOWN_STATUS_REVIEW_AFTER', 3, 1, 100),
     rateCacheMs: 600_000,
   };
   if (problems.length > 0) throw new SettingsError(problems);
