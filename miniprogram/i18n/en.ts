@@ -89,7 +89,7 @@ export const en: Messages = {
     retrying: 'Connection unstable. Retrying…',
     paidTitle: 'Payment successful',
     pendingTitle: 'Payment not confirmed yet',
-    pendingBody: "The result hasn't arrived yet. Please don't pay again: check again in a moment, and if you were charged but it stays unconfirmed, contact the shop.",
+    pendingBody: "Please don't pay again. This page updates by itself as soon as the result arrives. If you were charged and it stays unconfirmed, give the shop the order number to check.",
     notPaidTitle: 'Not paid',
     notPaidBody: "This payment didn't go through. If your WeChat Pay bill shows a charge, contact the shop.",
     reviewTitle: 'Being checked by the shop',

@@ -97,7 +97,7 @@ export const zh = {
     retrying: '网络不稳定，正在重试…',
     paidTitle: '支付成功',
     pendingTitle: '支付结果待确认',
-    pendingBody: '暂未收到支付结果，请不要重复支付。稍后点「再次查询」；如已扣款但一直未确认，请联系商家。',
+    pendingBody: '请不要重复支付。结果一到，本页会自动更新。如已扣款但迟迟没有结果，请把订单号告诉商家查询。',
     notPaidTitle: '未支付',
     notPaidBody: '这笔订单没有支付成功。如果微信支付账单显示已扣款，请联系商家。',
     reviewTitle: '等待商家核实',

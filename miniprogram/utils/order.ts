@@ -48,13 +48,6 @@ export function badgeOf(state: OrderState): Badge {
   }
 }
 
-/** A payment attempt left unpaid this long is shown as not paid: the payer has moved on. */
-export const ABANDONED_AFTER_MS = 15 * 60 * 1000;
-
-export function isAbandoned(order: OrderView, nowMs: number): boolean {
-  return outcomeOf(order.state) === 'pending' && nowMs - Date.parse(order.createdAt) >= ABANDONED_AFTER_MS;
-}
-
 export function refundableCents(order: OrderView): number {
   if (order.state !== 'PAID' && order.state !== 'PARTIALLY_REFUNDED') return 0;
   return Math.max(0, order.totalCents - order.refundedCents);

@@ -101,7 +101,7 @@ describe('result page', () => {
     expect(exists(page, '#confirming')).toBe(true);
     await elapse(1000);
     expect(text(page, '#pending')).toContain('支付结果待确认');
-    expect(text(page, '#body')).toBe('暂未收到支付结果，请不要重复支付。稍后点「再次查询」；如已扣款但一直未确认，请联系商家。');
+    expect(text(page, '#body')).toBe('请不要重复支付。结果一到，本页会自动更新。如已扣款但迟迟没有结果，请把订单号告诉商家查询。');
     expectReceipt(page, '下单时间');
     expect(exists(page, '#pay-again')).toBe(false);
     const asked = calls(wxMock, 'queryPayment').length;
@@ -148,15 +148,52 @@ describe('result page', () => {
     expect(attr(page, '#contact', 'open-type')).toBe('contact');
   });
 
-  test('an attempt abandoned long ago, opened from history, reads "not paid" at once', async () => {
-    const wxMock = installWx({ queryPayment: () => ({ ok: true, order: order({ orderId: 'ord_1', state: 'PAYING', paidAt: undefined, createdAt: '2024-05-01T18:00:00.000Z' }) }) });
+  test('an order created long ago and still open (a payment tried again on the same order) is pending, never "not paid"; the page keeps asking, slowly, until the server decides', async () => {
+    let state: OrderState = 'PAYING';
+    const wxMock = installWx({
+      queryPayment: () => ({
+        ok: true,
+        order: order({ orderId: 'ord_1', state, amountCents: 1999, tipCents: 300, totalCents: 2299, createdAt: '2024-05-01T18:00:00.000Z', paidAt: state === 'PAID' ? '2024-05-01T18:30:00.000Z' : undefined }),
+      }),
+    });
+    pageStack('pages/pay/index', 'pages/result/index');
+    const page = await openPage(resultPage, { orderId: 'ord_1', from: 'pay' });
+    expect(exists(page, '#not-paid')).toBe(false);
+    expect(exists(page, '#confirming')).toBe(true);
+
+    await elapse(30000);
+    expect(text(page, '#pending')).toContain('支付结果待确认');
+    expect(text(page, '#body')).toBe('请不要重复支付。结果一到，本页会自动更新。如已扣款但迟迟没有结果，请把订单号告诉商家查询。');
+    expect(exists(page, '#pay-again')).toBe(false);
+    expect(text(within(page, '#details'), '#order-number')).toBe('ord_ 1');
+
+    await elapse(10 * 60 * 1000);
+    expect(exists(page, '#pending')).toBe(true);
+    const before = calls(wxMock, 'queryPayment').length;
+    await elapse(5 * 60 * 1000);
+    const inFiveMinutes = calls(wxMock, 'queryPayment').length - before;
+    expect(inFiveMinutes).toBeGreaterThanOrEqual(5);
+    expect(inFiveMinutes).toBeLessThanOrEqual(10);
+    expect(exists(page, '#pending')).toBe(true);
+
+    state = 'PAID';
+    await elapse(60000);
+    expect(exists(page, '#paid')).toBe(true);
+    const settled = calls(wxMock, 'queryPayment').length;
+    await elapse(10 * 60 * 1000);
+    expect(calls(wxMock, 'queryPayment')).toHaveLength(settled);
+  });
+
+  test('an old open order opened from history is pending too, and reads "not paid" only once the server closes it', async () => {
+    let state: OrderState = 'PAYING';
+    installWx({ queryPayment: () => ({ ok: true, order: order({ orderId: 'ord_1', state, paidAt: undefined, createdAt: '2024-05-01T18:00:00.000Z' }) }) });
     pageStack('pages/history/index', 'pages/result/index');
     const page = await openPage(resultPage, { orderId: 'ord_1', from: 'history' });
+    await elapse(5 * 60 * 1000);
+    expect(exists(page, '#pending')).toBe(true);
+    state = 'CLOSED';
+    await elapse(60000);
     expect(exists(page, '#not-paid')).toBe(true);
-    await elapse(30000);
-    expect(calls(wxMock, 'queryPayment')).toHaveLength(1);
-    await tap(page, '#done');
-    expect(wxMock.navigateBack).toHaveBeenCalledWith({ delta: 1 });
   });
 
   test('network failures while polling say so, and are ridden out', async () => {
@@ -172,12 +209,13 @@ describe('result page', () => {
     expect(exists(page, '#note')).toBe(false);
   });
 
-  test('offline the whole time: pending, with the network message and the order number', async () => {
+  test('offline the whole time: pending, saying it keeps retrying, with the order number', async () => {
     const wxMock = installWx({});
     wxMock.cloud.callFunction.mockRejectedValue({ errCode: -1, errMsg: 'cloud.callFunction:fail network' });
     const page = await openPage(resultPage, { orderId: 'ord_1' });
     await elapse(30000);
-    expect(text(page, '#note')).toBe('网络连接不稳定，请检查网络后重试。');
+    expect(exists(page, '#pending')).toBe(true);
+    expect(text(page, '#note')).toBe('网络不稳定，正在重试…');
     expect(text(within(page, '#details'), '#order-number')).toBe('ord_ 1');
     expect(exists(page, '#check-again')).toBe(true);
   });

@@ -162,6 +162,17 @@ describe('pollOrder', () => {
     expect(time.slept.reduce((a, b) => a + b, 0)).toBe(10000);
   });
 
+  test('with a steady pace, says once that the time is up and keeps asking until the order settles', async () => {
+    let asked = 0;
+    installWx({ queryPayment: () => ({ ok: true, order: order({ state: ++asked < 12 ? 'PAYING' : 'CLOSED' }) }) });
+    const time = fakeTime();
+    const waited: number[] = [];
+    const outcome = await pollOrder('ord_0001', { backoff: { ...backoff, steadyMs: 8000 }, ...time, onWaiting: () => waited.push(time.now()) });
+    expect(outcome).toMatchObject({ kind: 'settled', order: { state: 'CLOSED' } });
+    expect(waited).toEqual([10000]);
+    expect(time.slept).toEqual([1000, 2000, 4000, 3000, 4000, 4000, 4500, 5625, 7031, 8000, 8000]);
+  });
+
   test('network failures and BUSY are retried, and reported as they happen; NOT_FOUND stops', async () => {
     const wxMock = installWx({ queryPayment: () => ({ ok: true, order: order() }) });
     wxMock.cloud.callFunction.mockRejectedValueOnce({ errCode: -1, errMsg: 'fail' });

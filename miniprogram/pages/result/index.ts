@@ -7,7 +7,7 @@ import type { OrderView } from '../../services/types';
 import { PAYMENT_BACKOFF } from '../../utils/backoff';
 import { perInstance } from '../../utils/instance-state';
 import { formatMoney } from '../../utils/money';
-import { isAbandoned, outcomeOf } from '../../utils/order';
+import { outcomeOf } from '../../utils/order';
 
 type View = 'confirming' | 'paid' | 'pending' | 'notPaid' | 'review' | 'error';
 
@@ -110,22 +110,17 @@ Component({
         onUpdate: (order) => {
           this.showOrder(order);
           if (this.data.note) this.setData({ note: '' });
-          if (isAbandoned(order, Date.now())) {
-            state.generation++;
-            this.show('notPaid');
-          }
         },
         onRetrying: () => this.setData({ note: t.result.retrying }),
+        onWaiting: () => this.show('pending', this.data.note),
       });
 
       switch (outcome.kind) {
         case 'cancelled':
+        case 'timeout': // onWaiting has already shown it as pending
           return;
         case 'settled':
           this.show(outcomeOf(outcome.order.state));
-          return;
-        case 'timeout':
-          this.show('pending', outcome.lastFailure ? errorMessage(t, outcome.lastFailure.code) : '');
           return;
         case 'error':
           this.show('error', outcome.failure.code === 'NOT_FOUND' ? '' : errorMessage(t, outcome.failure.code));
