@@ -63,9 +63,10 @@ export type ErrorCode =
   /** Another change to the same order is under way (concurrent requests); try again shortly. */
   | 'BUSY'
   /**
-   * Another refund of this payment is recorded and waits for OTT Pay's word; `openRefund` names it
-   * (amount, since when). A new refund can be asked for once OTT confirms or refuses it: staff do
-   * not ask again meanwhile, because the open refund may already be on its way to the payer.
+   * Another refund of this payment was waiting for OTT Pay's word when this one was asked for;
+   * `openRefund` names it, in its state now (amount, since when; PENDING, or just confirmed or
+   * refused). Nothing new was recorded: staff look at it first, because the earlier refund may
+   * already be on its way to the payer, and ask again only for a further refund.
    */
   | 'REFUND_OPEN'
   /** The function's settings are missing or wrong (its log names each problem): the merchant must fix them. */
@@ -79,7 +80,7 @@ export interface FunctionError {
   orderId?: string;
   /** Set on FORBIDDEN from a staff-only function: the caller's own user id (openid), for the shop owner to add to the staff. */
   userId?: string;
-  /** Set on REFUND_OPEN: the refund that waits for OTT Pay's word. */
+  /** Set on REFUND_OPEN: the earlier refund, in its state now. */
   openRefund?: RefundView;
 }
 

@@ -13,6 +13,9 @@ export interface Needs {
   app?: boolean;
 }
 
+/** The one currency orders are kept in (typings/payments.d.ts OrderView.currency). */
+export const PAYMENT_CURRENCY = 'CAD';
+
 export const CALLS_OTT: Needs = { ott: true };
 export const NO_OTT: Needs = { ott: false };
 export const APP_PAYMENTS: Needs = { ott: true, app: true };
@@ -28,6 +31,9 @@ export function configurationProblems(env: NodeJS.ProcessEnv, needs: Needs): Set
   if (needs.ott) {
     try {
       const ott = loadOttConfig(env);
+      if (ott.currency !== PAYMENT_CURRENCY) {
+        problems.push({ variable: 'OTT_CURRENCY', problem: `must be ${PAYMENT_CURRENCY}: orders, pages and takings are kept in ${PAYMENT_CURRENCY}` });
+      }
       if (needs.app) loadInAppConfig(env, ott);
     } catch (error) {
       if (error instanceof ConfigError || error instanceof SettingsError) problems.push(...error.problems);

@@ -2,6 +2,8 @@
  * Settings of the payment functions other than OTT Pay's own (server/ottpay/config.ts), read
  * from the functions' environment variables. Errors name the variable.
  */
+import { TIP_READINGS, type TipReading } from '../ottpay/tip-reading';
+
 export interface PaymentSettings {
   /** Largest amount (before tip) a payer may enter, in cents: MAX_AMOUNT_CENTS. */
   maxAmountCents: number;
@@ -89,14 +91,6 @@ export function merchantTimeZone(settings: Pick<PaymentSettings, 'timeZone'>): s
   }
   return zone;
 }
-
-/**
- * Which of OTT Pay's money figures include the tip (its documents do not say):
- * 'separate' (default): the call-back's `amount` excludes it, STATUS_QUERY's `total_amount` includes it;
- * 'in-both': both include it; 'in-neither': neither does (the tip is only in `tip`).
- */
-export const TIP_READINGS = ['separate', 'in-both', 'in-neither'] as const;
-export type TipReading = (typeof TIP_READINGS)[number];
 
 function tipReading(env: NodeJS.ProcessEnv, problems: SettingProblem[]): TipReading {
   const value = env.OTT_TIP_READING?.trim() || 'separate';

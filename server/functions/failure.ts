@@ -1,4 +1,4 @@
-import type { ErrorCode, FunctionError } from '../../typings/payments';
+import type { ErrorCode, FunctionError, RefundView } from '../../typings/payments';
 
 /** A business error: returned to the caller as { ok: false, code, message }, never thrown past the function. */
 export class FunctionFailure extends Error {
@@ -7,6 +7,7 @@ export class FunctionFailure extends Error {
     message: string,
     readonly orderId?: string,
     readonly userId?: string,
+    readonly openRefund?: RefundView,
   ) {
     super(message);
     this.name = 'FunctionFailure';
@@ -16,6 +17,7 @@ export class FunctionFailure extends Error {
     const result: FunctionError = { ok: false, code: this.code, message: this.message };
     if (this.orderId !== undefined) result.orderId = this.orderId;
     if (this.userId !== undefined) result.userId = this.userId;
+    if (this.openRefund !== undefined) result.openRefund = this.openRefund;
     return result;
   }
 }

@@ -144,9 +144,27 @@ function toReview(order: Order, kind: ReviewKind, reason: string): Order {
   return { ...order, state: 'REVIEW', reviewKind: kind, reviewReason: reason };
 }
 
-/** REVIEW only because OTT could not be asked: settles like a pending order once OTT answers. */
+/** REVIEW only because OTT could not be asked, or gave no documented answer: settles like a pending order once OTT answers. */
 export function awaitsOtt(order: Order): boolean {
-  return isPending(order.state) || (order.state === 'REVIEW' && order.reviewKind === 'status_unknown');
+  return isPending(order.state) || (order.state === 'REVIEW' && (order.reviewKind === 'status_unknown' || order.reviewKind === 'unknown_status'));
+}
+
+/**
+ * OTT Pay answered an order_status it does not document: the attempt stays live (it may yet be
+ * paid), and after `reviewAfter` such answers a pending order goes to REVIEW (unknown_status) with
+ * the word shown. Neither paid nor not paid is read into it.
+ */
+export function reportUnknownStatus(order: Order, ottOrderId: string, rawStatus: string, reviewAfter: number, ctx: ChangeContext): Order | null {
+  const attempt = findAttempt(order, ottOrderId);
+  if (!attempt || !isLive(attempt)) return null;
+  const count = (attempt.unknownStatuses ?? 0) + 1;
+  const noted = withHistory(
+    replaceAttempt(order, { ...attempt, unknownStatuses: count, lastUnknownStatus: rawStatus, updatedAt: ctx.at }),
+    { at: ctx.at, cause: ctx.cause, event: 'attempt.unknown_status', attempt: ottOrderId, detail: { order_status: rawStatus, count } },
+  );
+  if (count < reviewAfter || !isPending(order.state)) return noted;
+  const reason = `OTT Pay answered order_status ${JSON.stringify(rawStatus)} for ${ottOrderId} ${count} times: not a status it documents, so the payment is neither counted nor closed`;
+  return recordStateChange(order, toReview(noted, 'unknown_status', reason), ctx, { order_status: rawStatus });
 }
 
 /** The order state the attempts lead to; `before` is the order as it was read (for the history). */
@@ -154,17 +172,18 @@ function settleState(before: Order, order: Order, ctx: ChangeContext): Order {
   const paid = order.attempts.filter((a) => a.state === 'PAID');
   let next = order;
   if (paid.length >= 2) {
-    if (order.reviewKind !== 'double_charge') {
+    if (order.reviewKind !== 'double_charge' && paid.length > (order.acceptedPaidAttempts ?? 1)) {
       next = toReview(order, 'double_charge', `money taken on ${paid.length} attempts (${paid.map((a) => `${a.ottOrderId}: ${a.paidCents}`).join(', ')}): refund all but one`);
     }
   } else if (paid.length === 1) {
     const [attempt] = paid;
+    if (order.paidAt === undefined) next = { ...next, paidAt: ctx.at };
     if (awaitsOtt(order)) {
       next = attempt.moneyAgrees
-        ? { ...order, state: 'PAID', paidAt: ctx.at }
-        : toReview(order, 'money_mismatch', `OTT Pay reports ${attempt.paidCents} taken on ${attempt.ottOrderId}; the order is for ${order.amountCents} + tip ${order.tipCents}`);
+        ? { ...next, state: 'PAID' }
+        : toReview(next, 'money_mismatch', `OTT Pay reports ${attempt.paidCents} taken on ${attempt.ottOrderId}; the order is for ${order.amountCents} + tip ${order.tipCents}`);
     } else if (order.state === 'CLOSED' || order.state === 'FAILED') {
-      next = toReview(order, 'paid_after_end', `OTT Pay reports ${attempt.paidCents} taken on ${attempt.ottOrderId} after the order was ${order.state.toLowerCase()}`);
+      next = toReview(next, 'paid_after_end', `OTT Pay reports ${attempt.paidCents} taken on ${attempt.ottOrderId} after the order was ${order.state.toLowerCase()}`);
     }
   } else if (awaitsOtt(order) && !order.attempts.some(isLive)) {
     const outcome = latestAttempt(order).outcome;

@@ -38,6 +38,9 @@ export interface PaymentAttempt {
   paidCents?: number;
   /** Whether that money matches the order in every part (amount and tip). */
   moneyAgrees?: boolean;
+  /** How many STATUS_QUERY answers about it carried an order_status OTT does not document, and the last one verbatim. */
+  unknownStatuses?: number;
+  lastUnknownStatus?: string;
 }
 
 export type RefundState = RefundView['state'];
@@ -58,8 +61,15 @@ export interface RefundEntry {
   /** How many times REFUND was sent for it (always under the same refundId). */
   sends: number;
   lastSentAt: string;
+  /**
+   * OTT Pay answered a send with SUCCESS, or with ORDER_USED (it already has this refund id): OTT
+   * holds the refund. It is then never sent again nor failed; STATUS_QUERY's refund_fee settles it.
+   */
+  acknowledged?: 'SUCCESS' | 'ORDER_USED';
   /** OTT Pay refused it with this code; it is released once a query shows it was not booked. */
   rejectedCode?: string;
+  /** When OTT Pay was last asked about it (a send or a STATUS_QUERY). */
+  lastCheckedAt?: string;
   failureCode?: string;
 }
 
@@ -71,11 +81,16 @@ export type HistoryEvent =
   | 'attempt.issued'
   | 'attempt.paid'
   | 'attempt.not_paid'
+  | 'attempt.unknown_status'
   | 'state'
   | 'refund.opened'
   | 'refund.sent'
+  | 'refund.acknowledged'
+  | 'refund.rejected'
   | 'refund.succeeded'
-  | 'refund.failed';
+  | 'refund.failed'
+  /** A person settled something by hand (`ops`); detail names who and why. */
+  | 'resolved';
 
 /** One change of an order, written in the same document write as the change itself. */
 export interface HistoryEntry {
@@ -90,10 +105,11 @@ export interface HistoryEntry {
 }
 
 /**
- * Why an order is in REVIEW. Only `status_unknown` (OTT could not be asked past the abandon age)
- * settles by itself once OTT answers; the others need a person.
+ * Why an order is in REVIEW. `status_unknown` (OTT could not be asked past the abandon age) and
+ * `unknown_status` (OTT kept answering an order_status it does not document) settle by themselves
+ * once OTT gives a documented answer; the others need a person (`ops resolve`).
  */
-export type ReviewKind = 'money_mismatch' | 'double_charge' | 'paid_after_end' | 'status_unknown' | 'refund_mismatch';
+export type ReviewKind = 'money_mismatch' | 'double_charge' | 'paid_after_end' | 'status_unknown' | 'unknown_status' | 'refund_mismatch';
 
 /** An order as stored in the `orders` collection. Timestamps are ISO 8601 UTC (`Date#toISOString`). */
 export interface Order {
@@ -126,6 +142,8 @@ export interface Order {
   openRefundSince: string | null;
   reviewKind?: ReviewKind;
   reviewReason?: string;
+  /** A person accepted money on this many attempts (a double charge kept): only more than that is a new review. */
+  acceptedPaidAttempts?: number;
 }
 
 /** A call-back as OTT Pay delivered it, stored in `ott_callbacks` before anything acts on it. */
@@ -152,6 +170,11 @@ export function totalCents(order: Pick<Order, 'amountCents' | 'tipCents'>): numb
 /** The attempt the payer paid, if any. */
 export function paidAttempt(order: Pick<Order, 'attempts'>): PaymentAttempt | undefined {
   return order.attempts.find((a) => a.state === 'PAID');
+}
+
+/** What OTT Pay reports taken on the order: the money of every paid attempt (two in a double charge). */
+export function heldCents(order: Pick<Order, 'attempts'>): number {
+  return order.attempts.reduce((sum, a) => sum + (a.state === 'PAID' ? (a.paidCents ?? 0) : 0), 0);
 }
 
 /** The newest attempt whose payment details we hold and that may still be paid. */
@@ -190,6 +213,7 @@ export function toRefundView(orderId: string, refund: RefundEntry): RefundView {
     amountCents: refund.amountCents,
     state: refund.state,
     createdAt: refund.createdAt,
+    ...(refund.state === 'PENDING' && refund.lastCheckedAt !== undefined ? { lastCheckedAt: refund.lastCheckedAt } : {}),
   };
 }
 

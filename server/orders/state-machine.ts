@@ -19,8 +19,9 @@ export const TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[]>> = 
   PAID: ['PARTIALLY_REFUNDED', 'REFUNDED', 'REVIEW'],
   PARTIALLY_REFUNDED: ['REFUNDED', 'REVIEW'],
   REFUNDED: ['REVIEW'],
-  // Only a review for "OTT could not be asked" settles by itself, once OTT answers.
-  REVIEW: ['PAID', 'CLOSED'],
+  // A review for "OTT could not be asked" or "OTT's status unknown" settles by itself once OTT
+  // answers; the others leave it when a person settles them (`ops accept`, `ops requery`).
+  REVIEW: ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED', 'CLOSED', 'FAILED'],
   // OTT Pay may still report money taken for an order we gave up on: a person must look at it.
   FAILED: ['REVIEW'],
   CLOSED: ['REVIEW'],

@@ -22,13 +22,14 @@ export interface CallbackEnvelope {
   md5: string;
 }
 
-export type CallbackRejection = 'MALFORMED_BODY' | VerificationFailure | 'FOREIGN_MERCHANT' | 'BAD_FIELD' | 'NOT_A_CALLBACK';
+export type CallbackRejection = 'MALFORMED_BODY' | VerificationFailure | 'FOREIGN_MERCHANT' | 'BAD_FIELD';
 
 /**
  * Fields only OTT Pay's synchronous replies carry (MAPPPAY, ACTIVEPAY, STATUS_QUERY, REFUND,
  * EX_RATE_QUERY). Every OTT message is sealed with the same key, so a reply posted to the
  * call-back URL verifies: these fields, or a missing finish_time (which every documented payment
- * call-back has), tell it apart.
+ * call-back has), mark a message that may not settle an order by itself; OTT's STATUS_QUERY then
+ * decides (OTT may also add fields or leave finish_time out: its documents do not promise).
  */
 export const REPLY_ONLY_FIELDS = ['payInfo', 'code_url', 'total_amount', 'refund_fee', 'trade_time', 'ori_order_id', 'refund_amt', 'refund_status', 'return_code', 'rate', 'feeType', 'fee_type'] as const;
 
@@ -45,7 +46,14 @@ export class CallbackRejected extends Error {
 
 export interface VerifiedCallback {
   orderId: string;
-  amountCents: number;
+  /**
+   * True for a payment call-back as documented: finish_time present and none of a reply's fields.
+   * Otherwise `reason` says why, and only a STATUS_QUERY may settle the attempt it names.
+   */
+  paymentCallback: boolean;
+  reason?: string;
+  /** The `amount` field; absent only when paymentCallback is false. */
+  amountCents?: number;
   tipCents?: number;
   merchantId: string;
   /** finish_time verbatim (D12). */
@@ -122,9 +130,13 @@ export function verifyCallback(
     );
   }
   const replyField = REPLY_ONLY_FIELDS.find((field) => field in data);
-  if (replyField !== undefined) throw new CallbackRejected('NOT_A_CALLBACK', `sealed data with ${replyField} is an OTT reply, not a payment call-back`);
-  if (!('finish_time' in data)) throw new CallbackRejected('NOT_A_CALLBACK', 'sealed data without finish_time is not a payment call-back');
+  const reason =
+    replyField !== undefined ? `sealed data with ${replyField}, a field of OTT's replies` : 'finish_time' in data ? undefined : 'sealed data without finish_time';
   try {
+    const orderId = requiredText(data, 'order_id');
+    if (reason !== undefined) {
+      return { orderId, paymentCallback: false, reason, merchantId: config.merchantId, data };
+    }
     const optional = withoutUndefined({
       tipCents: optionalMinorUnits(data, 'tip'),
       finishTime: optionalText(data, 'finish_time'),
@@ -133,7 +145,8 @@ export function verifyCallback(
       orderStatus: data.order_status === '' ? '' : optionalText(data, 'order_status'),
     });
     return {
-      orderId: requiredText(data, 'order_id'),
+      orderId,
+      paymentCallback: true,
       amountCents: requiredMinorUnits(data, 'amount'),
       ...optional,
       merchantId: config.merchantId,

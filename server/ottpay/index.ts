@@ -17,7 +17,8 @@ export { ConfigError, describeConfig, loadOttConfig, type ConfigProblem, type Ot
 export { postJson, TransportError, type HttpReply, type Transport, type TransportFailure } from './transport';
 export { AmountError, parseMinorUnits } from './amounts';
 export { parsePayInfo, PayInfoError, type ParsedPayInfo } from './pay-info';
-export { mapOrderStatus, type PaymentStatus } from './status';
+export { isPaidStatus, mapOrderStatus, type PaymentStatus } from './status';
+export { chargedCents, includesTip, TIP_READINGS, type MoneyFigure, type TipReading } from './tip-reading';
 export { classifyResponseCode, type ResponseClass } from './response-codes';
 export type { LocalUnknownCode, OttOutcome } from './outcome';
 export {

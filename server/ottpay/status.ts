@@ -1,7 +1,11 @@
-/** Decision D10: what a STATUS_QUERY `order_status` means for the order. */
-export type PaymentStatus = 'paid' | 'pending' | 'closed' | 'failed' | 'partially_refunded' | 'refunded';
+/**
+ * What a STATUS_QUERY `order_status` means for the order. The words are read without regard to
+ * case; OTT documents these and no others. A word outside the list is `unknown`: it never means
+ * paid, and never not paid either.
+ */
+export type PaymentStatus = 'paid' | 'pending' | 'closed' | 'failed' | 'partially_refunded' | 'refunded' | 'unknown';
 
-const KNOWN_STATUSES: Readonly<Record<string, PaymentStatus>> = {
+const DOCUMENTED_STATUSES: Readonly<Record<string, PaymentStatus>> = {
   success: 'paid',
   init: 'pending',
   notpay: 'pending',
@@ -12,8 +16,13 @@ const KNOWN_STATUSES: Readonly<Record<string, PaymentStatus>> = {
   fully_refunded: 'refunded',
 };
 
-/** Anything not listed, including other spellings, stays pending: unknown never means paid. */
 export function mapOrderStatus(orderStatus: unknown): PaymentStatus {
-  if (typeof orderStatus !== 'string') return 'pending';
-  return Object.prototype.hasOwnProperty.call(KNOWN_STATUSES, orderStatus) ? KNOWN_STATUSES[orderStatus] : 'pending';
+  if (typeof orderStatus !== 'string') return 'unknown';
+  const word = orderStatus.toLowerCase();
+  return Object.prototype.hasOwnProperty.call(DOCUMENTED_STATUSES, word) ? DOCUMENTED_STATUSES[word] : 'unknown';
+}
+
+/** Whether a status says the money was taken (paid, and possibly refunded since). */
+export function isPaidStatus(status: PaymentStatus): boolean {
+  return status === 'paid' || status === 'partially_refunded' || status === 'refunded';
 }

@@ -15,7 +15,7 @@ import { Order, orderIdFor, payableAttempt, type PaymentAttempt } from '../order
 import { isPaidState, isPending } from '../orders/state-machine';
 import type { OttOutcome } from '../ottpay/outcome';
 import { updateOrder } from './order-updates';
-import { inFlightMs } from './settlement';
+import { inFlightMs, WRITE_MARGIN_MS } from './settlement';
 
 export interface PaymentRequest {
   amountCents: number;
@@ -90,6 +90,12 @@ export async function obtainPayableAttempt<T>(
   }
 
   const ottOrderId = attempt.ottOrderId;
+  // The in-flight window others see runs from the attempt's stamp: a write that came back late
+  // would leave too little of it for OTT's answer, so this attempt is left for the query to settle.
+  if (platform.now().getTime() - Date.parse(attempt.createdAt) > WRITE_MARGIN_MS) {
+    platform.log.warn('order.attempt_write_slow', { orderId, ottOrderId, ms: platform.now().getTime() - Date.parse(attempt.createdAt) });
+    throw pendingFailure(orderId);
+  }
   const outcome = await ask(order, ottOrderId);
   platform.log.info('ott.payment_request', { orderId, ottOrderId, channel, kind: outcome.kind, code: outcome.kind === 'ok' ? 'SUCCESS' : outcome.code });
   switch (outcome.kind) {

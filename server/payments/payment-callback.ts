@@ -10,7 +10,7 @@ import type { Platform } from '../app/platform';
 import { StoreUnavailableError } from '../orders/store';
 import { CallbackRejected, readCallbackEnvelope, verifyCallback, type VerifiedCallback } from '../ottpay/callback';
 import { OrderBusyError, OrderNotFoundError } from './order-updates';
-import { applyCallback, OttUnansweredError, settleByQuery } from './settlement';
+import { applyCallback, OttUnansweredError, settleByQuery, settlesDirectly } from './settlement';
 
 export interface HttpRequestEvent {
   httpMethod?: string;
@@ -73,9 +73,10 @@ export async function handlePaymentCallback(event: HttpRequestEvent, platform: P
   }
 
   try {
-    const { order, changed } =
-      platform.settings.callbackSettles === 'query' ? await settleByQuery(platform, ottOrderId) : await applyCallback(platform, verified, callbackId);
-    log.info('callback.applied', { callbackId, ottOrderId, orderId: order.orderId, changed, state: order.state, amountCents: verified.amountCents });
+    if (!verified.paymentCallback) log.warn('callback.settled_by_query', { callbackId, ottOrderId, reason: verified.reason ?? '' });
+    const direct = platform.settings.callbackSettles === 'direct' && settlesDirectly(verified);
+    const { order, changed } = direct ? await applyCallback(platform, verified as Parameters<typeof applyCallback>[1], callbackId) : await settleByQuery(platform, ottOrderId);
+    log.info('callback.applied', { callbackId, ottOrderId, orderId: order.orderId, changed, state: order.state, amountCents: verified.amountCents ?? null, by: direct ? 'callback' : 'query' });
   } catch (error) {
     if (error instanceof OrderNotFoundError) {
       log.warn('callback.unknown_order', { callbackId, ottOrderId });

@@ -1,9 +1,11 @@
 /**
  * refund (staff only, D14). The refund is recorded and its amount reserved in one write of the
- * order, before OTT Pay is asked; at most one refund per order waits for OTT at a time, and a new
- * request first settles the open one. Whether OTT booked a refund is read from STATUS_QUERY's
- * refund_fee of the paid attempt; one OTT never booked is re-sent under the same refund id, or
- * failed and released once it has been sent MAX_SENDS times, never both.
+ * order, before OTT Pay is asked; at most one refund per order waits for OTT at a time. Whether OTT
+ * booked it is read from STATUS_QUERY's refund_fee of the paid attempt. A send OTT answered SUCCESS
+ * or ORDER_USED means OTT holds the refund: it is never sent again and never failed, only checked
+ * until refund_fee shows it. A refund whose sends all went unanswered is sent again under the same
+ * refund id, no more often than the backoff allows, for as long as it takes; it is failed and
+ * released only on OTT's word (a refusal, then a refund_fee without it).
  */
 import type { RefundResult } from '../../typings/payments';
 import type { Platform } from '../app/platform';
@@ -11,14 +13,27 @@ import { Caller, requireStaff } from '../functions/callable';
 import { integerField, ORDER_ID, ORDER_ID_SHAPE, REQUEST_ID, REQUEST_ID_SHAPE, textField } from '../functions/event-fields';
 import { FunctionFailure } from '../functions/failure';
 import { openRefund, refundIdFor, toOrderView, toRefundView, type ChangeCause, type Order, type RefundEntry } from '../orders/model';
-import { applyRefundFee, failRefund, markRefundResent, noteRefundRejected, openRefundEntry, readRefundFee } from '../orders/refund-ledger';
+import {
+  acknowledgeRefund,
+  applyRefundFee,
+  failRefund,
+  markRefundResent,
+  noteRefundChecked,
+  noteRefundRejected,
+  openRefundEntry,
+  readRefundFee,
+} from '../orders/refund-ledger';
 import type { OttOutcome } from '../ottpay/outcome';
 import type { RefundResponse } from '../ottpay/client';
 import { updateOrder } from './order-updates';
 import { inFlightMs } from './settlement';
 
-/** A refund OTT Pay has not booked is sent at most this many times before it is failed and released. */
-export const MAX_SENDS = 3;
+/** How long after its last send an unanswered refund may be sent again: doubling from the first check, up to the longest check interval. */
+export function resendAfterMs(platform: Platform, sends: number): number {
+  const { refundCheckAfterMs, maxCheckIntervalMs } = platform.settings;
+  const backoff = Math.min(Math.max(refundCheckAfterMs, 1_000) * 2 ** Math.min(sends - 1, 20), Math.max(maxCheckIntervalMs, refundCheckAfterMs));
+  return Math.max(inFlightMs(platform), backoff);
+}
 
 function sendRefund(platform: Platform, order: Order, refund: RefundEntry): Promise<OttOutcome<RefundResponse>> {
   return platform.ott.refund({ refundId: refund.refundId, originalOrderId: refund.oriOrderId, amountCents: refund.amountCents }).then((outcome) => {
@@ -34,62 +49,50 @@ function sendRefund(platform: Platform, order: Order, refund: RefundEntry): Prom
   });
 }
 
+/** What a send's answer tells the ledger: OTT holds it, OTT refused it, or nothing known. */
+function recordSendAnswer(order: Order, refundId: string, outcome: OttOutcome<RefundResponse>, ctx: Parameters<typeof acknowledgeRefund>[3]): Order | null {
+  if (outcome.kind === 'ok') return acknowledgeRefund(order, refundId, 'SUCCESS', ctx);
+  if (outcome.kind === 'exists') return acknowledgeRefund(order, refundId, 'ORDER_USED', ctx);
+  if (outcome.kind === 'rejected') return noteRefundRejected(order, refundId, outcome.code, ctx);
+  return null;
+}
+
 /**
- * Learns from STATUS_QUERY where the open refund stands and acts on it: booked → SUCCEEDED;
- * not booked → re-sent (or failed and released when refused or sent MAX_SENDS times); a fee the
- * ledger cannot explain → REVIEW. An unknown answer leaves it open for the sweep.
+ * Asks STATUS_QUERY where the open refund stands and applies it: booked → SUCCEEDED; a fee the
+ * ledger cannot explain → REVIEW; not booked → failed if OTT refused it, otherwise left open (and
+ * re-sent by the caller when `mayResend` and nobody ever heard OTT's answer to a send).
+ * Returns the order and whether the refund is to be sent again now.
  */
-async function settleOpenRefund(platform: Platform, order: Order, cause: ChangeCause): Promise<Order> {
-  const refund = openRefund(order);
-  if (!refund) return order;
+async function checkOpenRefund(platform: Platform, order: Order, refund: RefundEntry, cause: ChangeCause, mayResend: boolean): Promise<{ order: Order; resend: boolean }> {
   const outcome = await platform.ott.statusQuery(refund.oriOrderId);
   if (outcome.kind !== 'ok') {
     platform.log.warn('refund.unconfirmed', { orderId: order.orderId, refundId: refund.refundId, kind: outcome.kind, code: outcome.code });
-    return order;
+    return { order, resend: false };
   }
   const refundFee = outcome.value.refundedCents;
   const applied = await updateOrder(platform, order, cause, (current, ctx) => {
     const open = openRefund(current);
     // Someone else sent it again after our query: their answer, not ours, decides.
     if (open?.refundId !== refund.refundId || open.sends !== refund.sends) return null;
-    const reading = readRefundFee(current, refundFee);
-    if (reading !== 'not_booked') return applyRefundFee(current, refundFee, ctx);
-    if (open.rejectedCode !== undefined) return failRefund(current, open.refundId, open.rejectedCode, ctx);
-    if (open.sends >= MAX_SENDS) return failRefund(current, open.refundId, 'NOT_BOOKED', ctx);
-    return markRefundResent(current, open.refundId, ctx);
+    if (readRefundFee(current, open.oriOrderId, refundFee) !== 'not_booked') return applyRefundFee(current, open.oriOrderId, refundFee, ctx);
+    if (open.acknowledged === undefined && open.rejectedCode !== undefined) return failRefund(current, open.refundId, open.rejectedCode, ctx, { refundFee });
+    const due = Date.parse(ctx.at) - Date.parse(open.lastSentAt) >= resendAfterMs(platform, open.sends);
+    if (mayResend && open.acknowledged === undefined && due) return markRefundResent(current, open.refundId, ctx);
+    return noteRefundChecked(current, open.refundId, ctx);
   });
-  const resent = openRefund(applied.order);
-  if (!applied.changed || !resent || resent.refundId !== refund.refundId) return applied.order;
-  return sendAndConfirm(platform, applied.order, resent, cause);
+  const after = openRefund(applied.order);
+  const resend = applied.changed && after?.refundId === refund.refundId && after.sends === refund.sends + 1;
+  return { order: applied.order, resend };
 }
 
-/** Sends the open refund (recorded as sent just before) and confirms it by STATUS_QUERY unless OTT's answer is unknown. */
+/** Sends the open refund (recorded as sent just before), records what OTT answered, and confirms it by STATUS_QUERY. */
 async function sendAndConfirm(platform: Platform, order: Order, refund: RefundEntry, cause: ChangeCause): Promise<Order> {
   const outcome = await sendRefund(platform, order, refund);
   if (outcome.kind === 'unknown') return order;
-  let current = order;
-  if (outcome.kind === 'rejected') {
-    current = (await updateOrder(platform, order, cause, (o, ctx) => noteRefundRejected(o, refund.refundId, outcome.code, ctx))).order;
-  }
-  return confirmOpenRefund(platform, current, cause);
-}
-
-/** STATUS_QUERY right after a send: applies what it shows, without sending again. */
-async function confirmOpenRefund(platform: Platform, order: Order, cause: ChangeCause): Promise<Order> {
-  const refund = openRefund(order);
-  if (!refund) return order;
-  const outcome = await platform.ott.statusQuery(refund.oriOrderId);
-  if (outcome.kind !== 'ok') return order;
-  const refundFee = outcome.value.refundedCents;
-  const { order: after } = await updateOrder(platform, order, cause, (current, ctx) => {
-    const open = openRefund(current);
-    if (open?.refundId !== refund.refundId) return null;
-    if (readRefundFee(current, refundFee) === 'not_booked') {
-      return open.rejectedCode !== undefined ? failRefund(current, open.refundId, open.rejectedCode, ctx) : null;
-    }
-    return applyRefundFee(current, refundFee, ctx);
-  });
-  return after;
+  const { order: answered } = await updateOrder(platform, order, cause, (current, ctx) => recordSendAnswer(current, refund.refundId, outcome, ctx));
+  const open = openRefund(answered);
+  if (open?.refundId !== refund.refundId) return answered;
+  return (await checkOpenRefund(platform, answered, open, cause, false)).order;
 }
 
 /**
@@ -100,7 +103,16 @@ export async function advanceRefund(platform: Platform, order: Order, cause: Cha
   const refund = openRefund(order);
   if (!refund) return order;
   if (platform.now().getTime() - Date.parse(refund.lastSentAt) < inFlightMs(platform)) return order;
-  return settleOpenRefund(platform, order, cause);
+  const checked = await checkOpenRefund(platform, order, refund, cause, true);
+  const resent = openRefund(checked.order);
+  if (!checked.resend || !resent) return checked.order;
+  return sendAndConfirm(platform, checked.order, resent, cause);
+}
+
+function earlierRefundMessage(refund: RefundEntry): string {
+  const asked = `A refund of ${refund.amountCents} cents asked for at ${refund.createdAt.slice(0, 16).replace('T', ' ')} UTC`;
+  if (refund.state === 'PENDING') return `${asked} waits for OTT Pay's word; a new refund can follow once OTT confirms or refuses it.`;
+  return `${asked} was just ${refund.state === 'SUCCEEDED' ? 'confirmed' : 'refused'} by OTT Pay. Check it, then ask again if a further refund is meant.`;
 }
 
 function refundResult(order: Order, refundId: string): RefundResult {
@@ -122,12 +134,22 @@ export async function refund(event: Record<string, unknown>, caller: Caller, pla
     if (known.amountCents !== amountCents) throw new FunctionFailure('REQUEST_CONFLICT', 'This refund request was already used for another amount.');
     return refundResult(await advanceRefund(platform, order, 'refund'), refundId);
   }
-  if (openRefund(order)) order = await advanceRefund(platform, order, 'refund');
+  const waiting = openRefund(order);
+  if (waiting) {
+    // Whatever OTT says of it now, staff see it before a second refund is opened: a retry after a
+    // lost answer, from a fresh page, must not refund twice by accident.
+    const after = await advanceRefund(platform, order, 'refund');
+    const earlier = after.refunds.find((r) => r.refundId === waiting.refundId)!;
+    throw new FunctionFailure('REFUND_OPEN', earlierRefundMessage(earlier), orderId, undefined, toRefundView(orderId, earlier));
+  }
 
   const opened = await updateOrder(platform, order, 'refund', (current, ctx) => {
     if (current.refunds.some((r) => r.refundId === refundId)) return null;
     const result = openRefundEntry(current, { refundId, requestId, amountCents, requestedBy: caller.openid }, ctx);
-    if ('refused' in result) throw new FunctionFailure(result.refused.code, result.refused.message, orderId);
+    if ('refused' in result) {
+      const { code, message } = result.refused;
+      throw new FunctionFailure(code, message, orderId, undefined, 'openRefund' in result.refused ? result.refused.openRefund : undefined);
+    }
     return result.order;
   });
   const entry = opened.order.refunds.find((r) => r.refundId === refundId)!;

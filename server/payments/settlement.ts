@@ -4,12 +4,15 @@
  * disagrees sends it to REVIEW. An order is closed only on OTT's own word that it is not paid.
  * Wallet success never counts.
  */
+import type { Limiter } from '../app/limiter';
 import type { Platform } from '../app/platform';
-import { awaitsOtt, closeAbandoned, inFlight, isLive, reportNotPaid, reportPaid, type PaidReport } from '../orders/attempts';
+import { awaitsOtt, closeAbandoned, inFlight, isLive, reportNotPaid, reportPaid, reportUnknownStatus, type PaidReport } from '../orders/attempts';
 import type { ChangeContext } from '../orders/history';
 import { orderIdOfAttempt, totalCents, type ChangeCause, type Order, type PaymentAttempt } from '../orders/model';
 import type { VerifiedCallback } from '../ottpay/callback';
 import type { StatusQueryResult } from '../ottpay/client';
+import { isPaidStatus, mapOrderStatus } from '../ottpay/status';
+import { chargedCents } from '../ottpay/tip-reading';
 import { OrderNotFoundError, updateOrder, type UpdateResult } from './order-updates';
 
 /** What STATUS_QUERY told about one attempt. */
@@ -19,9 +22,14 @@ export type AttemptAnswer =
   | { kind: 'unknown_order'; code: string }
   | { kind: 'unknown'; code: string };
 
+/** The longest an attempt's write may take before its caller asks OTT Pay; a slower write leaves the attempt unasked. */
+export const WRITE_MARGIN_MS = 2_000;
+/** How far the clocks of two function instances may differ. */
+export const CLOCK_SKEW_MS = 3_000;
+
 /** How long a STARTED attempt may still be waiting for OTT Pay's answer in some caller. */
 export function inFlightMs(platform: Platform): number {
-  return platform.ottConfig.timeoutMs + 2_000;
+  return WRITE_MARGIN_MS + platform.ottConfig.timeoutMs + CLOCK_SKEW_MS;
 }
 
 export async function askOtt(platform: Platform, ottOrderId: string): Promise<AttemptAnswer> {
@@ -32,12 +40,17 @@ export async function askOtt(platform: Platform, ottOrderId: string): Promise<At
   return { kind: 'unknown', code: outcome.code };
 }
 
-function queryReport(order: Order, result: StatusQueryResult): PaidReport {
-  const totalAgrees = result.totalAmountCents === totalCents(order);
-  const tipAgrees = result.tipCents === undefined || result.tipCents === order.tipCents;
+/** What was charged agrees with the order: the whole sum, and the tip wherever OTT names it. */
+function moneyAgrees(order: Order, charged: number | undefined, tipCents: number | undefined): boolean {
+  return charged === totalCents(order) && (tipCents === undefined || tipCents === order.tipCents);
+}
+
+function queryReport(platform: Platform, order: Order, result: StatusQueryResult): PaidReport {
+  const { totalAmountCents, tipCents } = result;
+  const charged = totalAmountCents === undefined ? undefined : chargedCents('total_amount', totalAmountCents, tipCents, platform.settings.tipReading);
   const report: PaidReport = {
-    paidCents: result.totalAmountCents ?? 0,
-    moneyAgrees: totalAgrees && tipAgrees,
+    paidCents: charged ?? 0,
+    moneyAgrees: moneyAgrees(order, charged, tipCents),
     detail: { order_status: result.rawStatus, total_amount: result.totalAmountCents ?? null, tip: result.tipCents ?? null },
   };
   if (result.tradeTime !== undefined) report.tradeTime = result.tradeTime;
@@ -64,7 +77,9 @@ export function applyAnswer(platform: Platform, order: Order, ottOrderId: string
     case 'paid':
     case 'partially_refunded':
     case 'refunded':
-      return reportPaid(order, ottOrderId, queryReport(order, result), ctx);
+      return reportPaid(order, ottOrderId, queryReport(platform, order, result), ctx);
+    case 'unknown':
+      return reportUnknownStatus(order, ottOrderId, result.rawStatus, platform.settings.unknownStatusReviewAfter, ctx);
     case 'closed':
       return reportNotPaid(order, ottOrderId, 'closed', ctx, detail);
     case 'failed':
@@ -77,19 +92,24 @@ export function applyAnswer(platform: Platform, order: Order, ottOrderId: string
   }
 }
 
-/** Only a call-back without order_status, or with `success`, reports a payment; any other leaves the order to STATUS_QUERY. */
-function reportsPayment(callback: VerifiedCallback): boolean {
-  return !('order_status' in callback.data) || callback.data.order_status === 'success';
+/**
+ * Whether the call-back itself may settle its attempt: a payment call-back (finish_time, none of a
+ * reply's fields, an amount) whose order_status, if any, says paid in a word OTT documents.
+ * Anything else verified is settled by STATUS_QUERY instead.
+ */
+export function settlesDirectly(callback: VerifiedCallback): callback is VerifiedCallback & { amountCents: number } {
+  if (!callback.paymentCallback || callback.amountCents === undefined) return false;
+  return callback.orderStatus === undefined || isPaidStatus(mapOrderStatus(callback.orderStatus));
 }
 
 /** Applies a verified payment call-back to the attempt it names; OrderNotFoundError when no order has it. */
-export function applyCallback(platform: Platform, callback: VerifiedCallback, callbackId: string): Promise<UpdateResult> {
+export function applyCallback(platform: Platform, callback: VerifiedCallback & { amountCents: number }, callbackId: string): Promise<UpdateResult> {
   return updateOrder(platform, orderIdOfAttempt(callback.orderId), 'callback', (order, ctx) => {
-    if (!reportsPayment(callback) || !order.attempts.some((a) => a.ottOrderId === callback.orderId)) return null;
-    const tipCents = callback.tipCents ?? 0;
+    if (!order.attempts.some((a) => a.ottOrderId === callback.orderId)) return null;
+    const charged = chargedCents('amount', callback.amountCents, callback.tipCents, platform.settings.tipReading);
     const report: PaidReport = {
-      paidCents: callback.amountCents + tipCents,
-      moneyAgrees: callback.amountCents === order.amountCents && tipCents === order.tipCents,
+      paidCents: charged,
+      moneyAgrees: moneyAgrees(order, charged, callback.tipCents ?? 0),
       detail: { callbackId, amount: callback.amountCents, tip: callback.tipCents ?? null },
     };
     if (callback.finishTime !== undefined) report.finishTime = callback.finishTime;
@@ -107,18 +127,21 @@ export class OttUnansweredError extends Error {
 }
 
 /**
- * CALLBACK_SETTLES=query: a verified call-back only says which attempt to look at; its STATUS_QUERY
- * settles it. An attempt already settled is not asked about again, so replays cost no query.
+ * CALLBACK_SETTLES=query, or a verified call-back that cannot settle by itself: it only says which
+ * attempt to look at; its STATUS_QUERY settles it. An attempt already PAID is not asked about
+ * again, so replays cost no query; one already NOT_PAID is, since money on it must not be dropped.
  */
 export async function settleByQuery(platform: Platform, ottOrderId: string): Promise<UpdateResult> {
   const order = await platform.store.getOrder(orderIdOfAttempt(ottOrderId));
   const attempt = order?.attempts.find((a) => a.ottOrderId === ottOrderId);
   if (!order || !attempt) throw new OrderNotFoundError(orderIdOfAttempt(ottOrderId));
-  if (!isLive(attempt)) return { order, changed: false };
+  if (attempt.state === 'PAID') return { order, changed: false };
   const answer = await askOtt(platform, ottOrderId);
   if (answer.kind === 'unknown') throw new OttUnansweredError(ottOrderId, answer.code);
   return updateOrder(platform, order, 'callback', (current, ctx) => applyAnswer(platform, current, ottOrderId, answer, ctx));
 }
+
+const unlimited: Limiter = (work) => work();
 
 /** Marks the order as being asked about now, unless someone did within the throttle; null then. */
 async function claimQuery(platform: Platform, order: Order, cause: ChangeCause, force: boolean): Promise<Order | null> {
@@ -134,6 +157,8 @@ export interface InspectOptions {
   force?: boolean;
   /** Told each answer as it comes (the on-call tool prints them). */
   onAnswer?: (ottOrderId: string, answer: AttemptAnswer) => void;
+  /** Bounds the STATUS_QUERYs in flight across the caller's orders (the sweep's). */
+  limit?: Limiter;
 }
 
 /**
@@ -147,17 +172,19 @@ export async function inspectOrder(platform: Platform, start: Order, cause: Chan
   const nowMs = platform.now().getTime();
   const window = inFlightMs(platform);
   const targets = claimed.attempts.filter((a) => isLive(a) && !inFlight(a, nowMs, window));
-  // One query at a time per order, so a caller's concurrency bounds the queries it has in flight.
-  const answers: (readonly [PaymentAttempt, AttemptAnswer])[] = [];
-  for (const attempt of targets) {
-    const answer = await askOtt(platform, attempt.ottOrderId);
-    options.onAnswer?.(attempt.ottOrderId, answer);
-    answers.push([attempt, answer]);
-  }
+  // An order's attempts are asked at once, so one order costs at most one OTT timeout.
+  const answers = await Promise.all(
+    targets.map(async (attempt) => {
+      const answer = await (options.limit ?? unlimited)(() => askOtt(platform, attempt.ottOrderId));
+      options.onAnswer?.(attempt.ottOrderId, answer);
+      return [attempt, answer] as const;
+    }),
+  );
+  const stillPayable = (a: PaymentAttempt) => a.state === 'ISSUED' && nowMs < Date.parse(a.createdAt) + platform.settings.prepayValidityMs;
   const abandoned =
     awaitsOtt(claimed) &&
     nowMs - Date.parse(claimed.createdAt) >= platform.settings.closeAbandonedAfterMs &&
-    !claimed.attempts.some((a) => inFlight(a, nowMs, window));
+    !claimed.attempts.some((a) => inFlight(a, nowMs, window) || stillPayable(a));
   const notPaid = new Set(answers.filter(([a, answer]) => answeredNotPaid(a, answer)).map(([a]) => a.ottOrderId));
   const { order } = await updateOrder(platform, claimed, cause, (current, ctx) => {
     let next = current;

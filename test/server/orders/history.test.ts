@@ -6,7 +6,7 @@ import { at, created, issued, paid } from './order-fixtures';
 function refunded(order: Order, amountCents: number): Order {
   const result = openRefundEntry(order, { refundId: 'R000000000000000000000001', requestId: 'refund-1', amountCents, requestedBy: 'o-staff' }, at(100, 'refund'));
   if (!('order' in result)) throw new Error('refused');
-  return applyRefundFee(result.order, amountCents, at(101, 'refund'))!;
+  return applyRefundFee(result.order, order.attempts[0].ottOrderId, amountCents, at(101, 'refund'))!;
 }
 
 describe('recording changes', () => {

@@ -8,10 +8,13 @@ import {
   noteRefundRejected,
   openRefundEntry,
   readRefundFee,
+  refundableNow,
+  acknowledgeRefund,
   type RefundRequest,
 } from '../../../server/orders/refund-ledger';
 import { at, issued, paid } from './order-fixtures';
 
+const ORI = paid().attempts[0].ottOrderId;
 const request = (n: number, amountCents: number): RefundRequest => ({ refundId: `R${String(n).padStart(24, '0')}`, requestId: `refund-${n}`, amountCents, requestedBy: 'o-staff' });
 
 function opened(order: Order, n: number, amountCents: number, seconds = 100): Order {
@@ -23,7 +26,7 @@ function opened(order: Order, n: number, amountCents: number, seconds = 100): Or
 /** Opened and confirmed by a refund_fee that shows it. */
 function succeeded(order: Order, n: number, amountCents: number, seconds = 100): Order {
   const open = opened(order, n, amountCents, seconds);
-  return applyRefundFee(open, open.refundedCents + amountCents, at(seconds + 1, 'refund'))!;
+  return applyRefundFee(open, ORI, open.refundedCents + amountCents, at(seconds + 1, 'refund'))!;
 }
 
 describe('opening a refund', () => {
@@ -45,8 +48,29 @@ describe('opening a refund', () => {
     expect(openRefundEntry(issued(), request(1, 100), at(100, 'refund'))).toEqual({ refused: expect.objectContaining({ code: 'NOT_REFUNDABLE' }) });
   });
 
-  it('refuses while another refund waits for OTT Pay (BUSY)', () => {
-    expect(openRefundEntry(opened(paid(), 1, 100), request(2, 100), at(101, 'refund'))).toEqual({ refused: expect.objectContaining({ code: 'BUSY' }) });
+  it('refuses while another refund waits for OTT Pay, naming it (REFUND_OPEN)', () => {
+    expect(openRefundEntry(opened(paid(), 1, 100), request(2, 100), at(101, 'refund'))).toEqual({
+      refused: expect.objectContaining({ code: 'REFUND_OPEN', openRefund: expect.objectContaining({ refundId: request(1, 100).refundId, amountCents: 100, state: 'PENDING', createdAt: at(100).at }) }),
+    });
+  });
+
+  it('does not count refused refunds against the limit', () => {
+    let order = paid();
+    for (let n = 1; n <= MAX_REFUNDS + 5; n += 1) {
+      const open = opened(order, n, 100, 100 + 3 * n);
+      const rejected = noteRefundRejected(open, request(n, 100).refundId, 'FAIL', at(101 + 3 * n, 'refund'))!;
+      order = failRefund(rejected, request(n, 100).refundId, 'FAIL', at(102 + 3 * n, 'refund'))!;
+    }
+    expect(opened(order, 99, 100, 900).refunds).toHaveLength(MAX_REFUNDS + 6);
+  });
+
+  it('refunds money OTT holds in REVIEW, on the newest paid attempt: the extra payment of a double charge', () => {
+    const first = paid();
+    const second = { ...first.attempts[0], ottOrderId: `${first.orderId}P2` };
+    const doubled: Order = { ...first, state: 'REVIEW', reviewKind: 'double_charge', attempts: [first.attempts[0], second] };
+    const order = opened(doubled, 1, 1200);
+    expect(openRefund(order)).toMatchObject({ oriOrderId: second.ottOrderId, amountCents: 1200 });
+    expect(refundableNow({ ...order, refunds: order.refunds.map((r) => ({ ...r, state: 'SUCCEEDED' as const })) })).toBe(1200);
   });
 
   it('refuses more than what is left after confirmed and pending refunds (REFUND_TOO_LARGE)', () => {
@@ -70,6 +94,14 @@ describe('re-sending, rejecting and failing the open refund', () => {
     expect(markRefundResent(order, 'ROTHER', at(201, 'sweep'))).toBeNull();
   });
 
+  it('takes SUCCESS or ORDER_USED to a send as OTT holding the refund: never sent again, never rejected', () => {
+    const order = acknowledgeRefund(opened(paid(), 1, 500), request(1, 500).refundId, 'ORDER_USED', at(150, 'sweep'))!;
+    expect(openRefund(order)).toMatchObject({ state: 'PENDING', acknowledged: 'ORDER_USED', lastCheckedAt: at(150).at });
+    expect(order.history[order.history.length - 1]).toMatchObject({ event: 'refund.acknowledged', detail: { answer: 'ORDER_USED' } });
+    expect(markRefundResent(order, request(1, 500).refundId, at(200, 'sweep'))).toBeNull();
+    expect(noteRefundRejected(order, request(1, 500).refundId, 'FAIL', at(200, 'sweep'))).toBeNull();
+  });
+
   it('notes a rejection without releasing the reservation, once per code', () => {
     const order = noteRefundRejected(opened(paid(), 1, 500), request(1, 500).refundId, 'FAIL', at(101, 'refund'))!;
     expect(openRefund(order)).toMatchObject({ state: 'PENDING', rejectedCode: 'FAIL' });
@@ -91,11 +123,11 @@ describe('re-sending, rejecting and failing the open refund', () => {
 describe("OTT Pay's refund_fee against the ledger", () => {
   it('reads booked, not booked, settled or mismatch', () => {
     const open = opened(succeeded(paid(), 1, 300), 2, 400, 200);
-    expect(readRefundFee(open, 700)).toBe('booked');
-    expect(readRefundFee(open, 300)).toBe('not_booked');
-    expect(readRefundFee(open, 500)).toBe('mismatch');
-    expect(readRefundFee(succeeded(paid(), 1, 300), 300)).toBe('settled');
-    expect(readRefundFee(succeeded(paid(), 1, 300), 0)).toBe('mismatch');
+    expect(readRefundFee(open, ORI, 700)).toBe('booked');
+    expect(readRefundFee(open, ORI, 300)).toBe('not_booked');
+    expect(readRefundFee(open, ORI, 500)).toBe('mismatch');
+    expect(readRefundFee(succeeded(paid(), 1, 300), ORI, 300)).toBe('settled');
+    expect(readRefundFee(succeeded(paid(), 1, 300), ORI, 0)).toBe('mismatch');
   });
 
   it('makes a booked refund SUCCEEDED: PARTIALLY_REFUNDED, then REFUNDED at the total', () => {
@@ -108,9 +140,9 @@ describe("OTT Pay's refund_fee against the ledger", () => {
 
   it('leaves a refund that is not booked to the caller, and sends a fee it cannot explain to REVIEW (refund_mismatch)', () => {
     const open = opened(paid(), 1, 500);
-    expect(applyRefundFee(open, 0, at(200, 'sweep'))).toBeNull();
-    const review = applyRefundFee(open, 200, at(200, 'sweep'))!;
+    expect(applyRefundFee(open, ORI, 0, at(200, 'sweep'))).toBeNull();
+    const review = applyRefundFee(open, ORI, 200, at(200, 'sweep'))!;
     expect(review).toMatchObject({ state: 'REVIEW', reviewKind: 'refund_mismatch' });
-    expect(applyRefundFee(review, 250, at(300, 'sweep'))).toBeNull();
+    expect(applyRefundFee(review, ORI, 250, at(300, 'sweep'))).toBeNull();
   });
 });

@@ -165,8 +165,18 @@ describe('verifyCallback', () => {
     ['a STATUS_QUERY reply', { order_id: 'A1', total_amount: '100', refund_fee: '0', order_status: 'success', trade_time: 'Apr 14, 2020', merchant_id: TV2_CONFIG.merchantId, amount: '100' }],
     ['a REFUND reply', { order_id: 'R1', ori_order_id: 'A1', refund_amt: '100', refund_status: 'success', merchant_id: TV2_CONFIG.merchantId, amount: '100', finish_time: '1' }],
     ['data without finish_time', { order_id: 'A1', amount: '100', merchant_id: TV2_CONFIG.merchantId }],
-  ])('refuses %s sealed with the right key as not a call-back', (_what, values) => {
-    const rejection = rejectionOf(() => verifyCallback(JSON.parse(ourCallback(values)), TV2_CONFIG));
-    expect(rejection.reason).toBe('NOT_A_CALLBACK');
+  ])('takes %s sealed with the right key as no payment call-back: it names an order to ask OTT about, and carries no money', (_what, values) => {
+    const callback = verifyCallback(JSON.parse(ourCallback(values)), TV2_CONFIG);
+    expect(callback).toMatchObject({ orderId: values.order_id, paymentCallback: false, reason: expect.any(String) });
+    expect(callback.amountCents).toBeUndefined();
+  });
+
+  it('takes a payment call-back with fields OTT may add as a payment call-back', () => {
+    const values = { order_id: 'A1', amount: '100', merchant_id: TV2_CONFIG.merchantId, finish_time: '1', currency_type: 'CAD', trade_type: 'JSAPI', order_status: 'SUCCESS' };
+    expect(verifyCallback(JSON.parse(ourCallback(values)), TV2_CONFIG)).toMatchObject({ orderId: 'A1', paymentCallback: true, amountCents: 100, orderStatus: 'SUCCESS' });
+  });
+
+  it('refuses sealed data that names no order', () => {
+    expect(rejectionOf(() => verifyCallback(JSON.parse(ourCallback({ amount: '100', merchant_id: TV2_CONFIG.merchantId })), TV2_CONFIG)).reason).toBe('BAD_FIELD');
   });
 });

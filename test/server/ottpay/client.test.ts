@@ -320,11 +320,11 @@ describe('STATUS_QUERY', () => {
     });
   });
 
-  it('keeps an unknown status pending, and a refund visible', async () => {
+  it('reads a status OTT does not document as unknown, and a refund visible', async () => {
     ott.answer((r) => ({
       body: success({ order_id: r.data.order_id as string, order_status: r.data.order_id === 'Q3' ? 'authfinish' : 'partial_refunded', total_amount: '1000', refund_fee: '400' }),
     }));
-    expect(await client.statusQuery('Q3')).toMatchObject({ kind: 'ok', value: { status: 'pending', rawStatus: 'authfinish' } });
+    expect(await client.statusQuery('Q3')).toMatchObject({ kind: 'ok', value: { status: 'unknown', rawStatus: 'authfinish' } });
     expect(await client.statusQuery('Q4')).toMatchObject({ kind: 'ok', value: { status: 'partially_refunded', refundedCents: 400 } });
   });
 

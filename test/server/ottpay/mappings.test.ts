@@ -15,10 +15,21 @@ describe('D10: STATUS_QUERY order_status', () => {
     expect(mapOrderStatus(status)).toBe(expected);
   });
 
-  it.each([['SUCCESS'], ['Success'], [' success'], ['paid'], ['authfinish'], ['ORDERCLOSE'], [''], ['toString'], ['__proto__'], [undefined], [null], [1]])(
-    'keeps %p pending: unknown never means paid',
+  it.each([
+    ['SUCCESS', 'paid'],
+    ['Success', 'paid'],
+    ['NOTPAY', 'pending'],
+    ['OrderClosed', 'closed'],
+    ['FAILURE', 'failed'],
+    ['FULLY_REFUNDED', 'refunded'],
+  ])('reads %s without regard to case: %s', (status, expected) => {
+    expect(mapOrderStatus(status)).toBe(expected);
+  });
+
+  it.each([[' success'], ['paid'], ['authfinish'], ['USERPAYING'], ['ORDERCLOSE'], [''], ['toString'], ['__proto__'], [undefined], [null], [1]])(
+    'reads %p as unknown: neither paid nor not paid',
     (status) => {
-      expect(mapOrderStatus(status)).toBe('pending');
+      expect(mapOrderStatus(status)).toBe('unknown');
     },
   );
 });

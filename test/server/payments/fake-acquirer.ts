@@ -30,6 +30,7 @@ import type {
 } from '../../../server/ottpay/client';
 import type { OttOutcome } from '../../../server/ottpay/outcome';
 import { mapOrderStatus } from '../../../server/ottpay/status';
+import type { TipReading } from '../../../server/ottpay/tip-reading';
 import type { HttpRequestEvent } from '../../../server/payments/payment-callback';
 
 export type AcquirerAction = 'MAPPPAY' | 'ACTIVEPAY' | 'STATUS_QUERY' | 'REFUND' | 'EX_RATE_QUERY';
@@ -137,11 +138,24 @@ function compactTime(iso: string): string {
   return iso.replace(/[-:T]/g, '').slice(0, 14);
 }
 
+/** How this acquirer reads the points OTT's documents leave open (the sandbox's readings, in memory). */
+export interface AcquirerReadings {
+  /** STATUS_QUERY's refund_fee shows a booked refund only this long after it was booked (default 0). */
+  refundBookingDelayMs?: number;
+  /** order_status as sent: lower case (default) or upper case. */
+  statusCase?: 'lower' | 'upper';
+  /** A word outside OTT's documented list, answered instead of init/notpay for an unpaid transaction. */
+  undocumentedStatus?: string;
+  /** Which money figures include the tip (default 'separate'). */
+  tip?: TipReading;
+}
+
 export interface FakeAcquirerOptions {
   /** The platform clock, for the acquirer's own time stamps. */
   now: () => Date;
   merchantId: string;
   signKey: string;
+  readings?: AcquirerReadings;
 }
 
 export class FakeAcquirer implements OttApi {
@@ -246,7 +260,7 @@ export class FakeAcquirer implements OttApi {
     const tx = this.mustFind(ottOrderId);
     if (!PAID_STATES.includes(tx.state)) throw new Error(`fake acquirer: no call-back for unpaid ${ottOrderId}`);
     const data: Record<string, string> = {
-      amount: String(tx.amountCents),
+      amount: String(tx.amountCents + (this.options.readings?.tip === 'in-both' ? tx.tipCents : 0)),
       ...(tx.tipCents > 0 ? { tip: String(tx.tipCents) } : {}),
       order_id: tx.ottOrderId,
       merchant_id: this.options.merchantId,
@@ -286,12 +300,19 @@ export class FakeAcquirer implements OttApi {
     return this.handle('STATUS_QUERY', orderId, {}, () => {
       const tx = this.ledger.get(orderId);
       if (!tx) return rejected('FAIL', `order not found: ${orderId}`);
+      const readings = this.options.readings ?? {};
+      const visibleBy = this.options.now().getTime() - (readings.refundBookingDelayMs ?? 0);
+      const refundedCents = tx.refunds.filter((r) => Date.parse(r.bookedAt) <= visibleBy).reduce((sum, r) => sum + r.amountCents, 0);
+      let word: string = tx.state;
+      if (PAID_STATES.includes(tx.state)) word = refundedCents === 0 ? 'success' : refundedCents === tx.amountCents + tx.tipCents ? 'fully_refunded' : 'partial_refunded';
+      else if (PAYABLE_STATES.includes(tx.state) && readings.undocumentedStatus !== undefined) word = readings.undocumentedStatus;
+      const rawStatus = readings.statusCase === 'upper' ? word.toUpperCase() : word;
       const result: StatusQueryResult = {
         orderId,
-        status: mapOrderStatus(tx.state),
-        rawStatus: tx.state,
-        totalAmountCents: tx.amountCents + tx.tipCents,
-        refundedCents: tx.refundedCents,
+        status: mapOrderStatus(rawStatus),
+        rawStatus,
+        totalAmountCents: tx.amountCents + (readings.tip === 'in-neither' ? 0 : tx.tipCents),
+        refundedCents,
         tipCents: tx.tipCents,
       };
       if (tx.paidAt !== undefined) result.tradeTime = compactTime(tx.paidAt);

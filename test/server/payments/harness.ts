@@ -18,7 +18,16 @@ import { createCloudBaseStore } from '../../../server/orders/cloudbase-store';
 import { documentToOrder } from '../../../server/orders/documents';
 import type { Order, RawCallback } from '../../../server/orders/model';
 import { openNedbStore, type NedbOrderStore } from '../../../server/orders/nedb-store';
-import { COLLECTIONS, StoreUnavailableError, type OrderPageCursor, type OrderStore, type Page, type PaidPageCursor } from '../../../server/orders/store';
+import {
+  COLLECTIONS,
+  StoreUnavailableError,
+  type DuePageCursor,
+  type OpenRefundPageCursor,
+  type OrderPageCursor,
+  type OrderStore,
+  type Page,
+  type PaidPageCursor,
+} from '../../../server/orders/store';
 import type { OttConfig } from '../../../server/ottpay/config';
 import { OrderBusyError } from '../../../server/payments/order-updates';
 import { handlePaymentCallback, type HttpResponse } from '../../../server/payments/payment-callback';
@@ -26,7 +35,7 @@ import { inFlightMs } from '../../../server/payments/settlement';
 import { sweep, type SweepReport } from '../../../server/payments/sweep';
 import { FakeCloudBase } from '../orders/fake-cloudbase';
 import { testConfig } from '../ottpay/fake-ott';
-import { AcquirerCrash, FakeAcquirer } from './fake-acquirer';
+import { AcquirerCrash, FakeAcquirer, type AcquirerReadings } from './fake-acquirer';
 
 export type StoreKind = 'nedb' | 'cloudbase';
 export const STORE_KINDS: readonly StoreKind[] = ['nedb', 'cloudbase'];
@@ -103,11 +112,11 @@ class FailingStore implements OrderStore, BackendFaults {
   replaceOrder = (next: Order, expectedVersion: number) => this.run('update', 'replaceOrder', () => this.inner.replaceOrder(next, expectedVersion));
   listOrdersByOpenid = (openid: string, page: { limit: number; before?: OrderPageCursor }) =>
     this.run('get', 'listOrdersByOpenid', () => this.inner.listOrdersByOpenid(openid, page));
-  listDueOrders = (dueBy: string, limit: number) => this.run('get', 'listDueOrders', () => this.inner.listDueOrders(dueBy, limit));
-  listOrdersByState = (states: OrderState[], opts: { createdBefore?: string; limit: number }) =>
+  listDueOrders = (dueBy: string, limit: number, after?: DuePageCursor) => this.run('get', 'listDueOrders', () => this.inner.listDueOrders(dueBy, limit, after));
+  listOrdersByState = (states: OrderState[], opts: { createdBefore?: string } & Page<OrderPageCursor>) =>
     this.run('get', 'listOrdersByState', () => this.inner.listOrdersByState(states, opts));
-  listOrdersWithOpenRefund = (openedBefore: string, limit: number) =>
-    this.run('get', 'listOrdersWithOpenRefund', () => this.inner.listOrdersWithOpenRefund(openedBefore, limit));
+  listOrdersWithOpenRefund = (openedBefore: string, page: number | Page<OpenRefundPageCursor>) =>
+    this.run('get', 'listOrdersWithOpenRefund', () => this.inner.listOrdersWithOpenRefund(openedBefore, page));
   listOrdersCreatedBetween = (fromIso: string, toIso: string, page: Page<OrderPageCursor> & { newestFirst?: boolean }) =>
     this.run('get', 'listOrdersCreatedBetween', () => this.inner.listOrdersCreatedBetween(fromIso, toIso, page));
   listOrdersPaidBetween = (fromIso: string, toIso: string, page: Page<PaidPageCursor>) =>
@@ -140,9 +149,9 @@ class ContendedStore implements OrderStore {
   createOrder = (order: Order) => this.inner.createOrder(order);
   getOrder = (orderId: string) => this.inner.getOrder(orderId);
   listOrdersByOpenid = (openid: string, page: { limit: number; before?: OrderPageCursor }) => this.inner.listOrdersByOpenid(openid, page);
-  listDueOrders = (dueBy: string, limit: number) => this.inner.listDueOrders(dueBy, limit);
-  listOrdersByState = (states: OrderState[], opts: { createdBefore?: string; limit: number }) => this.inner.listOrdersByState(states, opts);
-  listOrdersWithOpenRefund = (openedBefore: string, limit: number) => this.inner.listOrdersWithOpenRefund(openedBefore, limit);
+  listDueOrders = (dueBy: string, limit: number, after?: DuePageCursor) => this.inner.listDueOrders(dueBy, limit, after);
+  listOrdersByState = (states: OrderState[], opts: { createdBefore?: string } & Page<OrderPageCursor>) => this.inner.listOrdersByState(states, opts);
+  listOrdersWithOpenRefund = (openedBefore: string, page: number | Page<OpenRefundPageCursor>) => this.inner.listOrdersWithOpenRefund(openedBefore, page);
   listOrdersCreatedBetween = (fromIso: string, toIso: string, page: Page<OrderPageCursor> & { newestFirst?: boolean }) =>
     this.inner.listOrdersCreatedBetween(fromIso, toIso, page);
   listOrdersPaidBetween = (fromIso: string, toIso: string, page: Page<PaidPageCursor>) => this.inner.listOrdersPaidBetween(fromIso, toIso, page);
@@ -179,6 +188,8 @@ export interface HarnessOptions {
   /** Settings the env cannot express (e.g. a sweep budget under SWEEP_BUDGET_MS's minimum). */
   settings?: Partial<PaymentSettings>;
   ott?: Partial<OttConfig>;
+  /** How the in-memory acquirer reads what OTT's documents leave open. */
+  readings?: AcquirerReadings;
 }
 
 export interface Harness {
@@ -206,7 +217,7 @@ export async function openHarness(kind: StoreKind, options: HarnessOptions = {})
   const clock = new TestClock();
   const ottConfig = testConfig('http://127.0.0.1:9/unused', options.ott ?? {});
   const settings: PaymentSettings = { ...loadPaymentSettings({ MERCHANT_STAFF_OPENIDS: STAFF.openid, ...options.env }), ...options.settings };
-  const acquirer = new FakeAcquirer({ now: clock.now, merchantId: ottConfig.merchantId, signKey: ottConfig.signKey });
+  const acquirer = new FakeAcquirer({ now: clock.now, merchantId: ottConfig.merchantId, signKey: ottConfig.signKey, readings: options.readings });
 
   let base: OrderStore;
   let backend: BackendFaults;
