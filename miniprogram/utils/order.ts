@@ -53,13 +53,13 @@ export function refundableCents(order: OrderView): number {
   return Math.max(0, order.totalCents - order.refundedCents);
 }
 
-/** Newest first; orders without a valid date go last. */
-export function sortNewestFirst(orders: readonly OrderView[]): OrderView[] {
-  const time = (o: OrderView) => {
-    const t = Date.parse(o.createdAt);
+/** Newest first (orders, refunds); those without a valid date go last. */
+export function sortNewestFirst<T extends { createdAt: string }>(items: readonly T[]): T[] {
+  const time = (item: T) => {
+    const t = Date.parse(item.createdAt);
     return Number.isNaN(t) ? -Infinity : t;
   };
-  return [...orders].sort((a, b) => time(b) - time(a));
+  return [...items].sort((a, b) => time(b) - time(a));
 }
 
 /** Appends a page to a list, replacing orders already listed (a refresh may shift pages). */

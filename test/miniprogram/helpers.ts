@@ -1,6 +1,6 @@
 import * as path from 'path';
 import simulate = require('miniprogram-simulate');
-import type { CloudFunctions, OrderView } from '../../typings/payments';
+import type { CloudFunctions, DailyTakings, OrderView, StaffOrderView } from '../../typings/payments';
 
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
 
@@ -232,6 +232,23 @@ export function order(overrides: Partial<OrderView> = {}): OrderView {
     paidAt: '2024-05-01T18:00:05.000Z',
     ...overrides,
   };
+}
+
+/** An order as staff look it up: by default with no refunds, all of a paid order's money held and refundable. */
+export function staffOrder(overrides: Partial<StaffOrderView> = {}): StaffOrderView {
+  const base = order(overrides);
+  const paid = base.state === 'PAID' || base.state === 'PARTIALLY_REFUNDED' || base.state === 'REFUNDED';
+  return {
+    ...base,
+    refunds: [],
+    heldCents: paid ? base.totalCents : 0,
+    refundableCents: paid ? base.totalCents - base.refundedCents : 0,
+    ...overrides,
+  };
+}
+
+export function takings(overrides: Partial<DailyTakings> = {}): DailyTakings {
+  return { date: '2024-05-01', paidCount: 1, grossCents: 1550, refundedCents: 500, netCents: 1050, reviewCount: 0, reviewHeldCents: 0, ...overrides };
 }
 
 export const PAYMENT = {

@@ -18,6 +18,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   RATE_UNAVAILABLE: true,
   SERVICE_UNAVAILABLE: true,
   BUSY: true,
+  REFUND_OPEN: true,
   CONFIGURATION_ERROR: true,
 };
 

@@ -1,16 +1,16 @@
 import type { MerchantSummaryEvent, MerchantSummaryResult } from '../../typings/payments';
-import { attr, calls, exists, find, flush, installWx, loadPage, openPage, order, show, tap, tappables, text } from './helpers';
+import { attr, calls, exists, find, flush, installWx, loadPage, openPage, order, show, staffOrder, takings, tap, tappables, text } from './helpers';
 
 const merchantPage = loadPage('merchant');
 
-const today = { date: '2024-05-01', paidCount: 3, grossCents: 6550, refundedCents: 500, netCents: 6050 };
+const today = takings({ paidCount: 3, grossCents: 6550, refundedCents: 500, netCents: 6050 });
 const recent = [
   order({ orderId: 'ord_a', state: 'PAID', totalCents: 2500, amountCents: 2500 }),
   order({ orderId: 'ord_b', state: 'PARTIALLY_REFUNDED', totalCents: 1550, refundedCents: 500 }),
   order({ orderId: 'ord_c', state: 'PAYING', totalCents: 2500 }),
 ];
 const summary = (): MerchantSummaryResult => ({ ok: true, today, recent });
-const oldOrder = order({ orderId: 'K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD', state: 'PAID', totalCents: 4200, createdAt: '2024-04-02T18:00:00.000Z', paidAt: '2024-04-02T18:00:09.000Z' });
+const oldOrder = staffOrder({ orderId: 'K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD', state: 'PAID', totalCents: 4200, createdAt: '2024-04-02T18:00:00.000Z', paidAt: '2024-04-02T18:00:09.000Z' });
 
 type Page = Awaited<ReturnType<typeof openPage>>;
 const typeOrderNumber = async (page: Page, value: string) => {
@@ -45,6 +45,43 @@ describe('merchant page: takings', () => {
     expect(rowAction(page, '#recent-0')).toBeTruthy();
     expect(rowAction(page, '#recent-1')).toBeTruthy();
     expect(rowAction(page, '#recent-2')).toBeFalsy();
+  });
+
+  test('orders in review are a line of their own, with the money held, for the owner; not added to the takings', async () => {
+    const withReview = takings({ ...today, reviewCount: 2, reviewHeldCents: 4600 });
+    installWx({ merchantSummary: () => ({ ok: true, today: withReview, recent }) });
+    const page = await openPage(merchantPage);
+    expect(text(page, '#review-line')).toBe('待核实：2 笔，已收 CAD 46.00');
+    expect(text(page, '#in-review')).toContain('未计入上面的金额，需店主处理（ops review）。');
+    expect(text(page, '#gross')).toBe('CAD 65.50');
+    expect(text(page, '#net')).toBe('CAD 60.50');
+    expect(text(page, '#paid-count')).toBe('3');
+
+    installWx({ merchantSummary: () => ({ ok: true, today: withReview, recent }) }, 'en');
+    const english = await openPage(merchantPage);
+    expect(text(english, '#review-line')).toBe('In review: 2, CAD 46.00 held');
+    expect(text(english, '#in-review')).toContain('The shop owner settles these (ops review).');
+
+    installWx({ merchantSummary: summary });
+    expect(exists(await openPage(merchantPage), '#in-review')).toBe(false);
+  });
+
+  test('a found order offers what the server allows: refund money held in review, or the status of a refund that waits', async () => {
+    const inReview = staffOrder({ orderId: 'REVIEWORDER1', state: 'REVIEW', heldCents: 2500, refundableCents: 1250, reviewKind: 'double_charge' });
+    const waiting = staffOrder({ orderId: 'WAITINGORDER1', refundableCents: 0, refunds: [{ refundId: 'rf_1', orderId: 'WAITINGORDER1', amountCents: 500, state: 'PENDING', createdAt: '2024-05-01T19:00:00.000Z' }] });
+    const wxMock = installWx({ merchantSummary: (event: MerchantSummaryEvent) => ({ ok: true, today, recent, order: event.orderId === inReview.orderId ? inReview : waiting }) });
+    const page = await openPage(merchantPage);
+    await typeOrderNumber(page, inReview.orderId);
+    await tap(page, '#find');
+    expect(text(page, '#found')).toContain('待核实');
+    expect(rowAction(page, '#found')!.dom!.textContent).toBe('退款');
+
+    await typeOrderNumber(page, waiting.orderId);
+    await tap(page, '#find');
+    expect(rowAction(page, '#found')!.dom!.textContent).toBe('退款进度');
+    rowAction(page, '#found')!.dispatchEvent('tap');
+    await flush();
+    expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/refund/index?orderId=WAITINGORDER1' });
   });
 
   test('refund, collect by QR code: each its own page, opened with real navigation', async () => {

@@ -339,7 +339,7 @@ describe('pay page', () => {
     expect(exists(payer, '#merchant-link')).toBe(false);
 
     const wxMock = installWx({
-      merchantSummary: () => ({ ok: true, today: { date: '2024-05-01', paidCount: 0, grossCents: 0, refundedCents: 0, netCents: 0 }, recent: [] }),
+      merchantSummary: () => ({ ok: true, today: { date: '2024-05-01', paidCount: 0, grossCents: 0, refundedCents: 0, netCents: 0, reviewCount: 0, reviewHeldCents: 0 }, recent: [] }),
     });
     const staff = await openPage(payPage);
     await tap(staff, '#merchant-link');
@@ -364,7 +364,7 @@ describe('pay page', () => {
 
   test('every control has an aria-label, the keypad keys included', async () => {
     installWx({
-      merchantSummary: () => ({ ok: true, today: { date: '2024-05-01', paidCount: 0, grossCents: 0, refundedCents: 0, netCents: 0 }, recent: [] }),
+      merchantSummary: () => ({ ok: true, today: { date: '2024-05-01', paidCount: 0, grossCents: 0, refundedCents: 0, netCents: 0, reviewCount: 0, reviewHeldCents: 0 }, recent: [] }),
     });
     const page = await openPage(payPage);
     await tap(page, '#tip-custom');

@@ -1,11 +1,13 @@
-import type { MerchantSummaryEvent, OrderView, RefundEvent } from '../../typings/payments';
-import { actionKey, calls, clearPageStack, exists, installWx, loadPage, openPage, order, pageStack, tap, tapAction, tappables, text, typeKeys, within } from './helpers';
+import type { MerchantSummaryEvent, RefundEvent, RefundView, StaffOrderView } from '../../typings/payments';
+import { formatDateTime } from '../../miniprogram/utils/time';
+import { actionKey, calls, clearPageStack, exists, installWx, loadPage, openPage, pageStack, staffOrder, takings, tap, tapAction, tappables, text, typeKeys, within } from './helpers';
 
 const refundPage = loadPage('refund');
 
-const today = { date: '2024-05-01', paidCount: 1, grossCents: 1550, refundedCents: 500, netCents: 1050 };
-const partlyRefunded = order({ orderId: 'ord_b', state: 'PARTIALLY_REFUNDED', amountCents: 1550, totalCents: 1550, refundedCents: 500 });
-const lookup = (found: OrderView | null) => (event: MerchantSummaryEvent) =>
+const today = takings();
+const firstRefund: RefundView = { refundId: 'rf_0', orderId: 'ord_b', amountCents: 500, state: 'SUCCEEDED', createdAt: '2024-05-01T18:30:00.000Z' };
+const partlyRefunded = staffOrder({ orderId: 'ord_b', state: 'PARTIALLY_REFUNDED', amountCents: 1550, totalCents: 1550, refundedCents: 500, refunds: [firstRefund] });
+const lookup = (found: StaffOrderView | null) => (event: MerchantSummaryEvent) =>
   found && event.orderId === found.orderId ? { ok: true as const, today, recent: [], order: found } : { ok: false as const, code: 'NOT_FOUND' as const, message: '' };
 const confirmModal = (o: { success(r: unknown): void }) => o.success({ confirm: true, cancel: false });
 const refunded = (state: 'PENDING' | 'SUCCEEDED') => (event: RefundEvent) => ({
@@ -89,7 +91,7 @@ describe('refund page', () => {
     const page = await openPage(refundPage, { orderId: 'ord_b' });
     await typeKeys(page, '3');
     await tapAction(page);
-    expect(text(page, '#message-text')).toBe('网络连接不稳定，请检查网络后重试。');
+    expect(text(page, '#message-text')).toBe('暂未收到这笔退款的结果。可再点「退款」重试，同一笔不会退两次。');
     await tapAction(page);
     expect(text(page, '#message-text')).toBe('这笔订单正在处理另一项操作（如退款确认），请稍后重试。');
     await tapAction(page);
@@ -103,8 +105,111 @@ describe('refund page', () => {
     expect(wxMock.navigateBack).not.toHaveBeenCalled();
   });
 
+  test('a refund waiting for OTT Pay comes first: its amount, since when, "don\'t refund again", and no way to refund again; Refresh reads it again', async () => {
+    const open: RefundView = { refundId: 'rf_1', orderId: 'ord_b', amountCents: 300, state: 'PENDING', createdAt: '2024-05-01T19:02:00.000Z', lastCheckedAt: '2024-05-01T19:07:00.000Z' };
+    const waiting = staffOrder({ ...partlyRefunded, refundedCents: 500, refundableCents: 0, refunds: [firstRefund, open] });
+    const confirmed = staffOrder({ ...partlyRefunded, refundedCents: 800, refundableCents: 750, refunds: [firstRefund, { ...open, state: 'SUCCEEDED', lastCheckedAt: undefined }] });
+    const answers = [waiting, confirmed];
+    const wxMock = installWx({ merchantSummary: () => ({ ok: true, today, recent: [], order: answers.shift()! }) });
+    const page = await openPage(refundPage, { orderId: 'ord_b' });
+
+    expect(text(page, '#open-title')).toBe('退款 CAD 3.00 等待 OTT Pay 确认');
+    expect(text(page, '#open-refund')).toContain('请不要再次退款');
+    expect(text(page, '#open-since')).toBe(`提交于 ${formatDateTime(open.createdAt)}`);
+    expect(text(page, '#open-checked')).toBe(`最近查询 ${formatDateTime(open.lastCheckedAt)}`);
+    expect(exists(page, '#keypad')).toBe(false);
+    expect(exists(page, '#full')).toBe(false);
+    expect(text(page, '#refund-0')).toBe(`CAD 3.00${formatDateTime(open.createdAt)}待确认`);
+    expect(text(page, '#refund-1')).toBe(`CAD 5.00${formatDateTime(firstRefund.createdAt)}已退款`);
+    expect(exists(page, '#back')).toBe(true);
+
+    await tap(page, '#refresh');
+    expect(calls(wxMock, 'merchantSummary')).toHaveLength(2);
+    expect(exists(page, '#open-refund')).toBe(false);
+    expect(text(page, '#message-text')).toBe('最多可退 CAD 7.50');
+    expect(text(page, '#refund-0')).toMatch(/已退款$/);
+  });
+
+  test('REFUND_OPEN names the refund that waits instead of asking to try again, and is not sent again', async () => {
+    const openRefund: RefundView = { refundId: 'rf_9', orderId: 'ord_b', amountCents: 400, state: 'PENDING', createdAt: '2024-05-01T19:05:00.000Z' };
+    const refund = jest.fn(() => ({ ok: false as const, code: 'REFUND_OPEN' as const, message: 'a refund waits', openRefund }));
+    const wxMock = installWx({ merchantSummary: lookup(partlyRefunded), refund }, 'en');
+    wxMock.showModal.mockImplementation(confirmModal);
+    const page = await openPage(refundPage, { orderId: 'ord_b' });
+    await typeKeys(page, '2');
+    await tapAction(page);
+    expect(text(page, '#open-title')).toBe('Refund of CAD 4.00 awaiting OTT Pay');
+    expect(text(page, '#open-refund')).toContain("Don't refund again");
+    expect(text(page, '#open-since')).toBe(`Requested ${formatDateTime(openRefund.createdAt)}`);
+    expect(exists(page, '#open-checked')).toBe(false);
+    expect(exists(page, '#keypad')).toBe(false);
+    expect(text(page, '#refresh')).toBe('Refresh');
+    expect(refund).toHaveBeenCalledTimes(1);
+    expect(wxMock.navigateBack).not.toHaveBeenCalled();
+  });
+
+  test('no answer, then SERVICE_UNAVAILABLE: the same refund is sent again under the same requestId, its amount fixed; once the order shows it recorded, it is shown and nothing more is offered', async () => {
+    const recorded = staffOrder({ ...partlyRefunded, refundableCents: 0, refunds: [firstRefund, { refundId: 'rf_2', orderId: 'ord_b', amountCents: 500, state: 'PENDING', createdAt: '2024-05-01T19:10:00.000Z' }] });
+    const summaries = [partlyRefunded, partlyRefunded, recorded];
+    const wxMock = installWx({ merchantSummary: () => ({ ok: true, today, recent: [], order: summaries.shift() ?? recorded }) });
+    wxMock.showModal.mockImplementation(confirmModal);
+    let refundCalls = 0;
+    const callFunction = wxMock.cloud.callFunction.getMockImplementation()!;
+    wxMock.cloud.callFunction.mockImplementation(async (arg: { name: string; data: unknown }) => {
+      if (arg.name !== 'refund') return callFunction(arg);
+      refundCalls++;
+      if (refundCalls === 1) throw { errCode: -1, errMsg: 'cloud.callFunction:fail timeout' };
+      return { result: { ok: false, code: 'SERVICE_UNAVAILABLE', message: '' } };
+    });
+    const page = await openPage(refundPage, { orderId: 'ord_b' });
+    await typeKeys(page, '5');
+    await tapAction(page);
+    expect(text(page, '#message-text')).toBe('暂未收到这笔退款的结果。可再点「退款」重试，同一笔不会退两次。');
+    expect(calls(wxMock, 'merchantSummary')).toHaveLength(2);
+
+    await typeKeys(page, '<3');
+    await tap(page, '#full');
+    expect(text(page, '#refund-amount')).toBe('5');
+    expect(actionKey(page)).toEqual({ text: '退款 CAD 5.00', disabled: false });
+
+    await tapAction(page);
+    const sent = calls(wxMock, 'refund') as RefundEvent[];
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual(sent[0]);
+    expect(sent[0]).toMatchObject({ orderId: 'ord_b', amountCents: 500 });
+    expect(text(page, '#open-title')).toBe('退款 CAD 5.00 等待 OTT Pay 确认');
+    expect(exists(page, '#keypad')).toBe(false);
+  });
+
+  test('an order in review may be refunded up to what the server says OTT holds, with the reason shown', async () => {
+    const doubleCharge = staffOrder({
+      orderId: 'ord_r',
+      state: 'REVIEW',
+      amountCents: 1250,
+      totalCents: 1250,
+      heldCents: 2500,
+      refundableCents: 1250,
+      reviewKind: 'double_charge',
+      reviewReason: 'money taken on 2 attempts (ord_r: 1250, ord_rP2: 1250): refund all but one',
+    });
+    installWx({ merchantSummary: lookup(doubleCharge) });
+    const page = await openPage(refundPage, { orderId: 'ord_r' });
+    expect(text(page, '#review-title')).toBe('待核实：重复扣款');
+    expect(text(page, '#review-reason')).toBe(doubleCharge.reviewReason);
+    expect(text(page, '#review-held')).toBe('OTT Pay 已收 CAD 25.00');
+    expect(text(page, '#message-text')).toBe('最多可退 CAD 12.50');
+    await tap(page, '#full');
+    expect(actionKey(page)).toEqual({ text: '退款 CAD 12.50', disabled: false });
+
+    installWx({ merchantSummary: lookup(staffOrder({ ...doubleCharge, reviewKind: 'status_unknown', heldCents: 0, refundableCents: 0 })) }, 'en');
+    const nothingHeld = await openPage(refundPage, { orderId: 'ord_r' });
+    expect(text(nothingHeld, '#not-refundable')).toBe("This order can't be refunded: Under review.");
+    expect(text(nothingHeld, '#review-title')).toBe("Under review: OTT Pay couldn't be asked");
+    expect(exists(nothingHeld, '#keypad')).toBe(false);
+  });
+
   test('an order that cannot be refunded says why, with no keypad', async () => {
-    installWx({ merchantSummary: lookup(order({ orderId: 'ord_c', state: 'PAYING', paidAt: undefined })) });
+    installWx({ merchantSummary: lookup(staffOrder({ orderId: 'ord_c', state: 'PAYING', paidAt: undefined })) });
     const page = await openPage(refundPage, { orderId: 'ord_c' });
     expect(text(page, '#not-refundable')).toBe('这笔订单不能退款：未支付。');
     expect(exists(page, '#keypad')).toBe(false);

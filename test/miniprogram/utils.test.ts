@@ -149,7 +149,7 @@ describe('the pay form', () => {
 describe('retries', () => {
   test('one list of the failures after which the same request is sent again', () => {
     for (const code of ['NETWORK', 'SERVICE_UNAVAILABLE', 'PAYMENT_PENDING', 'BUSY']) expect(isRetryable(code)).toBe(true);
-    for (const code of ['PAYMENT_REJECTED', 'INVALID_AMOUNT', 'NOT_FOUND', 'REFUND_TOO_LARGE', 'UNKNOWN']) expect(isRetryable(code)).toBe(false);
+    for (const code of ['PAYMENT_REJECTED', 'INVALID_AMOUNT', 'NOT_FOUND', 'REFUND_TOO_LARGE', 'REFUND_OPEN', 'UNKNOWN']) expect(isRetryable(code)).toBe(false);
   });
 
   test('an attempt is kept while the same thing is retried', () => {

@@ -2,10 +2,11 @@ import { config } from '../../config';
 import { errorMessage, format, getMessages } from '../../i18n/index';
 import { copyText } from '../../services/device';
 import { getMerchantSummary } from '../../services/merchant';
-import type { DailyTakings, OrderView } from '../../services/types';
+import type { DailyTakings, OrderView, StaffOrderView } from '../../services/types';
 import { formatMoney } from '../../utils/money';
 import { normalizeOrderNumber } from '../../utils/order-number';
 import { refundableCents } from '../../utils/order';
+import { hasOpenRefund } from '../../utils/refunds';
 
 type Status = 'loading' | 'forbidden' | 'error' | 'staff';
 
@@ -22,7 +23,11 @@ interface TodayView {
   grossText: string;
   refundedText: string;
   netText: string;
+  /** Orders in review with money held, apart from the figures above; '' when there are none. */
+  reviewText: string;
 }
+
+type RowAction = 'refund' | 'refundStatus' | '';
 
 /** Today's takings, today's orders, and an order found by its number: the way into refunds and collect by QR. */
 Component({
@@ -60,15 +65,20 @@ Component({
       }
     },
 
-    rowFor(order: OrderView): Row {
+    rowFor(order: OrderView, action: RowAction): Row {
       const t = this.data.t;
-      const refundable = refundableCents(order) > 0;
+      const amount = formatMoney(order.totalCents, order.currency);
       return {
         orderId: order.orderId,
         order,
-        action: refundable ? t.merchant.refund : '',
-        actionAria: refundable ? format(t.merchant.refundAria, { amount: formatMoney(order.totalCents, order.currency) }) : '',
+        action: action ? t.merchant[action] : '',
+        actionAria: action === 'refund' ? format(t.merchant.refundAria, { amount }) : action ? format(t.merchant.refundStatusAria, { amount }) : '',
       };
+    },
+
+    /** An order found by its number: the server says what may be refunded, and a refund may be waiting. */
+    foundRow(order: StaffOrderView): Row {
+      return this.rowFor(order, hasOpenRefund(order) ? 'refundStatus' : order.refundableCents > 0 ? 'refund' : '');
     },
 
     showSummary(today: DailyTakings, recent: OrderView[]) {
@@ -82,8 +92,9 @@ Component({
           grossText: money(today.grossCents),
           refundedText: money(today.refundedCents),
           netText: money(today.netCents),
+          reviewText: today.reviewCount > 0 ? format(this.data.t.merchant.reviewLine, { count: today.reviewCount, amount: money(today.reviewHeldCents) }) : '',
         },
-        rows: recent.map((order) => this.rowFor(order)),
+        rows: recent.map((order) => this.rowFor(order, refundableCents(order) > 0 ? 'refund' : '')),
       });
     },
 
@@ -123,7 +134,7 @@ Component({
         return;
       }
       this.showSummary(result.today, result.recent);
-      this.setData({ 'find.found': result.order ? this.rowFor(result.order) : null });
+      this.setData({ 'find.found': result.order ? this.foundRow(result.order) : null });
     },
 
     onRefund(event: WechatMiniprogram.CustomEvent<{ orderId: string }>) {

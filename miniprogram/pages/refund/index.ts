@@ -3,33 +3,41 @@ import { errorMessage, format, getMessages } from '../../i18n/index';
 import { confirmDialog, toast } from '../../services/dialog';
 import { getMerchantSummary, refundPayment } from '../../services/merchant';
 import { goBack } from '../../services/navigation';
-import type { OrderView } from '../../services/types';
+import type { StaffOrderView } from '../../services/types';
 import { attemptFor, keptAfter, type Attempt } from '../../utils/attempt';
 import { perInstance } from '../../utils/instance-state';
 import { amountEntry, pressAmountKey, type AmountEntryCopy, type AmountLimit } from '../../utils/amount-entry';
 import { isKey } from '../../utils/keypad';
 import { centsToInput, formatMoney, parseAmount } from '../../utils/money';
-import { refundableCents } from '../../utils/order';
+import { openRefundNotice, staffOrderRefunds, type OpenRefundNotice, type RefundLine, type RefundStatus, type ReviewNotice } from '../../utils/refunds';
 
-type Status = 'loading' | 'error' | 'notRefundable' | 'form';
+type Status = 'loading' | 'error' | RefundStatus;
 
 interface PageState {
   orderId: string;
+  /** A refund sent without an answer: it is sent again as it was, under the same requestId. */
   attempt?: Attempt;
 }
 
 const pageState = perInstance<PageState>(() => ({ orderId: '' }));
 const MERCHANT_PAGE = '/pages/merchant/index';
 
-/** A refund of one order: an amount up to what is left, confirmed, sent once. */
+/**
+ * A refund of one order: its refunds so far, the one waiting for OTT Pay first; otherwise an
+ * amount up to what the server says may be refunded, confirmed, sent once.
+ */
 Component({
   data: {
     t: getMessages(),
     status: 'loading' as Status,
     errorText: '',
     currency: config.currency,
-    order: null as OrderView | null,
+    order: null as StaffOrderView | null,
     maxCents: 0,
+    open: null as OpenRefundNotice | null,
+    review: null as ReviewNotice | null,
+    refunds: [] as RefundLine[],
+    notRefundableText: '',
     input: '',
     amountAria: '',
     fullAria: '',
@@ -37,8 +45,9 @@ Component({
     keySub: '',
     valid: false,
     busy: false,
+    /** The amount of a refund sent without an answer: only that refund may be sent again. */
+    locked: false,
     message: { text: '', tone: 'hint' },
-    notRefundableText: '',
   },
 
   lifetimes: {
@@ -67,18 +76,18 @@ Component({
       this.showOrder(result.order);
     },
 
-    showOrder(order: OrderView) {
+    /** After a refund got no answer: whether the server recorded it shows in the order's refunds. */
+    async reloadQuietly() {
+      const result = await getMerchantSummary(pageState(this).orderId);
+      if (result.ok && result.order && !this.data.busy) this.showOrder(result.order);
+    },
+
+    showOrder(order: StaffOrderView) {
       const t = this.data.t;
-      const maxCents = refundableCents(order);
-      const maxText = formatMoney(maxCents, order.currency);
-      this.setData({
-        order,
-        maxCents,
-        status: maxCents > 0 ? 'form' : 'notRefundable',
-        notRefundableText: format(t.refund.notRefundable, { state: t.states[order.state] }),
-        fullAria: format(t.refund.fullAria, { amount: maxText }),
-      });
-      this.setInput('');
+      const view = staffOrderRefunds(order, t);
+      this.setData({ order, ...view, fullAria: format(t.refund.fullAria, { amount: formatMoney(view.maxCents, order.currency) }) });
+      if (this.data.locked) this.setInput(this.data.input, t.refund.noAnswer);
+      else this.setInput('');
     },
 
     setInput(input: string, error = '') {
@@ -87,7 +96,7 @@ Component({
 
     onKey(event: WechatMiniprogram.CustomEvent<{ key: string }>) {
       const key = event.detail.key;
-      if (!this.data.busy && isKey(key)) this.setData(pressAmountKey(this.data.input, key, this.limit(), this.copy()));
+      if (!this.data.busy && !this.data.locked && isKey(key)) this.setData(pressAmountKey(this.data.input, key, this.limit(), this.copy()));
     },
 
     limit(): AmountLimit {
@@ -99,7 +108,7 @@ Component({
     },
 
     onFull() {
-      if (!this.data.busy) this.setInput(centsToInput(this.data.maxCents));
+      if (!this.data.busy && !this.data.locked) this.setInput(centsToInput(this.data.maxCents));
     },
 
     async onRefund() {
@@ -127,10 +136,18 @@ Component({
       this.setData({ busy: false });
       if (!result.ok) {
         state.attempt = keptAfter(attempt, result.code);
-        this.setInput(input, errorMessage(t, result.code));
+        this.setData({ locked: state.attempt !== undefined });
+        if (result.code === 'REFUND_OPEN' && result.openRefund) {
+          this.setData({ status: 'open', open: openRefundNotice(result.openRefund, order.currency, t) });
+          return;
+        }
+        const unanswered = result.code === 'NETWORK' || result.code === 'SERVICE_UNAVAILABLE';
+        this.setInput(input, unanswered ? t.refund.noAnswer : errorMessage(t, result.code));
+        if (unanswered) this.reloadQuietly();
         return;
       }
       state.attempt = undefined;
+      this.setData({ locked: false });
       const done = result.refund.state === 'SUCCEEDED';
       toast(done ? t.refund.done : t.refund.submitted, done ? 'success' : 'none');
       goBack(MERCHANT_PAGE);
