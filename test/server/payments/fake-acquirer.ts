@@ -247,6 +247,15 @@ export class FakeAcquirer implements OttApi {
     return this.transaction(ottOrderId)!;
   }
 
+  /** A refund the merchant makes in OTT's merchant center, outside the product. */
+  bookRefund(ottOrderId: string, amountCents: number): void {
+    const tx = this.mustFind(ottOrderId);
+    const refundId = `MC${tx.refunds.length + 1}${ottOrderId}`.slice(0, 32);
+    tx.refunds.push({ refundId, oriOrderId: ottOrderId, amountCents, bookedAt: this.options.now().toISOString() });
+    tx.refundedCents += amountCents;
+    tx.state = tx.refundedCents === tx.amountCents + tx.tipCents ? 'fully_refunded' : 'partial_refunded';
+  }
+
   close(ottOrderId: string): void {
     this.settleUnpaid(ottOrderId, 'orderclosed');
   }
