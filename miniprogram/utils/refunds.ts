@@ -28,6 +28,11 @@ export interface ReviewNotice {
   held: string;
 }
 
+/** A function deployed before the staff view existed sends an order without refunds: nothing is offered then. */
+function refundsOf(order: StaffOrderView): RefundView[] {
+  return Array.isArray(order.refunds) ? order.refunds : [];
+}
+
 export interface StaffOrderRefunds {
   status: RefundStatus;
   /** What may be refunded now, as the server says. */
@@ -59,14 +64,15 @@ function reviewNotice(order: StaffOrderView, t: Messages): ReviewNotice {
 
 /** The refunds of an order as staff see them, and whether a new one may be asked for. */
 export function staffOrderRefunds(order: StaffOrderView, t: Messages): StaffOrderRefunds {
-  const open = order.refunds.find((refund) => refund.state === 'PENDING');
-  const maxCents = open ? 0 : Math.max(0, order.refundableCents);
+  const refunds = refundsOf(order);
+  const open = refunds.find((refund) => refund.state === 'PENDING');
+  const maxCents = open || !Number.isSafeInteger(order.refundableCents) ? 0 : Math.max(0, order.refundableCents);
   return {
     status: open ? 'open' : maxCents > 0 ? 'form' : 'notRefundable',
     maxCents,
     open: open ? openRefundNotice(open, order.currency, t) : null,
     review: order.state === 'REVIEW' ? reviewNotice(order, t) : null,
-    refunds: sortNewestFirst(order.refunds).map((refund) => ({
+    refunds: sortNewestFirst(refunds).map((refund) => ({
       id: refund.refundId,
       amountText: formatMoney(refund.amountCents, order.currency),
       stateText: t.refund.states[refund.state],
@@ -79,5 +85,5 @@ export function staffOrderRefunds(order: StaffOrderView, t: Messages): StaffOrde
 
 /** A refund is waiting for OTT Pay's word (staff look at it rather than refund again). */
 export function hasOpenRefund(order: StaffOrderView): boolean {
-  return order.refunds.some((refund) => refund.state === 'PENDING');
+  return refundsOf(order).some((refund) => refund.state === 'PENDING');
 }

@@ -113,8 +113,8 @@ describe('refund page', () => {
     const wxMock = installWx({ merchantSummary: () => ({ ok: true, today, recent: [], order: answers.shift()! }) });
     const page = await openPage(refundPage, { orderId: 'ord_b' });
 
-    expect(text(page, '#open-title')).toBe('退款 CAD 3.00 等待 OTT Pay 确认');
-    expect(text(page, '#open-refund')).toContain('请不要再次退款');
+    expect(text(page, '#open-title')).toBe('退款 CAD 3.00 待确认');
+    expect(text(page, '#open-refund')).toContain('正在等待 OTT Pay 确认。请不要再次退款');
     expect(text(page, '#open-since')).toBe(`提交于 ${formatDateTime(open.createdAt)}`);
     expect(text(page, '#open-checked')).toBe(`最近查询 ${formatDateTime(open.lastCheckedAt)}`);
     expect(exists(page, '#keypad')).toBe(false);
@@ -138,8 +138,8 @@ describe('refund page', () => {
     const page = await openPage(refundPage, { orderId: 'ord_b' });
     await typeKeys(page, '2');
     await tapAction(page);
-    expect(text(page, '#open-title')).toBe('Refund of CAD 4.00 awaiting OTT Pay');
-    expect(text(page, '#open-refund')).toContain("Don't refund again");
+    expect(text(page, '#open-title')).toBe('Refund of CAD 4.00 pending');
+    expect(text(page, '#open-refund')).toContain("Waiting for OTT Pay to confirm. Don't refund again");
     expect(text(page, '#open-since')).toBe(`Requested ${formatDateTime(openRefund.createdAt)}`);
     expect(exists(page, '#open-checked')).toBe(false);
     expect(exists(page, '#keypad')).toBe(false);
@@ -177,7 +177,7 @@ describe('refund page', () => {
     expect(sent).toHaveLength(2);
     expect(sent[1]).toEqual(sent[0]);
     expect(sent[0]).toMatchObject({ orderId: 'ord_b', amountCents: 500 });
-    expect(text(page, '#open-title')).toBe('退款 CAD 5.00 等待 OTT Pay 确认');
+    expect(text(page, '#open-title')).toBe('退款 CAD 5.00 待确认');
     expect(exists(page, '#keypad')).toBe(false);
   });
 

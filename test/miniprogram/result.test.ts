@@ -101,7 +101,7 @@ describe('result page', () => {
     expect(exists(page, '#confirming')).toBe(true);
     await elapse(1000);
     expect(text(page, '#pending')).toContain('支付结果待确认');
-    expect(text(page, '#body')).toBe('请不要重复支付。结果一到，本页会自动更新。如已扣款但迟迟没有结果，请把订单号告诉商家查询。');
+    expect(text(page, '#body')).toBe('请不要重复支付，结果一到本页会自动更新。如已扣款，商家可凭订单号查询。');
     expectReceipt(page, '下单时间');
     expect(exists(page, '#pay-again')).toBe(false);
     const asked = calls(wxMock, 'queryPayment').length;
@@ -163,7 +163,7 @@ describe('result page', () => {
 
     await elapse(30000);
     expect(text(page, '#pending')).toContain('支付结果待确认');
-    expect(text(page, '#body')).toBe('请不要重复支付。结果一到，本页会自动更新。如已扣款但迟迟没有结果，请把订单号告诉商家查询。');
+    expect(text(page, '#body')).toBe('请不要重复支付，结果一到本页会自动更新。如已扣款，商家可凭订单号查询。');
     expect(exists(page, '#pay-again')).toBe(false);
     expect(text(within(page, '#details'), '#order-number')).toBe('ord_ 1');
 
