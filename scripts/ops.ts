@@ -15,25 +15,38 @@ import { jsonLineLogger } from '../server/app/log';
 import type { Platform } from '../server/app/platform';
 import { loadPaymentSettings, merchantTimeZone } from '../server/app/settings';
 import { CLOUDBASE_INDEXES, createCloudBaseStore, isMissingCollection, type CloudBaseDatabaseLike } from '../server/orders/cloudbase-store';
-import { toOrderView, type Order } from '../server/orders/model';
+import type { ChangeContext } from '../server/orders/history';
+import { heldCents, toOrderView, type Order } from '../server/orders/model';
+import { acceptReview, recordOttRefund, releaseRefund, type Refusal, type Resolution } from '../server/orders/review-exits';
 import { openNedbStore } from '../server/orders/nedb-store';
-import { pagesOf } from '../server/orders/paging';
+import { allOf, createdCursor, openRefundCursor, pagesOf } from '../server/orders/paging';
 import { COLLECTIONS, type OrderStore } from '../server/orders/store';
 import { OttClient } from '../server/ottpay/client';
 import { ConfigError, loadOttConfig } from '../server/ottpay/config';
+import { updateOrder } from '../server/payments/order-updates';
 import { advanceRefund } from '../server/payments/refund';
-import { inspectOrder, type AttemptAnswer } from '../server/payments/settlement';
+import { checkRefundedAmounts, inspectOrder, type AttemptAnswer } from '../server/payments/settlement';
 import { acquireDataLock, DataDirInUseError, lockHolder } from '../local/data-lock';
 import { SANDBOX_CREDENTIALS } from '../local/sandbox-credentials';
 import { csvHeader, csvRows } from './reconciliation';
-import { reviewLines } from './review';
+import { money, reviewLines } from './review';
 
 export const USAGE = `usage: npm run --silent ops -- [--local] <command>
 
   review [--older-than-minutes N]  what needs a person: orders in REVIEW (double charges included), orders
                                    pending past the abandon age, refunds unresolved for N minutes (default 10)
   show ORDER_ID                    one order with its attempts, refunds, history and raw call-backs (JSON)
-  requery ORDER_ID                 ask OTT Pay about the order now and apply the answers; exit 1 if OTT does not answer
+  requery ORDER_ID                 ask OTT Pay about the order now (every unsettled attempt, the refund waiting, and the
+                                   refunded amount of each paid attempt) and apply the answers; exit 1 if OTT does not answer
+  accept ORDER_ID --by NAME --why TEXT
+                                   settle an order in REVIEW by keeping the money OTT reports on it as its payment (a double
+                                   charge kept, or its extra payment refunded through the product first; another amount; a
+                                   payment after the order was given up)
+  record-refund ORDER_ID --amount CENTS [--attempt OTT_ORDER_ID] --by NAME --why TEXT
+                                   record a refund made in OTT's merchant center, once OTT's refunded amount shows it
+  release-refund ORDER_ID --by NAME --why TEXT
+                                   release the refund waiting for OTT, once OTT's refunded amount shows it was never
+                                   booked and OTT never acknowledged it
   export YYYY-MM-DD [--out FILE]   that day's orders (merchant time zone) as CSV, oldest first, on stdout or into FILE
   setup                            CloudBase: create the collections, and list the indexes to add in the console
   doctor                           check an environment: store reachable, configuration complete, call-back URL answers
@@ -42,7 +55,11 @@ export const USAGE = `usage: npm run --silent ops -- [--local] <command>
   --help    this text
 `;
 
-const COMMANDS = ['review', 'show', 'requery', 'export', 'setup', 'doctor'] as const;
+const COMMANDS = ['review', 'show', 'requery', 'accept', 'record-refund', 'release-refund', 'export', 'setup', 'doctor'] as const;
+/** Commands that change an order by hand: who and why go into its history. */
+const RESOLUTIONS = ['accept', 'record-refund', 'release-refund'];
+/** Commands that write, through the folder's lock when the local stack is not running. */
+const WRITERS = ['requery', ...RESOLUTIONS];
 type Command = (typeof COMMANDS)[number];
 
 /** The parts of @cloudbase/node-sdk's database that setup uses besides the store's. */
@@ -80,11 +97,11 @@ function localEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 async function openLocal(env: NodeJS.ProcessEnv, command: Command): Promise<Target> {
   const dataDir = resolve(env.LOCAL_DATA_DIR ?? '.local-data');
   const storeDir = join(dataDir, 'cloud');
-  if (command !== 'requery') {
+  if (!WRITERS.includes(command)) {
     const store = await openNedbStore(storeDir, { readOnly: true });
     return { store, env: localEnv(env), close: () => store.close() };
   }
-  const lock = acquireDataLock(dataDir, 'npm run ops -- requery');
+  const lock = acquireDataLock(dataDir, `npm run ops -- ${command}`);
   try {
     const store = await openNedbStore(storeDir);
     return { store, env: localEnv(env), close: () => store.close().finally(() => lock.release()) };
@@ -132,10 +149,11 @@ async function throughStack(cloudUrl: string, args: string[], out: (text: string
 async function review(target: Target, minutes: number, out: (text: string) => void): Promise<void> {
   const settings = loadPaymentSettings(target.env);
   const now = Date.now();
+  const abandonedBefore = new Date(now - settings.closeAbandonedAfterMs).toISOString();
   const [inReview, pending, refunding] = await Promise.all([
-    target.store.listOrdersByState(['REVIEW'], { limit: 1000 }),
-    target.store.listOrdersByState(['CREATED', 'PAYING'], { createdBefore: new Date(now - settings.closeAbandonedAfterMs).toISOString(), limit: 1000 }),
-    target.store.listOrdersWithOpenRefund(new Date(now - minutes * 60_000).toISOString(), 1000),
+    allOf(pagesOf((last, limit) => target.store.listOrdersByState(['REVIEW'], { limit, after: createdCursor(last) }))),
+    allOf(pagesOf((last, limit) => target.store.listOrdersByState(['CREATED', 'PAYING'], { createdBefore: abandonedBefore, limit, after: createdCursor(last) }))),
+    allOf(pagesOf((last, limit) => target.store.listOrdersWithOpenRefund(new Date(now - minutes * 60_000).toISOString(), { limit, after: openRefundCursor(last) }))),
   ]);
   out(reviewLines({ review: inReview, pending, refunding }, settings, new Date(now)));
 }
@@ -157,20 +175,84 @@ function describeAnswer(ottOrderId: string, answer: AttemptAnswer): string {
 async function requery(target: Target, order: Order, out: (text: string) => void): Promise<void> {
   const platform = platformFor(target);
   const answers: string[] = [];
+  const known = new Map<string, AttemptAnswer>();
   let unanswered = false;
   let after = await inspectOrder(platform, order, 'ops', {
     force: true,
     onAnswer: (ottOrderId, answer) => {
       answers.push(describeAnswer(ottOrderId, answer));
+      known.set(ottOrderId, answer);
       unanswered ||= answer.kind === 'unknown';
     },
   });
   after = await advanceRefund(platform, after, 'ops');
+  const refunds = await checkRefundedAmounts(platform, after, 'ops', known);
+  after = refunds.order;
+  answers.push(...refunds.answers.map(([ottOrderId, answer]) => describeAnswer(ottOrderId, answer)));
+  unanswered ||= refunds.answers.some(([, answer]) => answer.kind === 'unknown');
   const open = after.refunds.find((r) => r.state === 'PENDING');
   out(`${order.orderId}: ${order.state} -> ${after.state}\n`);
   out(`  OTT Pay: ${answers.length > 0 ? answers.join('; ') : 'nothing to ask about the payment (every attempt is settled)'}\n`);
-  if (open) out(`  refund ${open.refundId} is still waiting for OTT Pay (sent ${open.sends} time(s))\n`);
+  if (open) out(`  refund ${open.refundId} is still waiting for OTT Pay (sent ${open.sends} time(s)${open.acknowledged ? `, OTT answered ${open.acknowledged}: it holds it` : ''})\n`);
+  if (after.state === 'REVIEW') out(`  in review (${after.reviewKind ?? 'unknown'}): ${after.reviewReason ?? ''}\n`);
   if (unanswered) throw new NotDone('OTT Pay did not answer: nothing was learned; try again');
+}
+
+function resolution(values: Record<string, unknown>): Resolution {
+  const by = typeof values.by === 'string' ? values.by.trim() : '';
+  const why = typeof values.why === 'string' ? values.why.trim() : '';
+  if (by === '' || why === '') throw new UsageError('say who settles it and why: --by NAME --why TEXT (both go into the order\'s history)');
+  return { by, why };
+}
+
+/** Applies a change by hand, or says why it cannot be made. */
+async function settleByHand(target: Target, order: Order, change: (o: Order, ctx: ChangeContext) => Order | Refusal, out: (text: string) => void): Promise<void> {
+  const platform = platformFor(target);
+  let refusal: string | undefined;
+  const { order: after, changed } = await updateOrder(platform, order, 'ops', (current, ctx) => {
+    const result = change(current, ctx);
+    if ('refused' in result) {
+      refusal = result.refused;
+      return null;
+    }
+    return result;
+  });
+  if (!changed) throw new NotDone(refusal ?? 'nothing changed');
+  out(`${order.orderId}: ${order.state} -> ${after.state}; refunded ${money(after.refundedCents)} of ${money(heldCents(after))} held\n`);
+  const open = after.refunds.find((r) => r.state === 'PENDING');
+  if (open) out(`  refund ${open.refundId} of ${money(open.amountCents)} still waits for OTT Pay: it will be sent again unless OTT holds it; \`release-refund\` once OTT shows it never booked it\n`);
+}
+
+/** OTT's refunded amount of an attempt, asked now; NotDone when OTT does not answer. */
+async function refundFeeOf(target: Target, ottOrderId: string): Promise<number> {
+  const outcome = await platformFor(target).ott.statusQuery(ottOrderId);
+  if (outcome.kind !== 'ok') throw new NotDone(`OTT Pay did not answer about ${ottOrderId} (${outcome.code}): nothing was changed`);
+  return outcome.value.refundedCents;
+}
+
+async function recordRefund(target: Target, order: Order, values: Record<string, unknown>, out: (text: string) => void): Promise<void> {
+  const who = resolution(values);
+  const amountCents = wholeNumber('amount', values.amount as string | undefined, 0);
+  if (amountCents < 1) throw new UsageError('--amount takes the refund in cents, at least 1');
+  const paid = order.attempts.filter((a) => a.state === 'PAID');
+  const oriOrderId = (values.attempt as string | undefined) ?? (paid.length === 1 ? paid[0].ottOrderId : undefined);
+  if (oriOrderId === undefined) throw new UsageError(`the order has ${paid.length} paid attempts: name the one refunded with --attempt (${paid.map((a) => a.ottOrderId).join(', ')})`);
+  const refundFeeCents = await refundFeeOf(target, oriOrderId);
+  const refundId = `M${order.refunds.length + 1}${Date.now().toString(36)}`.toUpperCase();
+  await settleByHand(target, order, (o, ctx) => recordOttRefund(o, { refundId, oriOrderId, amountCents, refundFeeCents }, who, ctx), out);
+}
+
+async function acceptByHand(target: Target, order: Order, values: Record<string, unknown>, out: (text: string) => void): Promise<void> {
+  const who = resolution(values);
+  await settleByHand(target, order, (o, ctx) => acceptReview(o, who, ctx), out);
+}
+
+async function releaseOpenRefund(target: Target, order: Order, values: Record<string, unknown>, out: (text: string) => void): Promise<void> {
+  const who = resolution(values);
+  const open = order.refunds.find((r) => r.state === 'PENDING');
+  if (!open) throw new NotDone('the order has no refund waiting for OTT Pay');
+  const refundFeeCents = await refundFeeOf(target, open.oriOrderId);
+  await settleByHand(target, order, (o, ctx) => releaseRefund(o, refundFeeCents, who, ctx), out);
 }
 
 async function show(target: Target, order: Order, out: (text: string) => void): Promise<void> {
@@ -229,11 +311,15 @@ async function doctor(target: Target, out: (text: string) => void): Promise<void
 }
 
 async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void, options: OpsOptions = {}): Promise<void> {
-  refuseFlagsNpmTook(['local', 'older-than-minutes', 'out'], env);
+  refuseFlagsNpmTook(['local', 'older-than-minutes', 'out', 'by', 'why', 'amount', 'attempt'], env);
   const { values, positionals, help } = readCommandLine(args, {
     local: { type: 'boolean', default: false },
     'older-than-minutes': { type: 'string' },
     out: { type: 'string' },
+    by: { type: 'string' },
+    why: { type: 'string' },
+    amount: { type: 'string' },
+    attempt: { type: 'string' },
   });
   const [command, ...params] = positionals;
   if (help || command === undefined || command === 'help') {
@@ -241,11 +327,17 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
     return;
   }
   if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command ${command}`);
-  const expected = ['show', 'requery', 'export'].includes(command) ? 1 : 0;
+  const expected = ['show', 'requery', 'export', ...RESOLUTIONS].includes(command) ? 1 : 0;
   if (params.length !== expected) throw new UsageError(expected === 0 ? `${command} takes no argument` : `${command} takes ${command === 'export' ? 'a date YYYY-MM-DD' : 'an ORDER_ID'}`);
   const minutes = wholeNumber('older-than-minutes', values['older-than-minutes'] as string | undefined, 10);
   if (command === 'export') calendarDate(params[0], 'export');
   if (values.out !== undefined && command !== 'export') throw new UsageError('--out goes with export');
+  for (const option of ['by', 'why'] as const) {
+    if (values[option] !== undefined && !RESOLUTIONS.includes(command)) throw new UsageError(`--${option} goes with ${RESOLUTIONS.join(', ')}`);
+  }
+  for (const option of ['amount', 'attempt'] as const) {
+    if (values[option] !== undefined && command !== 'record-refund') throw new UsageError(`--${option} goes with record-refund`);
+  }
 
   if (values.out !== undefined) {
     const file = createWriteStream(values.out as string);
@@ -274,6 +366,9 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
     const order = await target.store.getOrder(params[0]);
     if (!order) throw new NotDone(`no order ${params[0]}`);
     if (command === 'requery') return await requery(target, order, out);
+    if (command === 'accept') return await acceptByHand(target, order, values, out);
+    if (command === 'record-refund') return await recordRefund(target, order, values, out);
+    if (command === 'release-refund') return await releaseOpenRefund(target, order, values, out);
     return await show(target, order, out);
   } finally {
     await target.close();

@@ -3,14 +3,15 @@ import type { PaymentSettings } from '../server/app/settings';
 import { openRefund, totalCents, type Order, type ReviewKind } from '../server/orders/model';
 
 const WHAT_TO_DO: Record<ReviewKind, string> = {
-  money_mismatch: 'OTT Pay took a different amount than the order asked: compare in OTT’s merchant center, then refund or settle with the payer',
-  double_charge: 'the payer was charged on more than one attempt: refund all but one attempt in OTT’s merchant center',
-  paid_after_end: 'the payer paid after the order was given up: hand over the goods or refund the payment',
+  money_mismatch: 'OTT Pay took a different amount than the order asked: settle with the payer, refund through the Refund page if owed, then `ops accept`',
+  double_charge: 'the payer was charged on more than one attempt: refund the extra payment on the Refund page (it goes to the newer attempt), then `ops accept`',
+  paid_after_end: 'the payer paid after the order was given up: hand over the goods (`ops accept`) or refund the payment on the Refund page, then `ops accept`',
   status_unknown: 'OTT Pay could not be asked about it; the sweep keeps asking, or run `ops requery` once OTT answers',
-  refund_mismatch: 'OTT Pay’s refunded amount differs from the ledger: check the refunds in OTT’s merchant center',
+  unknown_status: 'OTT Pay answers an order_status it does not document; the sweep keeps asking and settles it on a documented answer. Ask OTT what the word means',
+  refund_mismatch: 'OTT Pay’s refunded amount differs from the ledger: a refund made in OTT’s merchant center is recorded with `ops record-refund`',
 };
 
-function money(cents: number): string {
+export function money(cents: number): string {
   return (cents / 100).toFixed(2);
 }
 
@@ -39,10 +40,13 @@ export function reviewLines(found: { review: Order[]; pending: Order[]; refundin
   );
   const refunding = found.refunding.map((o) => {
     const refund = openRefund(o)!;
+    const held = refund.acknowledged !== undefined;
     return line(
       o,
-      `refund ${refund.refundId} of ${money(refund.amountCents)} unresolved for ${minutesSince(refund.createdAt, now)} min (sent ${refund.sends} time(s))`,
-      'OTT Pay’s answer is unknown: `ops requery` asks again, and re-sends or releases it',
+      `refund ${refund.refundId} of ${money(refund.amountCents)} unresolved for ${minutesSince(refund.createdAt, now)} min (sent ${refund.sends} time(s)${held ? `; OTT answered ${refund.acknowledged}: it holds it` : ''})`,
+      held
+        ? 'OTT holds it but its refunded amount does not show it yet: the sweep keeps checking; `ops requery` asks now'
+        : 'OTT Pay’s answer is unknown: the sweep re-sends it under the same id; `ops requery` asks now; `ops release-refund` once OTT shows it never booked it',
     );
   });
   return [section('In REVIEW', review), section('Pending past the abandon age', pending), section('Refunds unresolved', refunding)].join('');

@@ -8,6 +8,7 @@ import type { Limiter } from '../app/limiter';
 import type { Platform } from '../app/platform';
 import { awaitsOtt, closeAbandoned, inFlight, isLive, reportNotPaid, reportPaid, reportUnknownStatus, type PaidReport } from '../orders/attempts';
 import type { ChangeContext } from '../orders/history';
+import { applyRefundFee } from '../orders/refund-ledger';
 import { orderIdOfAttempt, totalCents, type ChangeCause, type Order, type PaymentAttempt } from '../orders/model';
 import type { VerifiedCallback } from '../ottpay/callback';
 import type { StatusQueryResult } from '../ottpay/client';
@@ -193,4 +194,28 @@ export async function inspectOrder(platform: Platform, start: Order, cause: Chan
     return next === current ? null : next;
   });
   return order;
+}
+
+/**
+ * Asks OTT Pay for the refunded amount of every paid attempt and applies it: the refund waiting
+ * succeeds when it shows; an amount the ledger cannot explain (a refund made in OTT's merchant
+ * center) sends the order to REVIEW (the on-call tool's re-check).
+ */
+export async function checkRefundedAmounts(
+  platform: Platform,
+  order: Order,
+  cause: ChangeCause,
+  known: ReadonlyMap<string, AttemptAnswer> = new Map(),
+): Promise<{ order: Order; answers: (readonly [string, AttemptAnswer])[] }> {
+  const paid = order.attempts.filter((a) => a.state === 'PAID');
+  const answers = await Promise.all(paid.filter((a) => !known.has(a.ottOrderId)).map(async (a) => [a.ottOrderId, await askOtt(platform, a.ottOrderId)] as const));
+  const { order: after } = await updateOrder(platform, order, cause, (current, ctx) => {
+    let next = current;
+    for (const [ottOrderId, answer] of [...known, ...answers]) {
+      if (!paid.some((a) => a.ottOrderId === ottOrderId)) continue;
+      if (answer.kind === 'status') next = applyRefundFee(next, ottOrderId, answer.result.refundedCents, ctx) ?? next;
+    }
+    return next === current ? null : next;
+  });
+  return { order: after, answers };
 }

@@ -72,11 +72,10 @@ describe('npm run ops against the local stack', () => {
     expect(review).toContain('why: OTT Pay reports 901 taken');
     expect(review).toMatch(/Refunds unresolved \(1\):\n/);
     expect(review).toContain(refundingId);
-    expect(review).toContain('`ops requery` asks again');
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // past OTT_TIMEOUT_MS + 2 s since the refund was sent
-    expect(await ops(['--local', 'requery', refundingId], env)).toBe(
-      `${refundingId}: PAID -> PARTIALLY_REFUNDED\n  OTT Pay: nothing to ask about the payment (every attempt is settled)\n`,
-    );
+    expect(review).toContain('OTT answered SUCCESS: it holds it');
+    expect(review).toContain('the sweep keeps checking');
+    // The re-check reads OTT's refunded amount of the paid attempt, which now shows the refund.
+    expect(await ops(['--local', 'requery', refundingId], env)).toBe(`${refundingId}: PAID -> PARTIALLY_REFUNDED\n  OTT Pay: ${refundingId} partial_refunded, refund_fee 300\n`);
     expect(await ops(['--local', 'review', '--older-than-minutes', '0'], env)).toMatch(/Refunds unresolved \(0\):/);
   });
 
@@ -86,6 +85,17 @@ describe('npm run ops against the local stack', () => {
     expect(review).toMatch(/Pending past the abandon age \(1\):/);
     expect(await ops(['--local', 'requery', lostId], env)).toBe(`${lostId}: PAYING -> PAID\n  OTT Pay: ${lostId} success, refund_fee 0\n`);
     expect(await ops(['--local', 'review'], env)).not.toContain(lostId);
+  });
+
+  it('settles an order in REVIEW by hand only with who and why, and records both in its history', async () => {
+    await expect(ops(['--local', 'accept', reviewId], env)).rejects.toThrow('--by NAME --why TEXT');
+    await expect(ops(['--local', 'accept', paidId, '--by', 'owner', '--why', 'checked'], env)).rejects.toThrow('not in review');
+    await expect(ops(['--local', 'release-refund', paidId, '--by', 'owner', '--why', 'checked'], env)).rejects.toThrow('no refund waiting');
+    await expect(ops(['--local', 'show', paidId, '--by', 'owner'], env)).rejects.toThrow('--by goes with');
+    expect(await ops(['--local', 'accept', reviewId, '--by', 'owner', '--why', 'payer confirmed 9.01 on the phone'], env)).toBe(`${reviewId}: REVIEW -> PAID; refunded 0.00 of 9.01 held\n`);
+    const shown = JSON.parse(await ops(['--local', 'show', reviewId], env));
+    expect(shown.order.history).toContainEqual(expect.objectContaining({ event: 'resolved', cause: 'ops', detail: expect.objectContaining({ action: 'accept', by: 'owner', why: 'payer confirmed 9.01 on the phone' }) }));
+    expect(await ops(['--local', 'review'], env)).not.toContain(reviewId);
   });
 
   it('exports a day as CSV with exact amounts', async () => {
