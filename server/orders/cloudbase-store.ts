@@ -2,12 +2,16 @@ import type { OrderState } from '../../typings/payments';
 import type { Order, RawCallback } from './model';
 import { callbackToDocument, documentToCallback, documentToOrder, orderFields, orderToDocument, type StoredDocument } from './documents';
 import {
+  asPage,
+  checkVersions,
   clampLimit,
   COLLECTIONS,
   newRecordId,
   StoreUnavailableError,
   toStoreError,
   type CollectionName,
+  type DuePageCursor,
+  type OpenRefundPageCursor,
   type OrderPageCursor,
   type OrderStore,
   type Page,
@@ -73,36 +77,23 @@ export interface IndexSpec {
   unique?: boolean;
 }
 
+function index(name: string, ...fields: [string, 'asc' | 'desc'][]): IndexSpec {
+  return { name, fields: fields.map(([field, direction]) => ({ field, direction })) };
+}
+
+/** Each listing's filter and whole sort, its tie-break included, so that no page is sorted in memory. */
 export const CLOUDBASE_INDEXES: Readonly<Record<CollectionName, readonly IndexSpec[]>> = {
   orders: [
-    {
-      name: 'openid_createdAt',
-      fields: [
-        { field: 'openid', direction: 'asc' },
-        { field: 'createdAt', direction: 'desc' },
-      ],
-    },
-    { name: 'nextCheckAt', fields: [{ field: 'nextCheckAt', direction: 'asc' }] },
-    {
-      name: 'state_createdAt',
-      fields: [
-        { field: 'state', direction: 'asc' },
-        { field: 'createdAt', direction: 'asc' },
-      ],
-    },
-    { name: 'openRefundSince', fields: [{ field: 'openRefundSince', direction: 'asc' }] },
-    { name: 'createdAt', fields: [{ field: 'createdAt', direction: 'desc' }] },
-    { name: 'paidAt', fields: [{ field: 'paidAt', direction: 'asc' }] },
+    index('openid_createdAt_orderId', ['openid', 'asc'], ['createdAt', 'desc'], ['orderId', 'desc']),
+    index('nextCheckAt_orderId', ['nextCheckAt', 'asc'], ['orderId', 'asc']),
+    index('state_createdAt_orderId', ['state', 'asc'], ['createdAt', 'asc'], ['orderId', 'asc']),
+    index('openRefundSince_orderId', ['openRefundSince', 'asc'], ['orderId', 'asc']),
+    index('createdAt_orderId', ['createdAt', 'desc'], ['orderId', 'desc']),
+    index('paidAt_orderId', ['paidAt', 'asc'], ['orderId', 'asc']),
   ],
   ott_callbacks: [
-    {
-      name: 'orderId_receivedAt',
-      fields: [
-        { field: 'orderId', direction: 'asc' },
-        { field: 'receivedAt', direction: 'desc' },
-      ],
-    },
-    { name: 'receivedAt', fields: [{ field: 'receivedAt', direction: 'desc' }] },
+    index('orderId_receivedAt_id', ['orderId', 'asc'], ['receivedAt', 'desc'], ['_id', 'desc']),
+    index('receivedAt_id', ['receivedAt', 'desc'], ['_id', 'desc']),
   ],
 };
 
@@ -171,6 +162,12 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
   const collection = (name: CollectionName): CbCollection => db.collection(name);
   const _ = () => db.command;
 
+  /** Orders past the cursor (`field`, orderId) in a listing sorted by field then orderId, ascending or descending. */
+  const pastCursor = (field: string, value: string, orderId: string, direction: 'asc' | 'desc' = 'asc'): object => {
+    const past = (v: string) => (direction === 'asc' ? _().gt(v) : _().lt(v));
+    return _().or([{ [field]: past(value) }, { [field]: value, orderId: past(orderId) }]);
+  };
+
   async function run<T>(what: string, op: () => Promise<T>, name: CollectionName = COLLECTIONS.orders): Promise<T> {
     try {
       return await op();
@@ -230,6 +227,7 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
 
     replaceOrder: (next: Order, expectedVersion: number) =>
       run('replaceOrder', async () => {
+        checkVersions(next, expectedVersion);
         // update() merges top-level objects field by field; an order's only nested values are arrays, which it replaces.
         const res = await collection(COLLECTIONS.orders).where({ _id: next.orderId, version: expectedVersion }).update(write(orderFields(next)));
         return updatedCount(res) === 1;
@@ -248,43 +246,42 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
         return fetchOrders(condition, [['createdAt', 'desc'], ['orderId', 'desc']], page.limit);
       }),
 
-    listDueOrders: (dueBy: string, limit: number) =>
-      run('listDueOrders', () =>
-        fetchOrders({ nextCheckAt: _().lte(dueBy) }, [['nextCheckAt', 'asc'], ['orderId', 'asc']], limit),
-      ),
-
-    listOrdersByState: (states: OrderState[], opts: { createdBefore?: string; limit: number }) =>
-      run('listOrdersByState', async () => {
-        if (states.length === 0) return [];
-        const condition: Doc = { state: _().in(states) };
-        if (opts.createdBefore !== undefined) condition.createdAt = _().lt(opts.createdBefore);
-        return fetchOrders(condition, [['createdAt', 'asc'], ['orderId', 'asc']], opts.limit);
+    listDueOrders: (dueBy: string, limit: number, after?: DuePageCursor) =>
+      run('listDueOrders', () => {
+        const conditions: object[] = [{ nextCheckAt: _().lte(dueBy) }];
+        if (after) conditions.push(pastCursor('nextCheckAt', after.nextCheckAt, after.orderId));
+        return fetchOrders(_().and(conditions), [['nextCheckAt', 'asc'], ['orderId', 'asc']], limit);
       }),
 
-    listOrdersWithOpenRefund: (openedBefore: string, limit: number) =>
-      run('listOrdersWithOpenRefund', () =>
-        fetchOrders({ openRefundSince: _().lt(openedBefore) }, [['openRefundSince', 'asc'], ['orderId', 'asc']], limit),
-      ),
+    listOrdersByState: (states: OrderState[], opts: { createdBefore?: string } & Page<OrderPageCursor>) =>
+      run('listOrdersByState', async () => {
+        if (states.length === 0) return [];
+        const conditions: object[] = [{ state: _().in(states) }];
+        if (opts.createdBefore !== undefined) conditions.push({ createdAt: _().lt(opts.createdBefore) });
+        if (opts.after) conditions.push(pastCursor('createdAt', opts.after.createdAt, opts.after.orderId));
+        return fetchOrders(_().and(conditions), [['createdAt', 'asc'], ['orderId', 'asc']], opts.limit);
+      }),
+
+    listOrdersWithOpenRefund: (openedBefore: string, limitOrPage: number | Page<OpenRefundPageCursor>) =>
+      run('listOrdersWithOpenRefund', () => {
+        const page = asPage(limitOrPage);
+        const conditions: object[] = [{ openRefundSince: _().lt(openedBefore) }];
+        if (page.after) conditions.push(pastCursor('openRefundSince', page.after.openRefundSince, page.after.orderId));
+        return fetchOrders(_().and(conditions), [['openRefundSince', 'asc'], ['orderId', 'asc']], page.limit);
+      }),
 
     listOrdersCreatedBetween: (fromIso: string, toIso: string, page: Page<OrderPageCursor> & { newestFirst?: boolean }) =>
       run('listOrdersCreatedBetween', () => {
         const direction = page.newestFirst ? 'desc' : 'asc';
-        const past = page.newestFirst ? _().lt.bind(_()) : _().gt.bind(_());
         const conditions: object[] = [{ createdAt: _().gte(fromIso) }, { createdAt: _().lt(toIso) }];
-        if (page.after) {
-          const { createdAt, orderId } = page.after;
-          conditions.push(_().or([{ createdAt: past(createdAt) }, { createdAt, orderId: past(orderId) }]));
-        }
+        if (page.after) conditions.push(pastCursor('createdAt', page.after.createdAt, page.after.orderId, direction));
         return fetchOrders(_().and(conditions), [['createdAt', direction], ['orderId', direction]], page.limit);
       }),
 
     listOrdersPaidBetween: (fromIso: string, toIso: string, page: Page<PaidPageCursor>) =>
       run('listOrdersPaidBetween', () => {
         const conditions: object[] = [{ paidAt: _().gte(fromIso) }, { paidAt: _().lt(toIso) }];
-        if (page.after) {
-          const { paidAt, orderId } = page.after;
-          conditions.push(_().or([{ paidAt: _().gt(paidAt) }, { paidAt, orderId: _().gt(orderId) }]));
-        }
+        if (page.after) conditions.push(pastCursor('paidAt', page.after.paidAt, page.after.orderId));
         return fetchOrders(_().and(conditions), [['paidAt', 'asc'], ['orderId', 'asc']], page.limit);
       }),
 

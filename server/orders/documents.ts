@@ -1,4 +1,5 @@
 import type { Order, RawCallback } from './model';
+import { InvalidVersionError } from './store';
 
 /** A record as a document-database backend holds it: the record's own id doubles as `_id`. */
 export type StoredDocument = { _id: string } & Record<string, unknown>;
@@ -33,7 +34,11 @@ export function orderToDocument(order: Order): StoredDocument {
   return { ...orderFields(order), _id: order.orderId };
 }
 
+/** The order a document holds; InvalidVersionError when its version is not a whole number (old data, a console edit). */
 export function documentToOrder(doc: Record<string, unknown>): Order {
+  if (!Number.isSafeInteger(doc.version)) {
+    throw new InvalidVersionError(String(doc.orderId ?? doc._id), `stored version ${JSON.stringify(doc.version) ?? 'missing'} is not a whole number: fix the document before anything writes it`);
+  }
   return recordFields(doc) as unknown as Order;
 }
 

@@ -5,12 +5,16 @@ import type { OrderState } from '../../typings/payments';
 import type { Order, RawCallback } from './model';
 import { callbackToDocument, documentToCallback, documentToOrder, orderToDocument } from './documents';
 import {
+  asPage,
+  checkVersions,
   clampLimit,
   COLLECTIONS,
   newRecordId,
   StoreUnavailableError,
   toStoreError,
   type CollectionName,
+  type DuePageCursor,
+  type OpenRefundPageCursor,
   type OrderPageCursor,
   type OrderStore,
   type Page,
@@ -70,6 +74,11 @@ function isUniqueViolation(err: unknown): boolean {
 /** A range on a field that holds a timestamp or null; the lower bound keeps NeDB's index scan off the nulls. */
 function timestampUpTo(bound: '$lt' | '$lte', value: string): Doc {
   return { $gt: '', [bound]: value };
+}
+
+/** Orders past the cursor (`field`, orderId) in a listing sorted by field then orderId, ascending ('$gt') or descending ('$lt'). */
+function pastCursor(field: string, value: string, orderId: string, past: '$gt' | '$lt' = '$gt'): Doc[] {
+  return [{ [field]: { [past]: value } }, { [field]: value, orderId: { [past]: orderId } }];
 }
 
 /**
@@ -134,6 +143,7 @@ export async function openNedbStore(dir: string, options: NedbStoreOptions = {})
 
     replaceOrder: (next: Order, expectedVersion: number) =>
       run('replaceOrder', async () => {
+        checkVersions(next, expectedVersion);
         // _id comes first in the query, so NeDB finds the document by its primary key.
         const { numAffected } = await orders.updateAsync({ _id: next.orderId, version: expectedVersion }, orderToDocument(next), {});
         return numAffected === 1;
@@ -142,37 +152,39 @@ export async function openNedbStore(dir: string, options: NedbStoreOptions = {})
     listOrdersByOpenid: (openid: string, page: { limit: number; before?: OrderPageCursor }) =>
       run('listOrdersByOpenid', () => {
         const query: Doc = { openid };
-        if (page.before) {
-          const { createdAt, orderId } = page.before;
-          query.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, orderId: { $lt: orderId } }];
-        }
+        if (page.before) query.$or = pastCursor('createdAt', page.before.createdAt, page.before.orderId, '$lt');
         return findOrders(query, { createdAt: -1, orderId: -1 }, page.limit);
       }),
 
-    listDueOrders: (dueBy: string, limit: number) =>
-      run('listDueOrders', () => findOrders({ nextCheckAt: timestampUpTo('$lte', dueBy) }, { nextCheckAt: 1, orderId: 1 }, limit)),
+    listDueOrders: (dueBy: string, limit: number, after?: DuePageCursor) =>
+      run('listDueOrders', () => {
+        const query: Doc = { nextCheckAt: timestampUpTo('$lte', dueBy) };
+        if (after) query.$or = pastCursor('nextCheckAt', after.nextCheckAt, after.orderId);
+        return findOrders(query, { nextCheckAt: 1, orderId: 1 }, limit);
+      }),
 
-    listOrdersByState: (states: OrderState[], opts: { createdBefore?: string; limit: number }) =>
+    listOrdersByState: (states: OrderState[], opts: { createdBefore?: string } & Page<OrderPageCursor>) =>
       run('listOrdersByState', async () => {
         if (states.length === 0) return [];
         const query: Doc = { state: { $in: states } };
         if (opts.createdBefore !== undefined) query.createdAt = { $lt: opts.createdBefore };
+        if (opts.after) query.$or = pastCursor('createdAt', opts.after.createdAt, opts.after.orderId);
         return findOrders(query, { createdAt: 1, orderId: 1 }, opts.limit);
       }),
 
-    listOrdersWithOpenRefund: (openedBefore: string, limit: number) =>
-      run('listOrdersWithOpenRefund', () =>
-        findOrders({ openRefundSince: timestampUpTo('$lt', openedBefore) }, { openRefundSince: 1, orderId: 1 }, limit),
-      ),
+    listOrdersWithOpenRefund: (openedBefore: string, limitOrPage: number | Page<OpenRefundPageCursor>) =>
+      run('listOrdersWithOpenRefund', () => {
+        const page = asPage(limitOrPage);
+        const query: Doc = { openRefundSince: timestampUpTo('$lt', openedBefore) };
+        if (page.after) query.$or = pastCursor('openRefundSince', page.after.openRefundSince, page.after.orderId);
+        return findOrders(query, { openRefundSince: 1, orderId: 1 }, page.limit);
+      }),
 
     listOrdersCreatedBetween: (fromIso: string, toIso: string, page: Page<OrderPageCursor> & { newestFirst?: boolean }) =>
       run('listOrdersCreatedBetween', () => {
         const past = page.newestFirst ? '$lt' : '$gt';
         const query: Doc = { createdAt: { $gte: fromIso, $lt: toIso } };
-        if (page.after) {
-          const { createdAt, orderId } = page.after;
-          query.$or = [{ createdAt: { [past]: createdAt } }, { createdAt, orderId: { [past]: orderId } }];
-        }
+        if (page.after) query.$or = pastCursor('createdAt', page.after.createdAt, page.after.orderId, past);
         const direction = page.newestFirst ? -1 : 1;
         return findOrders(query, { createdAt: direction, orderId: direction }, page.limit);
       }),
@@ -180,10 +192,7 @@ export async function openNedbStore(dir: string, options: NedbStoreOptions = {})
     listOrdersPaidBetween: (fromIso: string, toIso: string, page: Page<PaidPageCursor>) =>
       run('listOrdersPaidBetween', () => {
         const query: Doc = { paidAt: { $gte: fromIso, $lt: toIso } };
-        if (page.after) {
-          const { paidAt, orderId } = page.after;
-          query.$or = [{ paidAt: { $gt: paidAt } }, { paidAt, orderId: { $gt: orderId } }];
-        }
+        if (page.after) query.$or = pastCursor('paidAt', page.after.paidAt, page.after.orderId);
         return findOrders(query, { paidAt: 1, orderId: 1 }, page.limit);
       }),
 

@@ -20,10 +20,27 @@ export interface PaidPageCursor {
   orderId: string;
 }
 
+/** The last order of the previous page of the due orders. */
+export interface DuePageCursor {
+  nextCheckAt: string;
+  orderId: string;
+}
+
+/** The last order of the previous page of the orders with an open refund. */
+export interface OpenRefundPageCursor {
+  openRefundSince: string;
+  orderId: string;
+}
+
 /** A page of a listing: `after` is the last order of the previous page, in the listing's order. */
 export interface Page<C> {
   limit: number;
   after?: C;
+}
+
+/** A page given as a bare limit (the first page) or as a Page. */
+export function asPage<C>(page: number | Page<C>): Page<C> {
+  return typeof page === 'number' ? { limit: page } : page;
 }
 
 /**
@@ -39,16 +56,21 @@ export interface OrderStore {
    * Compare-and-set: writes `next` over the stored order only if its version is still
    * `expectedVersion`; false if it changed meanwhile (or does not exist). Fields are never
    * removed from an order (a cleared field is null), so a write may merge or replace.
+   * Throws InvalidVersionError, writing nothing, unless `expectedVersion` is a safe integer and
+   * `next.version` is the one after it.
    */
   replaceOrder(next: Order, expectedVersion: number): Promise<boolean>;
   /** Newest first, by (createdAt desc, orderId desc); `before` is the last order of the previous page. */
   listOrdersByOpenid(openid: string, page: { limit: number; before?: OrderPageCursor }): Promise<Order[]>;
-  /** Orders whose nextCheckAt is at or before `dueBy`, most overdue first (nextCheckAt, then orderId). */
-  listDueOrders(dueBy: string, limit: number): Promise<Order[]>;
-  /** Orders in the given states, created before `createdBefore` when given, oldest first. */
-  listOrdersByState(states: OrderState[], opts: { createdBefore?: string; limit: number }): Promise<Order[]>;
-  /** Orders with a refund waiting for OTT Pay since before `openedBefore`, oldest first. */
-  listOrdersWithOpenRefund(openedBefore: string, limit: number): Promise<Order[]>;
+  /**
+   * Orders whose nextCheckAt is at or before `dueBy`, most overdue first (nextCheckAt, then
+   * orderId), after `after` when given; paged like listOrdersCreatedBetween.
+   */
+  listDueOrders(dueBy: string, limit: number, after?: DuePageCursor): Promise<Order[]>;
+  /** Orders in the given states, created before `createdBefore` when given, oldest first by (createdAt, orderId); paged. */
+  listOrdersByState(states: OrderState[], opts: { createdBefore?: string } & Page<OrderPageCursor>): Promise<Order[]>;
+  /** Orders with a refund waiting for OTT Pay since before `openedBefore`, oldest first by (openRefundSince, orderId); paged. */
+  listOrdersWithOpenRefund(openedBefore: string, page: number | Page<OpenRefundPageCursor>): Promise<Order[]>;
   /**
    * createdAt in [fromIso, toIso), oldest first by (createdAt, orderId), or newest first. A page
    * may hold fewer than `limit` orders even when more follow (a backend's own cap): callers page
@@ -79,13 +101,36 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * A compare-and-set was asked with a version that is not a whole number in sequence, or an order
+ * was read whose version is not one: nothing is written. Not a StoreUnavailableError, which
+ * callers treat as a passing outage: this needs a person.
+ */
+export class InvalidVersionError extends Error {
+  constructor(
+    readonly orderId: string,
+    detail: string,
+  ) {
+    super(`order ${orderId}: ${detail}`);
+    this.name = 'InvalidVersionError';
+  }
+}
+
+/** Throws InvalidVersionError unless `next` may be written over version `expectedVersion`. */
+export function checkVersions(next: Order, expectedVersion: number): void {
+  const valid = Number.isSafeInteger(expectedVersion) && Number.isSafeInteger(next.version) && next.version === expectedVersion + 1;
+  if (!valid) {
+    throw new InvalidVersionError(next.orderId, `refusing to write version ${String(next.version)} over version ${String(expectedVersion)}: versions must be whole numbers, each one more than the last`);
+  }
+}
+
 export function isStoreUnavailable(err: unknown): err is StoreUnavailableError {
   return err instanceof StoreUnavailableError;
 }
 
 /** What an adapter throws for an error met while running `what`. */
 export function toStoreError(what: string, err: unknown): Error {
-  if (err instanceof StoreUnavailableError) return err;
+  if (err instanceof StoreUnavailableError || err instanceof InvalidVersionError) return err;
   return new StoreUnavailableError(`${what} failed`, err);
 }
 

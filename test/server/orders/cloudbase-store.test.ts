@@ -24,12 +24,32 @@ const configs: [string, FakeCloudBaseOptions, boolean][] = [
 for (const [name, fakeOptions, wrapWrites] of configs) {
   orderStoreContract(name, async (now) => {
     const fake = new FakeCloudBase(fakeOptions);
+    const store = createCloudBaseStore(fake.database, { wrapWrites, now });
     return {
-      store: createCloudBaseStore(fake.database, { wrapWrites, now }),
+      store,
       breakBackend: () => fake.setUnavailable(true),
+      putOrderDocument: async (doc) => {
+        fake.putDocument(COLLECTIONS.orders, doc);
+        return store;
+      },
+      orderDocument: async (id) => fake.documents(COLLECTIONS.orders).find((doc) => doc._id === id),
       dispose: async () => undefined,
     };
   });
+}
+
+/** A collection whose queries record their sort as "collection field:direction,…". */
+function recordingSorts(collection: ReturnType<FakeCloudBase['database']['collection']>, name: string, sorts: string[]): unknown {
+  const wrap = (query: ReturnType<FakeCloudBase['database']['collection']>, fields: string[]): unknown => ({
+    where: (condition: object) => wrap(query.where(condition) as typeof query, fields),
+    orderBy: (field: string, direction: string) => wrap(query.orderBy(field, direction) as typeof query, [...fields, `${field}:${direction}`]),
+    limit: (max: number) => wrap(query.limit(max) as typeof query, fields),
+    get: () => {
+      sorts.push(`${name} ${fields.join(',')}`);
+      return query.get();
+    },
+  });
+  return wrap(collection, []);
 }
 
 describe('cloudbase-store', () => {
@@ -98,16 +118,48 @@ describe('cloudbase-store', () => {
     expect(Object.keys(nodeFake.documents('orders')[0]).sort()).toEqual(['_id', 'data']);
   });
 
-  it('lists the indexes of every collection', () => {
+  it('lists the indexes of every collection, each listing’s sort with its tie-break', () => {
+    const fields = (name: keyof typeof CLOUDBASE_INDEXES) => CLOUDBASE_INDEXES[name].map((i) => i.fields.map((f) => `${f.field}:${f.direction}`).join(','));
     expect(Object.keys(CLOUDBASE_INDEXES).sort()).toEqual(Object.values(COLLECTIONS).sort());
-    expect(CLOUDBASE_INDEXES.orders.map((i) => i.fields.map((f) => `${f.field}:${f.direction}`).join(','))).toEqual([
-      'openid:asc,createdAt:desc',
-      'nextCheckAt:asc',
-      'state:asc,createdAt:asc',
-      'openRefundSince:asc',
-      'createdAt:desc',
-      'paidAt:asc',
+    expect(fields('orders')).toEqual([
+      'openid:asc,createdAt:desc,orderId:desc',
+      'nextCheckAt:asc,orderId:asc',
+      'state:asc,createdAt:asc,orderId:asc',
+      'openRefundSince:asc,orderId:asc',
+      'createdAt:desc,orderId:desc',
+      'paidAt:asc,orderId:asc',
     ]);
+    expect(fields('ott_callbacks')).toEqual(['orderId:asc,receivedAt:desc,_id:desc', 'receivedAt:desc,_id:desc']);
+  });
+
+  it('sorts every listing by fields an index holds in that order', async () => {
+    const fake = new FakeCloudBase({ mode: 'wx-server-sdk' });
+    const sorts: string[] = [];
+    const database = {
+      command: fake.database.command,
+      collection: (name: string) => recordingSorts(fake.database.collection(name), name, sorts),
+    };
+    const store = createCloudBaseStore(database, { wrapWrites: true });
+    const cursor = { createdAt: 'a', orderId: 'b' };
+    await store.listOrdersByOpenid('o', { limit: 1, before: cursor });
+    await store.listDueOrders('z', 1, { nextCheckAt: 'a', orderId: 'b' });
+    await store.listOrdersByState(['REVIEW'], { limit: 1, after: cursor });
+    await store.listOrdersWithOpenRefund('z', { limit: 1, after: { openRefundSince: 'a', orderId: 'b' } });
+    await store.listOrdersCreatedBetween('a', 'z', { limit: 1, after: cursor });
+    await store.listOrdersCreatedBetween('a', 'z', { limit: 1, after: cursor, newestFirst: true });
+    await store.listOrdersPaidBetween('a', 'z', { limit: 1, after: { paidAt: 'a', orderId: 'b' } });
+    await store.listCallbacks({ limit: 1 });
+    await store.listCallbacks({ orderId: 'o', limit: 1 });
+    const flip = (sort: string) => sort.replace(/asc|desc/g, (d) => (d === 'asc' ? 'desc' : 'asc'));
+    for (const sort of sorts) {
+      const [collection, fields] = sort.split(' ');
+      // an index serves its own order, read forwards or backwards, and any prefix of it after an equality on its first fields
+      const served = CLOUDBASE_INDEXES[collection as keyof typeof CLOUDBASE_INDEXES].some((index) => {
+        const all = index.fields.map((f) => `${f.field}:${f.direction}`).join(',');
+        return [fields, flip(fields)].some((wanted) => all === wanted || all.endsWith(`,${wanted}`));
+      });
+      expect([sort, served]).toEqual([sort, true]);
+    }
   });
 
   it.each([

@@ -10,6 +10,8 @@
  *   `throwOnCode` is false.
  * Every call yields to the event loop once, then reads or writes the data in one synchronous step,
  * so a conditional update is atomic per call while concurrent calls interleave.
+ * Like both SDKs, `where()` drops fields whose value is `undefined`: `where({ _id, version:
+ * undefined })` matches on `_id` alone.
  */
 
 export type FakeSdkMode = 'wx-server-sdk' | 'node-sdk';
@@ -135,6 +137,13 @@ function matches(doc: Doc, condition: object): boolean {
   });
 }
 
+/** The condition as the SDKs send it: fields whose value is `undefined` left out, at every level of and/or. */
+function withoutUndefinedFields(condition: object): object {
+  if (condition instanceof LogicCommand) return new LogicCommand(condition.op, condition.conditions.map(withoutUndefinedFields));
+  if (condition instanceof QueryCommand) return condition;
+  return Object.fromEntries(Object.entries(condition).filter(([, value]) => value !== undefined));
+}
+
 function checkFieldNames(value: unknown, where: string): void {
   if (Array.isArray(value)) {
     value.forEach((item) => checkFieldNames(item, where));
@@ -184,6 +193,11 @@ export class FakeCloudBase {
   /** A copy of the documents of a collection, in insertion order. */
   documents(collection: string): Doc[] {
     return [...(this.collections.get(collection)?.values() ?? [])].map(clone);
+  }
+
+  /** Writes a document as it is, past every check (old data, a console edit). */
+  putDocument(collection: string, doc: { _id: string } & Doc): void {
+    this.store(collection).set(doc._id, clone(doc));
   }
 
   /** The next `count` calls (of the given kinds) fail as if the backend were unreachable. */
@@ -300,12 +314,17 @@ class FakeQuery {
 
   where(condition: object): FakeQuery {
     if (typeof condition !== 'object' || condition === null) throw new Error('where: condition must be an object');
-    if (!(condition instanceof LogicCommand)) {
-      for (const [field, value] of Object.entries(condition)) {
-        if (value === undefined) throw new Error(`where: ${field} is undefined`);
-      }
-    }
-    return new FakeQuery(this.fake, this.name, { ...this.state, conditions: condition });
+    return new FakeQuery(this.fake, this.name, { ...this.state, conditions: withoutUndefinedFields(condition) });
+  }
+
+  /** The documents the query's conditions select: by primary key when they name an `_id`, as the server would. */
+  protected selected(): Doc[] {
+    const { conditions } = this.state;
+    const docs = this.fake.store(this.name);
+    if (conditions === undefined) return [...docs.values()];
+    const key = conditions instanceof LogicCommand ? undefined : (conditions as Doc)._id;
+    const candidates = typeof key === 'string' ? [docs.get(key)].filter((doc): doc is Doc => doc !== undefined) : [...docs.values()];
+    return candidates.filter((doc) => matches(doc, conditions));
   }
 
   orderBy(field: string, direction: string): FakeQuery {
@@ -321,8 +340,8 @@ class FakeQuery {
 
   get(): Promise<unknown> {
     return this.fake.perform('get', this.name, () => {
-      const { conditions, orders } = this.state;
-      let docs = [...this.fake.store(this.name).values()].filter((doc) => conditions === undefined || matches(doc, conditions));
+      const { orders } = this.state;
+      let docs = this.selected();
       if (orders.length > 0) {
         docs = docs.sort((a, b) => {
           for (const { field, direction } of orders) {
@@ -343,10 +362,8 @@ class FakeQuery {
     if ('_id' in data) throw this.fake.sdkError('collection.update', -501007, 'cannot update _id');
     checkFieldNames(data, 'update');
     return this.fake.perform('update', this.name, () => {
-      const { conditions } = this.state;
       let updated = 0;
-      for (const doc of this.fake.store(this.name).values()) {
-        if (conditions !== undefined && !matches(doc, conditions)) continue;
+      for (const doc of this.selected()) {
         const before = JSON.stringify(doc);
         mergeInto(doc, data);
         if (JSON.stringify(doc) !== before) updated += 1;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'fs/promises';
 import os from 'os';
 import path from 'path';
 import { openNedbStore } from '../../../server/orders/nedb-store';
@@ -9,11 +9,26 @@ async function tempDir(): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), 'orders-nedb-'));
 }
 
+async function lastLineOf(file: string, id: string): Promise<Record<string, unknown> | undefined> {
+  const docs = (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return docs.filter((doc) => doc._id === id).pop();
+}
+
 orderStoreContract('nedb-store', async (now) => {
   const dir = await tempDir();
-  const store = await openNedbStore(dir, { now });
+  const ordersFile = path.join(dir, `${COLLECTIONS.orders}.db`);
+  let store = await openNedbStore(dir, { now });
   return {
-    store,
+    get store() {
+      return store;
+    },
+    putOrderDocument: async (doc) => {
+      await store.close();
+      await appendFile(ordersFile, `${JSON.stringify(doc)}\n`);
+      store = await openNedbStore(dir, { now });
+      return store;
+    },
+    orderDocument: (id) => lastLineOf(ordersFile, id),
     breakBackend: async () => {
       // A directory where a data file was makes every append fail (EISDIR).
       for (const name of Object.values(COLLECTIONS)) {
@@ -62,7 +77,7 @@ describe('nedb-store', () => {
       { id: callbackId, receivedAt: clock.toISOString(), orderId: order.orderId, body: 'raw body', headers: { 'x.y': 'z' }, verdict: 'verified' },
     ]);
     expect(await second.createOrder({ ...order, amountCents: 1 })).toEqual({ created: false, order: paying });
-    expect(await second.replaceOrder({ ...paying, state: 'PAID', version: 2 }, 0)).toBe(false);
+    expect(await second.replaceOrder({ ...paying, state: 'PAID', version: 1 }, 0)).toBe(false);
     expect(await second.replaceOrder({ ...paying, state: 'PAID', version: 2 }, 1)).toBe(true);
     expect(await second.listDueOrders(iso(1000), 5)).toMatchObject([{ orderId: order.orderId, state: 'PAID' }]);
     await second.close();

@@ -1,12 +1,17 @@
 import type { OrderState } from '../../../typings/payments';
 import { newOrder } from '../../../server/orders/attempts';
 import { orderIdFor, type Order } from '../../../server/orders/model';
-import { StoreUnavailableError, type OrderStore } from '../../../server/orders/store';
+import { allOf, createdCursor, dueCursor, openRefundCursor, pagesOf } from '../../../server/orders/paging';
+import { InvalidVersionError, StoreUnavailableError, type OrderStore } from '../../../server/orders/store';
 
 export interface StoreHarness {
   store: OrderStore;
   /** From now on the backend fails (at least every write). */
   breakBackend(): Promise<void> | void;
+  /** Writes an orders document as it is, past the adapter (old data, a console edit); returns the store to use from then on. */
+  putOrderDocument(doc: { _id: string } & Record<string, unknown>): Promise<OrderStore>;
+  /** The orders document as the backend holds it, past the adapter. */
+  orderDocument(id: string): Promise<Record<string, unknown> | undefined>;
   dispose(): Promise<void>;
 }
 
@@ -30,6 +35,11 @@ export function makeOrder(overrides: Partial<Order> & { openid?: string; request
 /** `order` as a write would make it: version bumped, the given fields changed. */
 function changed(order: Order, fields: Partial<Order>): Order {
   return { ...order, ...fields, version: order.version + 1 };
+}
+
+/** The ids of a whole listing read two orders a page. */
+async function idsPagedByTwo(fetch: (last: Order | undefined, limit: number) => Promise<Order[]>): Promise<string[]> {
+  return (await allOf(pagesOf(fetch, 2))).map((o) => o.orderId);
 }
 
 const newestFirst = (a: Order, b: Order) =>
@@ -96,7 +106,7 @@ export function orderStoreContract(name: string, factory: StoreFactory): void {
         expect(await store.replaceOrder(first, 0)).toBe(true);
         expect(await store.replaceOrder(changed(order, { state: 'PAID' }), 0)).toBe(false);
         expect(await store.getOrder(order.orderId)).toEqual(first);
-        expect(await store.replaceOrder(makeOrder({ requestId: 'req-missing-1' }), 0)).toBe(false);
+        expect(await store.replaceOrder(changed(makeOrder({ requestId: 'req-missing-1' }), {}), 0)).toBe(false);
         expect(await store.getOrder(orderIdFor('o-payer-1', 'req-missing-1'))).toBeNull();
       });
 
@@ -107,6 +117,58 @@ export function orderStoreContract(name: string, factory: StoreFactory): void {
         const results = await Promise.all(candidates.map((next) => store.replaceOrder(next, 0)));
         expect(results.filter(Boolean)).toHaveLength(1);
         expect(await store.getOrder(order.orderId)).toEqual(candidates[results.indexOf(true)]);
+      });
+    });
+
+    describe('versions', () => {
+      const refusal = (orderId: string) => expect.objectContaining({ name: 'InvalidVersionError', message: expect.stringContaining(orderId) });
+
+      async function outcome(write: () => Promise<unknown>): Promise<unknown> {
+        return write().then(
+          (value) => ({ resolved: value }),
+          (err: unknown) => err,
+        );
+      }
+
+      it('refuses, writing nothing, a compare-and-set whose versions are not whole numbers in sequence', async () => {
+        const order = makeOrder();
+        await store.createOrder(order);
+        const bad: [number, number][] = [
+          [NaN, 0],
+          [undefined as unknown as number, 0],
+          [1, undefined as unknown as number],
+          [1, 0.5],
+          [1, '0' as unknown as number],
+          [Number.MAX_SAFE_INTEGER + 1, Number.MAX_SAFE_INTEGER],
+          [3, 0],
+          [0, 0],
+        ];
+        for (const [nextVersion, expected] of bad) {
+          const error = await outcome(() => store.replaceOrder({ ...order, state: 'PAYING', version: nextVersion }, expected));
+          expect([nextVersion, expected, error]).toEqual([nextVersion, expected, refusal(order.orderId)]);
+          expect(error).toBeInstanceOf(InvalidVersionError);
+          expect(error).not.toBeInstanceOf(StoreUnavailableError);
+        }
+        expect(await store.getOrder(order.orderId)).toEqual(order);
+      });
+
+      it.each([
+        ['missing', undefined],
+        ['null', null],
+        ['a string', '2'],
+        ['a fraction', 1.5],
+      ])('refuses to read an order whose stored version is %s, and no writer wins over it', async (_what, version) => {
+        const order = makeOrder();
+        const doc: { _id: string } & Record<string, unknown> = { ...order, _id: order.orderId, version };
+        if (version === undefined) delete doc.version;
+        store = await harness.putOrderDocument(doc);
+        const stored = await harness.orderDocument(order.orderId);
+
+        expect(await outcome(() => store.getOrder(order.orderId))).toEqual(refusal(order.orderId));
+        expect(await outcome(() => store.listDueOrders(iso(1000), 10))).toEqual(refusal(order.orderId));
+        const writers = Array.from({ length: 5 }, (_, i) => outcome(() => store.replaceOrder({ ...order, state: 'PAID', version: NaN, queriedAt: iso(i) }, version as number)));
+        for (const error of await Promise.all(writers)) expect(error).toEqual(refusal(order.orderId));
+        expect(await harness.orderDocument(order.orderId)).toEqual(stored);
       });
     });
 
@@ -150,6 +212,15 @@ export function orderStoreContract(name: string, factory: StoreFactory): void {
         expect(await store.listDueOrders(iso(5), 10)).toEqual([]);
       });
 
+      it('pages due orders, most overdue first, without gaps or duplicates', async () => {
+        const orders = Array.from({ length: 9 }, (_, i) => makeOrder({ requestId: `due-page-${i}`, nextCheckAt: i === 4 ? null : iso(Math.floor(i / 3) * 10) }));
+        for (const order of orders) await store.createOrder(order);
+        const due = orders.filter((o) => o.nextCheckAt !== null && o.nextCheckAt <= iso(20));
+        due.sort((a, b) => (a.nextCheckAt! < b.nextCheckAt! ? -1 : a.nextCheckAt! > b.nextCheckAt! ? 1 : a.orderId < b.orderId ? -1 : 1));
+        const seen = await idsPagedByTwo((last, limit) => store.listDueOrders(iso(20), limit, dueCursor(last)));
+        expect(seen).toEqual(due.map((o) => o.orderId));
+      });
+
       it('lists orders in given states, oldest first, created before a time, up to a limit', async () => {
         const states: OrderState[] = ['CREATED', 'PAYING', 'PAID', 'PAYING', 'REVIEW', 'CREATED', 'PAYING'];
         const orders = states.map((state, i) => makeOrder({ requestId: `state-request-${i}`, state, createdAt: iso(100 - i * 10) }));
@@ -163,12 +234,35 @@ export function orderStoreContract(name: string, factory: StoreFactory): void {
         expect(await store.listOrdersByState([], { limit: 10 })).toEqual([]);
       });
 
+      it('pages orders in given states, oldest first by (createdAt, orderId), without gaps or duplicates', async () => {
+        const states: OrderState[] = ['REVIEW', 'PAYING', 'REVIEW', 'PAID', 'CREATED', 'REVIEW', 'PAYING', 'REVIEW'];
+        // two orders share each createdAt, so the orderId tie-break matters
+        const orders = states.map((state, i) => makeOrder({ requestId: `state-page-${i}`, state, createdAt: iso(Math.floor(i / 2) * 10) }));
+        for (const order of [...orders].reverse()) await store.createOrder(order);
+        const expected = (wanted: OrderState[], before: string) =>
+          orders.filter((o) => wanted.includes(o.state) && o.createdAt < before).sort(newestFirst).reverse().map((o) => o.orderId);
+        expect(await idsPagedByTwo((last, limit) => store.listOrdersByState(['REVIEW'], { limit, after: createdCursor(last) }))).toEqual(expected(['REVIEW'], iso(1000)));
+        const older = await idsPagedByTwo((last, limit) => store.listOrdersByState(['CREATED', 'PAYING', 'REVIEW'], { createdBefore: iso(30), limit, after: createdCursor(last) }));
+        expect(older).toEqual(expected(['CREATED', 'PAYING', 'REVIEW'], iso(30)));
+      });
+
       it('lists orders with a refund open since before a time, oldest first', async () => {
         const since: (string | null)[] = [iso(30), null, iso(10), iso(60)];
         const orders = since.map((openRefundSince, i) => makeOrder({ requestId: `refund-open-${i}`, openRefundSince }));
         for (const order of orders) await store.createOrder(order);
         const open = await store.listOrdersWithOpenRefund(iso(60), 10);
         expect(open.map((o) => o.requestId)).toEqual(['refund-open-2', 'refund-open-0']);
+        expect((await store.listOrdersWithOpenRefund(iso(60), { limit: 1 })).map((o) => o.requestId)).toEqual(['refund-open-2']);
+      });
+
+      it('pages orders with a refund open, oldest first by (openRefundSince, orderId), without gaps or duplicates', async () => {
+        const since: (string | null)[] = [iso(30), null, iso(10), iso(30), iso(10), iso(30), iso(90)];
+        const orders = since.map((openRefundSince, i) => makeOrder({ requestId: `refund-page-${i}`, openRefundSince }));
+        for (const order of orders) await store.createOrder(order);
+        const open = orders.filter((o) => o.openRefundSince !== null && o.openRefundSince < iso(60));
+        open.sort((a, b) => (a.openRefundSince! < b.openRefundSince! ? -1 : a.openRefundSince! > b.openRefundSince! ? 1 : a.orderId < b.orderId ? -1 : 1));
+        const seen = await idsPagedByTwo((last, limit) => store.listOrdersWithOpenRefund(iso(60), { limit, after: openRefundCursor(last) }));
+        expect(seen).toEqual(open.map((o) => o.orderId));
       });
 
       it('pages orders created in a half-open range, oldest or newest first, without gaps or duplicates', async () => {
