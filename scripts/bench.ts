@@ -3,7 +3,8 @@
  *
  *   npm run bench                       codec against node:crypto and crypto-js, round trips per
  *                                       payment path under 20 ms of injected latency, a payment
- *                                       end to end, call-back throughput, bundle sizes and load times
+ *                                       end to end, call-back throughput, the sweep against a backlog
+ *                                       (simulated time), bundle sizes and load times
  *   npm run bench -- --latency 50       the round trips with another round-trip time (ms)
  *   npm run bench -- --scale            also the local stack with 1k, 10k and 100k stored orders
  *   npm run bench -- --scale --sizes 1000,5000  … with these sizes
@@ -20,6 +21,7 @@ import { seal } from '../server/ottpay/codec';
 import { measureCodec } from './bench/codec';
 import { measureRoundTrips, type LatencyReport } from './bench/latency';
 import { measureScale } from './bench/scale';
+import { DEFAULT_BACKLOG, measureSweepBacklog } from './bench/sweep-backlog';
 import { buildFunction, FUNCTIONS_DIR, functionNames } from './build-functions';
 
 const USAGE = `usage: npm run bench -- [--latency MS] [--scale [--sizes N,N,...]] [--json]
@@ -136,6 +138,14 @@ async function main(): Promise<void> {
   figures.local_stack = local;
   say(`payment end to end   median ${local.payment_median_ms} ms, p95 ${local.payment_p95_ms} ms (local stack, no injected latency)`);
   say(`duplicate call-backs ${local.duplicate_callbacks_per_s}/s (200 concurrent, each recorded before it is acted on)`);
+
+  const backlog = await measureSweepBacklog();
+  figures.sweep_backlog = backlog;
+  say(`sweep against ${DEFAULT_BACKLOG.orders.toLocaleString('en-CA')} due orders, the paid one with its call-back lost last in line (simulated time; timer every 5 min, budget 25 s, store calls 20 ms)`);
+  say('  OTT answers                              runs to find   orders/run   s/run (longest)   real ms/run');
+  for (const r of backlog) {
+    say(`  ${r.label.padEnd(40)} ${String(r.runs_to_find ?? `>${DEFAULT_BACKLOG.maxRuns}`).padStart(12)} ${String(r.orders_per_run).padStart(12)} ${`${r.run_s} (${r.longest_run_s})`.padStart(17)} ${String(r.real_ms_per_run).padStart(13)}`);
+  }
 
   const built = await bundles();
   figures.bundles = built;

@@ -50,19 +50,24 @@ export async function delayingProxy(target: () => URL, rttMs: () => number): Pro
   };
 }
 
-/** Every store call first waits one round trip; `calls` counts them. */
-export function delayingStore(inner: OrderStore, rttMs: () => number, calls: { count: number }): OrderStore {
+/** `inner` with every method call run through `around` (which makes the call with `call()`). */
+export function aroundEveryCall(inner: OrderStore, around: (call: () => Promise<unknown>) => Promise<unknown>): OrderStore {
   return new Proxy(inner, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        calls.count += 1;
-        const rtt = rttMs();
-        if (rtt > 0) await sleep(rtt);
-        return value.apply(target, args);
-      };
+      return (...args: unknown[]) => around(() => value.apply(target, args));
     },
+  });
+}
+
+/** Every store call first waits one round trip; `calls` counts them. */
+export function delayingStore(inner: OrderStore, rttMs: () => number, calls: { count: number }): OrderStore {
+  return aroundEveryCall(inner, async (call) => {
+    calls.count += 1;
+    const rtt = rttMs();
+    if (rtt > 0) await sleep(rtt);
+    return call();
   });
 }
 
