@@ -4,7 +4,7 @@
  * answer at once, so the pictures are the same on every run.
  */
 import QRCode from 'qrcode';
-import type { CloudFunctions, OrderView } from '../typings/payments';
+import type { CloudFunctions, OrderView, StaffOrderView } from '../typings/payments';
 import { openPage, tap, tapInside, typeOnKeypad, type Page, type PageName } from '../local/demo/simulator';
 
 export type Language = 'zh' | 'en';
@@ -55,6 +55,12 @@ function order(overrides: Partial<OrderView>): OrderView {
   };
 }
 
+/** An order as staff look it up: its refunds, the money OTT holds and what may still be refunded. */
+function staffOrder(overrides: Partial<StaffOrderView>): StaffOrderView {
+  const base = order(overrides);
+  return { ...base, refunds: [], heldCents: base.totalCents, refundableCents: base.totalCents - base.refundedCents, ...overrides };
+}
+
 const PAYMENT = { timeStamp: '1714592523', nonceStr: 'n0nce', package: 'prepay_id=wx01', signType: 'MD5' as const, paySign: 'SIGN' };
 const RATE = { ok: true as const, currency: 'CAD' as const, rateE8: 519830000, fetchedAt: at('19:00:00') };
 
@@ -66,7 +72,7 @@ const HISTORY: OrderView[] = [
   order({ orderId: 'T4R7E1W8Q2Y5U9I3O6P0A4S7DJFX', state: 'REFUNDED', amountCents: 1599, tipCents: 0, totalCents: 1599, refundedCents: 1599, createdAt: '2024-04-20T12:01:00.000Z', paidAt: '2024-04-20T12:01:09.000Z' }),
 ];
 
-const TODAY = { date: DAY, paidCount: 14, grossCents: 48625, refundedCents: 1000, netCents: 47625 };
+const TODAY = { date: DAY, paidCount: 14, grossCents: 48625, refundedCents: 1000, netCents: 47625, reviewCount: 0, reviewHeldCents: 0 };
 const RECENT: OrderView[] = [
   order({}),
   order({ orderId: 'Q8W3E6R1T9Y4U7I2O5P0A8S3DFGK', state: 'PAYING', channel: 'QR', amountCents: 2500, tipCents: 0, totalCents: 2500, createdAt: at('19:30:12'), paidAt: undefined }),
@@ -259,6 +265,19 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    id: 'result-pending-old',
+    control: '#check-again',
+    async run(language) {
+      stub(language, { queryPayment: resultOf('PAYING', { createdAt: '2024-05-01T17:10:00.000Z', paidAt: undefined }) });
+      const page = await fastForward(async (until) => {
+        const opened = await open('result', { orderId: order({}).orderId, from: 'pay' });
+        await until(() => opened.data.view !== 'confirming');
+        return opened;
+      });
+      return shot(page, 'result');
+    },
+  },
+  {
     id: 'result-not-paid',
     control: '#pay-again',
     async run(language) {
@@ -312,6 +331,14 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    id: 'merchant-review',
+    control: '#collect',
+    async run(language) {
+      stub(language, { merchantSummary: () => ({ ok: true, today: { ...TODAY, reviewCount: 2, reviewHeldCents: 5934 }, recent: RECENT }) });
+      return shot(await open('merchant'), 'merchant');
+    },
+  },
+  {
     id: 'merchant-forbidden',
     control: '#copy-user-id',
     async run(language) {
@@ -323,7 +350,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'merchant-found',
     control: '#found',
     async run(language) {
-      const found = order({ orderId: 'M2N7B4V9C6X1Z8L5K3J0H7G4FDSA', createdAt: '2024-04-26T20:11:02.000Z', paidAt: '2024-04-26T20:11:15.000Z' });
+      const found = staffOrder({ orderId: 'M2N7B4V9C6X1Z8L5K3J0H7G4FDSA', createdAt: '2024-04-26T20:11:02.000Z', paidAt: '2024-04-26T20:11:15.000Z' });
       stub(language, { merchantSummary: (event) => ({ ok: true, today: TODAY, recent: RECENT, ...(event.orderId ? { order: found } : {}) }) });
       const page = await open('merchant');
       (page.instance as unknown as { onFindInput(e: { detail: { value: string } }): void }).onFindInput({ detail: { value: found.orderId.toLowerCase() } });
@@ -336,12 +363,45 @@ export const SCENARIOS: Scenario[] = [
     id: 'refund-form',
     control: '#key-action',
     async run(language) {
-      const paid = order({ state: 'PARTIALLY_REFUNDED', refundedCents: 1000 });
+      const paid = staffOrder({ state: 'PARTIALLY_REFUNDED', refundedCents: 1000, refunds: [{ refundId: 'R1', orderId: order({}).orderId, amountCents: 1000, state: 'SUCCEEDED', createdAt: at('19:50:00') }] });
       stub(language, { merchantSummary: () => ({ ok: true, today: TODAY, recent: RECENT, order: paid }) });
       const page = await open('refund', { orderId: paid.orderId });
       await typeOnKeypad(page, '5');
       await settle();
       return shot(page, 'refund');
+    },
+  },
+  {
+    id: 'refund-open',
+    control: '#refresh',
+    async run(language) {
+      const waiting = staffOrder({
+        state: 'PARTIALLY_REFUNDED',
+        refundedCents: 1000,
+        refundableCents: 0,
+        refunds: [
+          { refundId: 'R1', orderId: order({}).orderId, amountCents: 1000, state: 'SUCCEEDED', createdAt: at('19:50:00') },
+          { refundId: 'R2', orderId: order({}).orderId, amountCents: 1967, state: 'PENDING', createdAt: at('20:02:31'), lastCheckedAt: at('20:09:02') },
+        ],
+      });
+      stub(language, { merchantSummary: () => ({ ok: true, today: TODAY, recent: RECENT, order: waiting }) });
+      return shot(await open('refund', { orderId: waiting.orderId }), 'refund');
+    },
+  },
+  {
+    id: 'refund-review',
+    control: '#key-action',
+    async run(language) {
+      const doubleCharge = staffOrder({
+        state: 'REVIEW',
+        paidAt: undefined,
+        heldCents: 5934,
+        refundableCents: 2967,
+        reviewKind: 'double_charge',
+        reviewReason: 'money taken on 2 attempts (K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD: 2967, K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLDP2: 2967): refund all but one',
+      });
+      stub(language, { merchantSummary: () => ({ ok: true, today: TODAY, recent: RECENT, order: doubleCharge }) });
+      return shot(await open('refund', { orderId: doubleCharge.orderId }), 'refund');
     },
   },
   {

@@ -60,6 +60,9 @@ export function openRefundEntry(order: Order, request: RefundRequest, ctx: Chang
   if (paid.length === 0) {
     return { refused: { code: 'NOT_REFUNDABLE', message: `A payment that is ${order.state.toLowerCase()} cannot be refunded: OTT Pay holds no money for it.` } };
   }
+  if (paid.every((a) => refundableOn(order, a) === 0)) {
+    return { refused: { code: 'NOT_REFUNDABLE', message: 'This payment is already fully refunded.' } };
+  }
   const live = order.refunds.filter((r) => r.state !== 'FAILED').length;
   if (live >= MAX_REFUNDS || order.refunds.length >= MAX_REFUND_RECORDS) {
     return { refused: { code: 'NOT_REFUNDABLE', message: `A payment can be refunded at most ${MAX_REFUNDS} times.` } };

@@ -24,9 +24,9 @@ export type AttemptAnswer =
   | { kind: 'unknown'; code: string };
 
 /** The longest an attempt's write may take before its caller asks OTT Pay; a slower write leaves the attempt unasked. */
-export const WRITE_MARGIN_MS = 2_000;
+export const WRITE_MARGIN_MS = 1_000;
 /** How far the clocks of two function instances may differ. */
-export const CLOCK_SKEW_MS = 3_000;
+export const CLOCK_SKEW_MS = 1_000;
 
 /** How long a STARTED attempt may still be waiting for OTT Pay's answer in some caller. */
 export function inFlightMs(platform: Platform): number {

@@ -7,6 +7,7 @@ import { REJECTED_BODY_KEPT } from '../../server/payments/payment-callback';
 import { seal } from '../../server/ottpay/codec';
 import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
 import { newRequestId, PAYER, postRaw, startTestStack, type TestStack } from './harness';
+import type { WxPaymentParams } from '../../typings/payments';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -20,10 +21,10 @@ interface Order {
   tipCents: number;
 }
 
-async function newOrder(amountCents: number, tipCents = 0): Promise<Order> {
+async function newOrder(amountCents: number, tipCents = 0): Promise<Order & { payment: WxPaymentParams }> {
   const result = await stack.call('createPayment', { amountCents, tipCents, requestId: newRequestId('cb') }, PAYER);
   if (!result.ok) throw new Error(result.code);
-  return { orderId: result.orderId, amountCents, tipCents };
+  return { orderId: result.orderId, amountCents, tipCents, payment: result.payment };
 }
 
 function callbackData(order: Order, overrides: Record<string, string> = {}): Record<string, string> {
@@ -83,13 +84,32 @@ describe('paymentCallback', () => {
     ['for another merchant', (order: Order) => envelope(callbackData(order, { merchant_id: 'ON00009999' }))],
     ['whose plaintext envelope alone says paid', (order: Order) => JSON.stringify({ rsp_code: 'SUCCESS', merchant_id: SANDBOX_CREDENTIALS.merchantId, order_id: order.orderId, amount: String(order.amountCents) })],
     ['that is not JSON', () => '{not json'],
-    ['that is a MAPPPAY reply sealed with our key', (order: Order) => envelope({ payInfo: '{"appId":"wx1"}', merchant_id: SANDBOX_CREDENTIALS.merchantId, order_id: order.orderId, amount: String(order.amountCents), sale_num: '1' })],
-    ['that is a STATUS_QUERY reply sealed with our key', (order: Order) => envelope({ order_id: order.orderId, total_amount: String(order.amountCents), refund_fee: '0', order_status: 'success', trade_time: 'Nov 22, 2026', merchant_id: SANDBOX_CREDENTIALS.merchantId, amount: String(order.amountCents) })],
   ])('refuses a call-back %s with 400 and changes nothing', async (_label, build) => {
     const order = await newOrder(1700);
     const reply = await deliver(build(order));
     expect(reply).toEqual({ status: 400, text: 'FAIL' });
     expect(await stack.call('queryPayment', { orderId: order.orderId }, PAYER)).toMatchObject({ ok: true, order: { state: 'PAYING' } });
+  });
+
+  it.each([
+    ['a MAPPPAY reply sealed with our key', (order: Order) => envelope({ payInfo: '{"appId":"wx1"}', merchant_id: SANDBOX_CREDENTIALS.merchantId, order_id: order.orderId, amount: String(order.amountCents), sale_num: '1' })],
+    ['a STATUS_QUERY reply sealed with our key', (order: Order) => envelope({ order_id: order.orderId, total_amount: String(order.amountCents), refund_fee: '0', order_status: 'success', trade_time: 'Nov 22, 2026', merchant_id: SANDBOX_CREDENTIALS.merchantId, amount: String(order.amountCents) })],
+    ['data without finish_time', (order: Order) => envelope({ order_id: order.orderId, amount: String(order.amountCents), merchant_id: SANDBOX_CREDENTIALS.merchantId })],
+  ])('never takes %s as a payment: OTT is asked, and an unpaid order stays unpaid', async (_label, build) => {
+    const order = await newOrder(1700);
+    const queries = async () => (await stack.sandbox.requests({ orderId: order.orderId })).requests.filter((r) => r.action === 'STATUS_QUERY').length;
+    expect(await queries()).toBe(0);
+    expect(await deliver(build(order))).toEqual({ status: 200, text: 'SUCCESS' });
+    expect(await queries()).toBe(1);
+    expect(await orderState(order.orderId)).toBe('PAYING');
+  });
+
+  it('settles by STATUS_QUERY a verified call-back without finish_time once the payer paid', async () => {
+    const order = await newOrder(1750);
+    await stack.wallet(order.payment, 'success');
+    const reply = await deliver(envelope({ order_id: order.orderId, amount: String(order.amountCents), merchant_id: SANDBOX_CREDENTIALS.merchantId }));
+    expect(reply).toEqual({ status: 200, text: 'SUCCESS' });
+    expect(await orderState(order.orderId)).toBe('PAID');
   });
 
   it('settles a replayed call-back and 20 concurrent duplicates exactly once', async () => {

@@ -69,7 +69,7 @@ describe('refunds', () => {
     const accepted = results.filter((r) => r.ok);
     expect(accepted.length).toBeGreaterThanOrEqual(1);
     expect(accepted.length).toBeLessThanOrEqual(3);
-    expect(results.filter((r) => !r.ok).every((r) => !r.ok && ['REFUND_TOO_LARGE', 'BUSY'].includes(r.code))).toBe(true);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && ['REFUND_TOO_LARGE', 'BUSY', 'REFUND_OPEN'].includes(r.code))).toBe(true);
     const final = await order(orderId);
     const booked = (await stack.sandbox.transaction(orderId))!;
     expect(booked.refunds).toHaveLength(accepted.length);
@@ -95,7 +95,7 @@ describe('refunds', () => {
       const result = await stack.call('refund', { orderId, amountCents: 200, requestId: newRequestId('rf') }, STAFF);
       stack.sandbox.faults.reset();
       expect(result).toMatchObject({ ok: true, refund: { state: 'PENDING' }, order: { refundedCents: 0 } });
-      expect(await stack.call('refund', { orderId, amountCents: 100, requestId: newRequestId('rf') }, STAFF)).toMatchObject({ ok: false, code: 'BUSY' });
+      expect(await stack.call('refund', { orderId, amountCents: 100, requestId: newRequestId('rf') }, STAFF)).toMatchObject({ ok: false, code: 'REFUND_OPEN', openRefund: { state: 'PENDING', amountCents: 200 } });
 
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_MS));
       await stack.runtime.invoke('sweep', {});
@@ -111,13 +111,16 @@ describe('refunds', () => {
     10_000,
   );
 
-  it('a new refund request first settles the open one', async () => {
+  it('a new refund request first settles the open one and shows it', async () => {
     const orderId = await paidOrder(600);
     stack.sandbox.faults.set({ response: { mode: 'TIMEOUT', actions: ['REFUND'], times: 1, afterProcessing: true, replyAfterMs: null } });
     const first = await stack.call('refund', { orderId, amountCents: 250, requestId: newRequestId('rf') }, STAFF);
     expect(first).toMatchObject({ ok: true, refund: { state: 'PENDING' } });
     await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_MS));
-    const second = await stack.call('refund', { orderId, amountCents: 350, requestId: newRequestId('rf') }, STAFF);
+    const requestId = newRequestId('rf');
+    // The request settles the open refund first and shows it, so staff see it before refunding more.
+    expect(await stack.call('refund', { orderId, amountCents: 350, requestId }, STAFF)).toMatchObject({ ok: false, code: 'REFUND_OPEN', openRefund: { state: 'SUCCEEDED', amountCents: 250 } });
+    const second = await stack.call('refund', { orderId, amountCents: 350, requestId }, STAFF);
     expect(second).toMatchObject({ ok: true, refund: { state: 'SUCCEEDED' }, order: { state: 'REFUNDED', refundedCents: 600 } });
   }, 10_000);
 });

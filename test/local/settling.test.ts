@@ -10,7 +10,7 @@ const IN_FLIGHT_MS = 2_500;
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ env: { CLOSE_ABANDONED_AFTER_MS: '1000', QUERY_THROTTLE_MS: '0', OTT_TIMEOUT_MS: '500' } });
+  stack = await startTestStack({ env: { CLOSE_ABANDONED_AFTER_MS: '1000', PREPAY_VALIDITY_MS: '1000', QUERY_THROTTLE_MS: '0', OTT_TIMEOUT_MS: '500' } });
 });
 afterAll(() => stack.close());
 afterEach(() => stack.sandbox.faults.reset());
@@ -123,7 +123,7 @@ describe('closing an abandoned order', () => {
     await sleep(1100);
     await sweep();
     expect(await stateOf(created.orderId)).toBe('CLOSED');
-    expect((await stored(created.orderId)).history.find((e) => e.to === 'CLOSED')?.detail).toEqual({ reason: 'abandoned' });
+    expect((await stored(created.orderId)).attempts[0]).toMatchObject({ state: 'NOT_PAID', outcome: 'expired' });
     await stack.wallet(created.payment, 'success');
     await stack.sandbox.waitForDeliveries(created.orderId, (d) => d.some((c) => c.state === 'delivered'));
     expect(await stateOf(created.orderId)).toBe('REVIEW');
