@@ -12,6 +12,7 @@ import type { Platform } from '../app/platform';
 import { Caller, requireStaff } from '../functions/callable';
 import { integerField, ORDER_ID, ORDER_ID_SHAPE, REQUEST_ID, REQUEST_ID_SHAPE, textField } from '../functions/event-fields';
 import { FunctionFailure } from '../functions/failure';
+import type { ChangeContext } from '../orders/history';
 import { openRefund, refundIdFor, toOrderView, toRefundView, type ChangeCause, type Order, type RefundEntry } from '../orders/model';
 import {
   acknowledgeRefund,
@@ -50,7 +51,7 @@ function sendRefund(platform: Platform, order: Order, refund: RefundEntry): Prom
 }
 
 /** What a send's answer tells the ledger: OTT holds it, OTT refused it, or nothing known. */
-function recordSendAnswer(order: Order, refundId: string, outcome: OttOutcome<RefundResponse>, ctx: Parameters<typeof acknowledgeRefund>[3]): Order | null {
+function recordSendAnswer(order: Order, refundId: string, outcome: OttOutcome<RefundResponse>, ctx: ChangeContext): Order | null {
   if (outcome.kind === 'ok') return acknowledgeRefund(order, refundId, 'SUCCESS', ctx);
   if (outcome.kind === 'exists') return acknowledgeRefund(order, refundId, 'ORDER_USED', ctx);
   if (outcome.kind === 'rejected') return noteRefundRejected(order, refundId, outcome.code, ctx);
@@ -58,41 +59,57 @@ function recordSendAnswer(order: Order, refundId: string, outcome: OttOutcome<Re
 }
 
 /**
- * Asks STATUS_QUERY where the open refund stands and applies it: booked → SUCCEEDED; a fee the
- * ledger cannot explain → REVIEW; not booked → failed if OTT refused it, otherwise left open (and
- * re-sent by the caller when `mayResend` and nobody ever heard OTT's answer to a send).
- * Returns the order and whether the refund is to be sent again now.
+ * What OTT's refund_fee says of the open refund: booked → SUCCEEDED; a fee the ledger cannot
+ * explain → REVIEW; not booked → failed if OTT refused it, re-sent when `mayResend` and no send was
+ * ever answered and the backoff allows, otherwise left open (noted as checked).
  */
-async function checkOpenRefund(platform: Platform, order: Order, refund: RefundEntry, cause: ChangeCause, mayResend: boolean): Promise<{ order: Order; resend: boolean }> {
+function applyRefundFeeAnswer(platform: Platform, order: Order, refundId: string, refundFee: number, mayResend: boolean, ctx: ChangeContext): Order | null {
+  const open = openRefund(order);
+  if (open?.refundId !== refundId) return null;
+  if (readRefundFee(order, open.oriOrderId, refundFee) !== 'not_booked') return applyRefundFee(order, open.oriOrderId, refundFee, ctx);
+  if (open.acknowledged === undefined && open.rejectedCode !== undefined) return failRefund(order, open.refundId, open.rejectedCode, ctx, { refundFee });
+  const due = Date.parse(ctx.at) - Date.parse(open.lastSentAt) >= resendAfterMs(platform, open.sends);
+  if (mayResend && open.acknowledged === undefined && due) return markRefundResent(order, open.refundId, ctx);
+  return noteRefundChecked(order, open.refundId, ctx);
+}
+
+/** The refunded amount of the attempt a refund goes back to, asked now; undefined when OTT did not answer. */
+async function refundFeeOf(platform: Platform, order: Order, refund: RefundEntry): Promise<number | undefined> {
   const outcome = await platform.ott.statusQuery(refund.oriOrderId);
-  if (outcome.kind !== 'ok') {
-    platform.log.warn('refund.unconfirmed', { orderId: order.orderId, refundId: refund.refundId, kind: outcome.kind, code: outcome.code });
-    return { order, resend: false };
-  }
-  const refundFee = outcome.value.refundedCents;
+  if (outcome.kind === 'ok') return outcome.value.refundedCents;
+  platform.log.warn('refund.unconfirmed', { orderId: order.orderId, refundId: refund.refundId, kind: outcome.kind, code: outcome.code });
+  return undefined;
+}
+
+/** Asks where the open refund stands and applies it; says whether it is to be sent again now. */
+async function checkOpenRefund(platform: Platform, order: Order, refund: RefundEntry, cause: ChangeCause): Promise<{ order: Order; resend: boolean }> {
+  const refundFee = await refundFeeOf(platform, order, refund);
+  if (refundFee === undefined) return { order, resend: false };
   const applied = await updateOrder(platform, order, cause, (current, ctx) => {
-    const open = openRefund(current);
     // Someone else sent it again after our query: their answer, not ours, decides.
-    if (open?.refundId !== refund.refundId || open.sends !== refund.sends) return null;
-    if (readRefundFee(current, open.oriOrderId, refundFee) !== 'not_booked') return applyRefundFee(current, open.oriOrderId, refundFee, ctx);
-    if (open.acknowledged === undefined && open.rejectedCode !== undefined) return failRefund(current, open.refundId, open.rejectedCode, ctx, { refundFee });
-    const due = Date.parse(ctx.at) - Date.parse(open.lastSentAt) >= resendAfterMs(platform, open.sends);
-    if (mayResend && open.acknowledged === undefined && due) return markRefundResent(current, open.refundId, ctx);
-    return noteRefundChecked(current, open.refundId, ctx);
+    if (openRefund(current)?.sends !== refund.sends) return null;
+    return applyRefundFeeAnswer(platform, current, refund.refundId, refundFee, true, ctx);
   });
   const after = openRefund(applied.order);
   const resend = applied.changed && after?.refundId === refund.refundId && after.sends === refund.sends + 1;
   return { order: applied.order, resend };
 }
 
-/** Sends the open refund (recorded as sent just before), records what OTT answered, and confirms it by STATUS_QUERY. */
+/**
+ * Sends the open refund (recorded as sent just before) and, unless OTT's answer is unknown, confirms
+ * it by STATUS_QUERY: what OTT answered and what refund_fee shows are written together.
+ */
 async function sendAndConfirm(platform: Platform, order: Order, refund: RefundEntry, cause: ChangeCause): Promise<Order> {
   const outcome = await sendRefund(platform, order, refund);
   if (outcome.kind === 'unknown') return order;
-  const { order: answered } = await updateOrder(platform, order, cause, (current, ctx) => recordSendAnswer(current, refund.refundId, outcome, ctx));
-  const open = openRefund(answered);
-  if (open?.refundId !== refund.refundId) return answered;
-  return (await checkOpenRefund(platform, answered, open, cause, false)).order;
+  const refundFee = await refundFeeOf(platform, order, refund);
+  const { order: after } = await updateOrder(platform, order, cause, (current, ctx) => {
+    const answered = recordSendAnswer(current, refund.refundId, outcome, ctx) ?? current;
+    const confirmed = refundFee === undefined ? null : applyRefundFeeAnswer(platform, answered, refund.refundId, refundFee, false, ctx);
+    const next = confirmed ?? answered;
+    return next === current ? null : next;
+  });
+  return after;
 }
 
 /**
@@ -103,7 +120,7 @@ export async function advanceRefund(platform: Platform, order: Order, cause: Cha
   const refund = openRefund(order);
   if (!refund) return order;
   if (platform.now().getTime() - Date.parse(refund.lastSentAt) < inFlightMs(platform)) return order;
-  const checked = await checkOpenRefund(platform, order, refund, cause, true);
+  const checked = await checkOpenRefund(platform, order, refund, cause);
   const resent = openRefund(checked.order);
   if (!checked.resend || !resent) return checked.order;
   return sendAndConfirm(platform, checked.order, resent, cause);

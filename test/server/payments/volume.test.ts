@@ -34,7 +34,8 @@ function dayOrder(i: number): Order {
   const order = newOrder({ orderId: orderIdFor(openid, requestId), openid, appid: 'wx1', requestId, channel: 'MINIPROGRAM', amountCents: 100 + (i % 500), tipCents: i % 7 }, createdAt);
   if (i < 1000 || i % 3 === 0) return order;
   const paidAt = new Date(Date.parse(createdAt) + 60_000).toISOString();
-  return { ...order, state: i % 10 === 1 ? 'PARTIALLY_REFUNDED' : 'PAID', paidAt, refundedCents: i % 10 === 1 ? 50 : 0, reservedRefundCents: i % 10 === 1 ? 50 : 0 };
+  const attempts = order.attempts.map((a) => ({ ...a, state: 'PAID' as const, paidCents: order.amountCents + order.tipCents, moneyAgrees: true }));
+  return { ...order, attempts, state: i % 10 === 1 ? 'PARTIALLY_REFUNDED' : 'PAID', paidAt, refundedCents: i % 10 === 1 ? 50 : 0, reservedRefundCents: i % 10 === 1 ? 50 : 0 };
 }
 
 const ORDERS = Array.from({ length: COUNT }, (_, i) => dayOrder(i));
@@ -45,6 +46,8 @@ const EXPECTED = {
   grossCents: PAID.reduce((s, o) => s + o.amountCents + o.tipCents, 0),
   refundedCents: PAID.reduce((s, o) => s + o.refundedCents, 0),
   netCents: PAID.reduce((s, o) => s + o.amountCents + o.tipCents - o.refundedCents, 0),
+  reviewCount: 0,
+  reviewHeldCents: 0,
 };
 
 /** A backend that answers at most 100 documents (CloudBase's smaller cap), whatever was asked: nothing may rely on a page being full. */
