@@ -31,6 +31,8 @@ export interface BacklogScenario {
   maxRuns: number;
   /** SWEEP_BUDGET_MS, when not the default. */
   budgetMs?: number;
+  /** SWEEP_QUERY_TIMEOUT_MS, when not the default. */
+  queryTimeoutMs?: number;
 }
 
 export const DEFAULT_BACKLOG: BacklogScenario = {
@@ -78,7 +80,10 @@ async function seedBacklog(h: Harness, count: number): Promise<Order[]> {
 }
 
 export async function runSweepBacklog(scenario: BacklogScenario = DEFAULT_BACKLOG): Promise<BacklogFigures> {
-  const settings = scenario.budgetMs === undefined ? {} : { sweepBudgetMs: scenario.budgetMs };
+  const settings = {
+    ...(scenario.budgetMs === undefined ? {} : { sweepBudgetMs: scenario.budgetMs }),
+    ...(scenario.queryTimeoutMs === undefined ? {} : { sweepQueryTimeoutMs: scenario.queryTimeoutMs }),
+  };
   const h = await openHarness('cloudbase', { ott: { timeoutMs: scenario.ottTimeoutMs }, settings });
   try {
     const lost = (await seedBacklog(h, scenario.orders))[scenario.lostAt];
@@ -86,7 +91,13 @@ export async function runSweepBacklog(scenario: BacklogScenario = DEFAULT_BACKLO
 
     const time = new VirtualTime(h.clock);
     const slow = (call: AcquirerCall) => call.action === 'STATUS_QUERY' && call.seq % scenario.slowEvery === 0;
-    h.acquirer.onCall = (call) => time.sleep(slow(call) ? scenario.slowMs : scenario.ottMs);
+    // The caller hears nothing once its own timeout (the sweep's shorter one, or OTT_TIMEOUT_MS) passes.
+    h.acquirer.onCall = async (call) => {
+      const delay = slow(call) ? scenario.slowMs : scenario.ottMs;
+      const patience = Math.min(call.timeoutMs ?? scenario.ottTimeoutMs, scenario.ottTimeoutMs);
+      await time.sleep(Math.min(delay, patience));
+      return delay >= patience ? 'timed out' : undefined;
+    };
     const platform = { ...h.platform, store: aroundEveryCall(h.platform.store, (call) => time.after(scenario.storeMs, call)) };
 
     const figures: BacklogFigures = { runsToFind: null, reports: [], lookedAt: [], runMs: [], realMs: [], longestRunMs: 0, timeoutMs: SWEEP_TIMEOUT_MS };
@@ -127,7 +138,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function measureSweepBacklog(): Promise<BacklogRow[]> {
   const cases: [string, Partial<BacklogScenario>][] = [
     ['OTT prompt (300 ms)', { slowEvery: Infinity }],
-    ['1 in 10 at 7.9 s, OTT_TIMEOUT_MS 8000', {}],
+    ['1 in 10 at 7.9 s, sweep waits the whole OTT_TIMEOUT_MS 8000', { queryTimeoutMs: 8_000 }],
+    ['1 in 10 at 7.9 s, SWEEP_QUERY_TIMEOUT_MS 3000 (default)', {}],
     ['1 in 10 at 2.9 s, OTT_TIMEOUT_MS 3000', { slowMs: 2_900, ottTimeoutMs: 3_000 }],
   ];
   const rows: BacklogRow[] = [];

@@ -38,6 +38,8 @@ export interface PaymentSettings {
   callbackSettles: 'direct' | 'query';
   /** OTT_TIP_READING: which of OTT's money figures include the tip (see TipReading). */
   tipReading: TipReading;
+  /** The sweep's own STATUS_QUERYs give up after this long (at most OTT_TIMEOUT_MS): a slow answer waits for the next run instead of holding a slot. */
+  sweepQueryTimeoutMs: number;
   /** An attempt OTT answers with a status outside the documented list this many times goes to REVIEW (unknown_status). */
   unknownStatusReviewAfter: number;
   /** How long an exchange rate read from OTT Pay is reused (D13). */
@@ -134,6 +136,7 @@ export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): Payme
     callbackReplyBody: env.OTT_CALLBACK_REPLY?.trim() || 'SUCCESS',
     callbackSettles: callbackSettles(env, problems),
     tipReading: tipReading(env, problems),
+    sweepQueryTimeoutMs: number('SWEEP_QUERY_TIMEOUT_MS', 3_000, 500, 20_000),
     unknownStatusReviewAfter: number('OTT_UNKNOWN_STATUS_REVIEW_AFTER', 3, 1, 100),
     rateCacheMs: 600_000,
   };

@@ -148,7 +148,7 @@ export class OttClient {
       app_id: checkText(request.appId, 'appId'),
       open_id: checkText(request.openId, 'openId'),
     });
-    return this.call('MAPPPAY', this.config.versions.mappPay, data, (verified) => {
+    return this.call('MAPPPAY', this.config.versions.mappPay, data, undefined, (verified) => {
       const { appId, payment } = parsePayInfo(verified.payInfo);
       const result: MappPayResult = { orderId: sameOrder(verified, 'order_id', orderId), payment };
       const optional = {
@@ -164,7 +164,7 @@ export class OttClient {
   activePay(request: ActivePayRequest): Promise<OttOutcome<ActivePayResult>> {
     const orderId = checkOrderId(request.orderId, 'orderId');
     const data = this.paymentData(orderId, request.amountCents, request.tipCents, {});
-    return this.call('ACTIVEPAY', this.config.versions.activePay, data, (verified) => {
+    return this.call('ACTIVEPAY', this.config.versions.activePay, data, undefined, (verified) => {
       const result: ActivePayResult = {
         orderId: sameOrder(verified, 'order_id', orderId),
         codeUrl: requiredText(verified, 'code_url'),
@@ -173,10 +173,10 @@ export class OttClient {
     });
   }
 
-  /** STATUS_QUERY: where an order stands (D10). */
-  statusQuery(orderId: string): Promise<OttOutcome<StatusQueryResult>> {
+  /** STATUS_QUERY: where an order stands (D10); `timeoutMs` shortens the configured timeout for this call. */
+  statusQuery(orderId: string, options: { timeoutMs?: number } = {}): Promise<OttOutcome<StatusQueryResult>> {
     const checked = checkOrderId(orderId, 'orderId');
-    return this.call('STATUS_QUERY', this.config.versions.statusQuery, { order_id: checked }, (verified) => {
+    return this.call('STATUS_QUERY', this.config.versions.statusQuery, { order_id: checked }, options.timeoutMs, (verified) => {
       const rawStatus = requiredText(verified, 'order_status');
       const result: StatusQueryResult = {
         orderId: sameOrder(verified, 'order_id', checked),
@@ -204,7 +204,7 @@ export class OttClient {
       ori_order_id: originalOrderId,
       refund_amt: checkCents(request.amountCents, 'amountCents', 1),
     };
-    return this.call('REFUND', this.config.versions.refund, data, (verified) => {
+    return this.call('REFUND', this.config.versions.refund, data, undefined, (verified) => {
       const result: RefundResponse = {
         refundId: sameOrder(verified, 'order_id', refundId),
         originalOrderId: sameOrder(verified, 'ori_order_id', originalOrderId),
@@ -223,7 +223,7 @@ export class OttClient {
     if (typeof feeType !== 'string' || !CURRENCY.test(feeType)) {
       throw new TypeError('feeType must be three uppercase letters (ISO 4217)');
     }
-    return this.call('EX_RATE_QUERY', this.config.versions.exRate, { fee_type: feeType }, (verified) => {
+    return this.call('EX_RATE_QUERY', this.config.versions.exRate, { fee_type: feeType }, undefined, (verified) => {
       const named = optionalText(verified, 'feeType') ?? optionalText(verified, 'fee_type');
       if (named !== undefined && named !== feeType) throw new MismatchError('OTT Pay reply names another currency');
       const rateE8 = requiredMinorUnits(verified, 'rate');
@@ -254,13 +254,14 @@ export class OttClient {
     action: string,
     version: string,
     data: Record<string, string>,
+    timeoutMs: number | undefined,
     read: (verified: VerifiedData) => T,
   ): Promise<OttOutcome<T>> {
     const sealed = seal(data, this.config.signKey);
     const envelope = { action, version, merchant_id: this.config.merchantId, data: sealed.data, md5: sealed.md5 };
     let reply;
     try {
-      reply = await this.transport(this.config.apiUrl, envelope, this.config.timeoutMs);
+      reply = await this.transport(this.config.apiUrl, envelope, Math.min(timeoutMs ?? this.config.timeoutMs, this.config.timeoutMs));
     } catch (error) {
       if (error instanceof TransportError && error.kind === 'timeout') return unknownOutcome('TRANSPORT_TIMEOUT', error.message);
       return unknownOutcome('NETWORK_ERROR', error instanceof Error ? error.message : 'network error');

@@ -33,8 +33,8 @@ export function inFlightMs(platform: Platform): number {
   return WRITE_MARGIN_MS + platform.ottConfig.timeoutMs + CLOCK_SKEW_MS;
 }
 
-export async function askOtt(platform: Platform, ottOrderId: string): Promise<AttemptAnswer> {
-  const outcome = await platform.ott.statusQuery(ottOrderId);
+export async function askOtt(platform: Platform, ottOrderId: string, timeoutMs?: number): Promise<AttemptAnswer> {
+  const outcome = await platform.ott.statusQuery(ottOrderId, timeoutMs === undefined ? {} : { timeoutMs });
   if (outcome.kind === 'ok') return { kind: 'status', result: outcome.value };
   platform.log.warn('ott.status_query.unsettled', { ottOrderId, kind: outcome.kind, code: outcome.code });
   if (outcome.kind === 'rejected' && !outcome.ourDefect) return { kind: 'unknown_order', code: outcome.code };
@@ -160,6 +160,8 @@ export interface InspectOptions {
   onAnswer?: (ottOrderId: string, answer: AttemptAnswer) => void;
   /** Bounds the STATUS_QUERYs in flight across the caller's orders (the sweep's). */
   limit?: Limiter;
+  /** Gives up on a STATUS_QUERY sooner than OTT_TIMEOUT_MS (the sweep: a slow answer waits for its next run). */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -176,7 +178,7 @@ export async function inspectOrder(platform: Platform, start: Order, cause: Chan
   // An order's attempts are asked at once, so one order costs at most one OTT timeout.
   const answers = await Promise.all(
     targets.map(async (attempt) => {
-      const answer = await (options.limit ?? unlimited)(() => askOtt(platform, attempt.ottOrderId));
+      const answer = await (options.limit ?? unlimited)(() => askOtt(platform, attempt.ottOrderId, options.queryTimeoutMs));
       options.onAnswer?.(attempt.ottOrderId, answer);
       return [attempt, answer] as const;
     }),

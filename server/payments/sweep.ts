@@ -79,7 +79,7 @@ export async function sweep(platform: Platform): Promise<SweepReport> {
 
   const lookAt = async (order: Order): Promise<void> => {
     try {
-      let after = await inspectOrder(platform, order, 'sweep', { limit });
+      let after = await inspectOrder(platform, order, 'sweep', { limit, queryTimeoutMs: platform.settings.sweepQueryTimeoutMs });
       const refundWasOpen = openRefund(after) !== undefined;
       if (refundWasOpen) after = await advanceRefund(platform, after, 'sweep');
       count(report, order, after, refundWasOpen);

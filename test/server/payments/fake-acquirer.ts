@@ -83,6 +83,8 @@ export interface AcquirerCall {
   orderId: string;
   /** REFUND: the original order (ori_order_id). */
   oriOrderId?: string;
+  /** STATUS_QUERY: the caller's own shorter timeout, when it set one. */
+  timeoutMs?: number;
   amountCents?: number;
   tipCents?: number;
   fault?: Fault['kind'];
@@ -161,8 +163,11 @@ export interface FakeAcquirerOptions {
 export class FakeAcquirer implements OttApi {
   /** Every call, in order of arrival. */
   readonly calls: AcquirerCall[] = [];
-  /** Awaited on every call before the acquirer looks at it (e.g. to read the store at that moment). */
-  onCall: ((call: AcquirerCall) => void | Promise<void>) | undefined;
+  /**
+   * Awaited on every call before the acquirer looks at it (e.g. to read the store at that moment);
+   * 'timed out': the caller gave up (its timeout passed), so it hears nothing.
+   */
+  onCall: ((call: AcquirerCall) => void | 'timed out' | Promise<void | 'timed out'>) | undefined;
 
   private readonly ledger = new Map<string, Transaction>();
   private readonly refundIds = new Set<string>();
@@ -305,8 +310,8 @@ export class FakeAcquirer implements OttApi {
     });
   }
 
-  statusQuery(orderId: string): Promise<OttOutcome<StatusQueryResult>> {
-    return this.handle('STATUS_QUERY', orderId, {}, () => {
+  statusQuery(orderId: string, options: { timeoutMs?: number } = {}): Promise<OttOutcome<StatusQueryResult>> {
+    return this.handle('STATUS_QUERY', orderId, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }, () => {
       const tx = this.ledger.get(orderId);
       if (!tx) return rejected('FAIL', `order not found: ${orderId}`);
       const readings = this.options.readings ?? {};
@@ -408,7 +413,7 @@ export class FakeAcquirer implements OttApi {
   private async handle<T>(
     action: AcquirerAction,
     orderId: string,
-    extra: Pick<AcquirerCall, 'oriOrderId' | 'amountCents' | 'tipCents'>,
+    extra: Pick<AcquirerCall, 'oriOrderId' | 'amountCents' | 'tipCents' | 'timeoutMs'>,
     process: () => Answer<T>,
   ): Promise<Answer<T>> {
     const fault = this.takeFault(action, orderId);
@@ -432,8 +437,8 @@ export class FakeAcquirer implements OttApi {
     };
     let answer: Answer<T>;
     try {
-      if (this.onCall) await this.onCall(call);
-      answer = await this.answer(action, fault, run);
+      const heard = this.onCall ? await this.onCall(call) : undefined;
+      answer = heard === 'timed out' ? unknown('TRANSPORT_TIMEOUT', `no answer within ${call.timeoutMs} ms`) : await this.answer(action, fault, run);
     } catch (error) {
       call.answer = 'threw';
       throw error;
