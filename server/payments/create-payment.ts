@@ -12,6 +12,7 @@ import { integerField, optionalIntegerField, REQUEST_ID, REQUEST_ID_SHAPE, textF
 import { FunctionFailure } from '../functions/failure';
 import { inFlight, issueAttempt, latestAttempt, newOrder, reportNotPaid, startAttempt, type IssuedDetails } from '../orders/attempts';
 import { Order, orderIdFor, payableAttempt, type PaymentAttempt } from '../orders/model';
+import { nextCheckAt } from '../orders/schedule';
 import { isPaidState, isPending } from '../orders/state-machine';
 import type { OttOutcome } from '../ottpay/outcome';
 import { updateOrder } from './order-updates';
@@ -74,7 +75,10 @@ export async function obtainPayableAttempt<T>(
   const at = platform.now().toISOString();
   const orderId = orderIdFor(caller.openid, request.requestId);
   const fields = { orderId, openid: caller.openid, appid: caller.appid, channel, ...request };
-  const { created, order: stored } = await platform.store.createOrder(newOrder(fields, at));
+  const fresh = newOrder(fields, at);
+  // Due for the sweep from the start: if OTT's answer is lost and the payer never comes back, the attempt is still settled.
+  fresh.nextCheckAt = nextCheckAt(fresh, platform.settings);
+  const { created, order: stored } = await platform.store.createOrder(fresh);
   let order = stored;
   let attempt = order.attempts[0];
   // An insert whose reply was lost after it landed reads back as our own order, untouched.

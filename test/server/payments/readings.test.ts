@@ -153,8 +153,21 @@ describe.each(STORE_KINDS)('every reading of OTT Pay over the %s store', (kind) 
       expect(first).toMatchObject({ ok: false, code: 'PAYMENT_PENDING' });
       const orderId = (first as { orderId: string }).orderId;
       await sweepFor(10 * MINUTE, 5 * MINUTE);
-      expect((await h.peek(orderId)).attempts[0].state).toBe('STARTED');
+      expect(h.acquirer.callsOf('STATUS_QUERY').length).toBeGreaterThanOrEqual(1);
+      expect((await h.peek(orderId)).attempts[0]).toMatchObject({ state: 'STARTED', lastUnknownStatus: 'USERPAYING' });
     });
+  });
+
+  it('an order whose first answer was lost is settled by the sweep, then closed, even if the payer never comes back', async () => {
+    await open();
+    h.acquirer.inject('MAPPPAY', { kind: 'unknown', processed: false });
+    const first = await h.call(createPayment, { amountCents: AMOUNT, tipCents: TIP, requestId: 'never-back-0001' });
+    expect(first).toMatchObject({ ok: false, code: 'PAYMENT_PENDING' });
+    await sweepFor(10 * MINUTE, 5 * MINUTE);
+    const orderId = (first as { orderId: string }).orderId;
+    expect(await h.peek(orderId)).toMatchObject({ state: 'CREATED', attempts: [{ state: 'NOT_PAID', outcome: 'lost' }] });
+    await sweepFor(3 * HOUR, 30 * MINUTE);
+    expect(await h.peek(orderId)).toMatchObject({ state: 'CLOSED', nextCheckAt: null });
   });
 
   describe('CALLBACK_SETTLES=query', () => {
