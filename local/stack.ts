@@ -20,7 +20,7 @@ import { NotDone, runOps, UsageError } from '../scripts/ops';
 import { loadFunctions } from './cloud-runtime/function-registry';
 import { ControlRefusal, startCloudRuntime, type CloudRuntime } from './cloud-runtime/server';
 import { acquireDataLock, type DataLock } from './data-lock';
-import { CONSOLE_PAYER_OPENID, startSandbox, type MerchantSide, type Sandbox, type SandboxOptions } from './sandbox';
+import { CONSOLE_PAYER_OPENID, readingsFromEnvironment, startSandbox, type MerchantSide, type Sandbox, type SandboxOptions } from './sandbox';
 import { DEFAULT_LOCAL_CLOUD_PORT, DEFAULT_SANDBOX_PORT, SANDBOX_CREDENTIALS } from './sandbox-credentials';
 import { switchableStore } from './switchable-store';
 
@@ -125,6 +125,7 @@ async function startHoldingLock(
     nativeAppId: env.WECHAT_APP_ID || SANDBOX_CREDENTIALS.nativeAppId,
     log: (line) => log(`[sandbox] ${line}`),
     merchant,
+    readings: readingsFromEnvironment(env),
     ...options.sandbox,
   });
 

@@ -9,6 +9,7 @@ import { randomUUID } from 'crypto';
 import { seal } from '../../server/ottpay/codec';
 import type { CallbackAckPolicy, FaultSwitchboard } from './faults';
 import { rateText } from './formats';
+import { paymentCallbackData, type ReadingBoard } from './readings';
 import type { AttemptRecord, CallbackRecord, SandboxStore, TransactionRecord } from './store';
 
 const REPLY_RECORD_LIMIT = 500;
@@ -17,25 +18,12 @@ const REPLY_READ_LIMIT = 64 * 1024;
 export interface CallbackDeliveryOptions {
   store: SandboxStore;
   faults: FaultSwitchboard;
+  readings: ReadingBoard;
   merchantId: string;
   signKey: string;
   retryScheduleMs: number[];
   timeoutMs: number;
   log: (line: string) => void;
-}
-
-/** The call-back's business data: every value a string, `tip` only when not zero (as in the documented example). */
-export function callbackData(transaction: TransactionRecord, merchantId: string): Record<string, string> {
-  const data: Record<string, string> = {
-    amount: String(transaction.amount),
-    bizpay_order_id: transaction.bizpayOrderId ?? '',
-  };
-  if (transaction.tip > 0) data.tip = String(transaction.tip);
-  data.merchant_id = merchantId;
-  data.order_id = transaction.orderId;
-  data.finish_time = transaction.finishTime ?? '';
-  data.exchange_rate = rateText(transaction.exchangeRateE8, 6);
-  return data;
 }
 
 interface PostResult {
@@ -126,13 +114,13 @@ export class CallbackDelivery {
    * whatever the fault switches say.
    */
   async enqueue(transaction: TransactionRecord, trigger: CallbackRecord['trigger']): Promise<CallbackRecord> {
-    const { store, faults, merchantId, signKey } = this.options;
+    const { store, faults, readings, merchantId, signKey } = this.options;
     const manual = trigger === 'resend';
     const settings = faults.get();
     const dropped = !manual && faults.takeDrop();
     const hold = !manual && !dropped && settings.reorder >= 2;
     const now = Date.now();
-    const data = callbackData(transaction, merchantId);
+    const data = paymentCallbackData(transaction, { merchantId, exchangeRate: rateText(transaction.exchangeRateE8, 6) }, readings.get());
     const record: CallbackRecord = {
       id: randomUUID(),
       orderId: transaction.orderId,

@@ -2,6 +2,17 @@
 import { CALLBACK_ACK_POLICIES, IN_APP_ACTION, PROTOCOL_ACTIONS, type CallbackAckPolicy, type CurrentFaults, type NormalizedResponseFault } from './faults';
 import { formatCents, rateText } from './formats';
 import { isPaid, paidTotal } from './ledger';
+import {
+  CALLBACK_FIELD_SETS,
+  changedReadings,
+  READING_HELP,
+  READINGS_VARIABLE,
+  REPLY_NUMBER_FORMS,
+  STATUS_CASES,
+  TIP_READINGS,
+  type ReadingName,
+  type Readings,
+} from './readings';
 import { REQUEST_LOG_LIMIT, type RequestPage, type RequestRecord } from './request-log';
 import type { CallbackRecord, HistoryEntry, PaymentAction, RefundRecord, TransactionRecord, TransactionState } from './store';
 import { CONSOLE_PAYER_OPENID, OUTCOME_LABELS, TEST_PAYMENT_OUTCOMES, type MerchantOrderState } from './test-payment';
@@ -55,6 +66,7 @@ export interface ConsoleView {
   matching: number;
   requests: RequestPage;
   faults: CurrentFaults;
+  readings: Readings;
   info: ConsoleInfo;
 }
 
@@ -310,12 +322,51 @@ function faultForm(faults: CurrentFaults, info: ConsoleInfo): string {
       ${field(
         `<select name="numberDigest">${option('java', faults.numberDigest, 'Java (1.0)')}${option('js', faults.numberDigest, 'JavaScript (1)')}</select>`,
         'md5 numbers',
-        "How a reply's md5 renders its JSON numbers: Java (1234 as 1234.0), as OTT's own SDK checks it; JavaScript (1234), which OTT's SDK refuses and this project's client accepts.",
+        "How a reply's md5 renders its JSON numbers (reply numbers: number): Java (1234 as 1234.0), as OTT's own SDK checks it; JavaScript (1234), which OTT's SDK refuses and this project's client accepts.",
       )}
     </fieldset>
     <button type="submit" class="primary">Apply</button>
     <button type="button" data-reset-faults>Reset</button>
     <span id="fault-status" class="muted"></span>
+  </form>
+</section>`;
+}
+
+/** The console's name for each reading: its field's label. */
+export const READING_LABELS: Readonly<Record<ReadingName, string>> = {
+  refundBooking: 'refund shown after ms',
+  statusCase: 'status case',
+  undocumentedStatus: 'undocumented status',
+  tip: 'tip included in',
+  replyNumbers: 'reply numbers',
+  callbackFields: 'call-back fields',
+};
+
+function choice(name: ReadingName, values: readonly string[], current: string): string {
+  return `<select name="${name}">${values.map((v) => option(v, current)).join('')}</select>`;
+}
+
+function readingsForm(readings: Readings): string {
+  const changed = changedReadings(readings);
+  const controls: Record<ReadingName, string> = {
+    refundBooking: `<input name="refundBooking" value="${escapeHtml(readings.refundBooking)}" placeholder="immediate" size="10">`,
+    statusCase: choice('statusCase', STATUS_CASES, readings.statusCase),
+    undocumentedStatus: `<input name="undocumentedStatus" value="${escapeHtml(readings.undocumentedStatus)}" placeholder="off" size="12">`,
+    tip: choice('tip', TIP_READINGS, readings.tip),
+    replyNumbers: choice('replyNumbers', REPLY_NUMBER_FORMS, readings.replyNumbers),
+    callbackFields: choice('callbackFields', CALLBACK_FIELD_SETS, readings.callbackFields),
+  };
+  const fields = (Object.keys(controls) as ReadingName[]).map((name) => field(controls[name], READING_LABELS[name], READING_HELP[name]));
+  return `<section class="readings" id="reading-switches">
+  <h2>Readings of OTT's documents</h2>
+  <p class="muted">Where OTT's documents are silent, how this sandbox takes OTT's server to behave, for the whole run: a reset of the faults leaves them as they are. Set at start with <code>${READINGS_VARIABLE}</code> (JSON).</p>
+  <p class="${changed.length > 0 ? 'warn' : 'muted'}" id="readings-now">${changed.length > 0 ? `Not the default: ${changed.map(escapeHtml).join(' · ')}` : 'Every reading is the default.'}</p>
+  <form id="readings">
+    <fieldset><legend>What OTT sends</legend>
+      ${fields.join('\n      ')}
+    </fieldset>
+    <button type="submit" class="primary">Apply</button>
+    <span id="readings-status" class="muted"></span>
   </form>
 </section>`;
 }
@@ -557,6 +608,15 @@ const SCRIPT = `
     }
     post('/sandbox/faults',patch).then(function(){location.reload();},function(e){document.getElementById('fault-status').textContent=e.message;});
   });
+  var readings=document.getElementById('readings');
+  readings.addEventListener('submit',function(ev){
+    ev.preventDefault();
+    var f=readings.elements;
+    var delay=f.refundBooking.value.trim();
+    var patch={refundBooking:delay===''||delay==='immediate'?'immediate':Number(delay),statusCase:f.statusCase.value,
+      undocumentedStatus:f.undocumentedStatus.value.trim()||'off',tip:f.tip.value,replyNumbers:f.replyNumbers.value,callbackFields:f.callbackFields.value};
+    post('/sandbox/readings',patch).then(function(){location.reload();},function(e){document.getElementById('readings-status').textContent=e.message;});
+  });
   var pay=document.getElementById('test-payment-form');
   pay.addEventListener('submit',function(ev){
     ev.preventDefault();
@@ -593,6 +653,9 @@ export function renderConsole(view: ConsoleView): string {
   const active = activeFaults(faults);
   const banner =
     active.length > 0 ? `<p class="banner warn">Faults on: ${active.map(escapeHtml).join(' · ')}. <a href="#fault-switches">Fault switches</a></p>` : '';
+  const readings = changedReadings(view.readings);
+  const readingsBanner =
+    readings.length > 0 ? `<p class="banner">Readings: ${readings.map(escapeHtml).join(' · ')}. <a href="#reading-switches">Readings of OTT's documents</a></p>` : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -616,10 +679,12 @@ export function renderConsole(view: ConsoleView): string {
 <main>
 <p id="flash" role="status" hidden></p>
 ${banner}
+${readingsBanner}
 ${testPaymentForm(info)}
 ${transactionsSection(view)}
 ${requestsSection(view)}
 ${faultForm(faults, info)}
+${readingsForm(view.readings)}
 </main>
 <script>${SCRIPT}</script>
 </body>

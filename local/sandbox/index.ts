@@ -7,6 +7,7 @@ import { CallbackDelivery } from './callbacks';
 import { CallbackAckPolicy, FaultController, FaultSettings, FaultSwitchboard } from './faults';
 import { Ledger } from './ledger';
 import { ProtocolHandler } from './protocol';
+import { ReadingBoard, type ReadingsPatch } from './readings';
 import { RequestLog, type RequestPage } from './request-log';
 import { SandboxServer, TransactionView, transactionView } from './server';
 import { CallbackRecord, RefundRecord, SandboxStore } from './store';
@@ -14,6 +15,8 @@ import { CALLBACK_SINK_PATH, type MerchantSide } from './test-payment';
 import { Wallet } from './wallet';
 
 export type { CallbackAckPolicy, CurrentFaults, FaultController, FaultPatch, FaultSettings, ResponseFault, ResponseFaultMode } from './faults';
+export type { Readings, ReadingsPatch, ReadingName } from './readings';
+export { DEFAULT_READINGS, READING_NAMES, READINGS_VARIABLE, readingsFromEnvironment, ReadingsError } from './readings';
 export type { AttemptRecord, CallbackRecord, RefundRecord, TransactionRecord, TransactionState } from './store';
 export type { TransactionView } from './server';
 export type { RequestPage, RequestRecord } from './request-log';
@@ -36,6 +39,8 @@ export interface SandboxOptions {
   faults?: Partial<Omit<FaultSettings, 'callbackAck'>>;
   /** What acknowledges a call-back (default success-body); changeable per run, restored by a reset of the faults. */
   callbackAck?: CallbackAckPolicy;
+  /** How OTT's server is taken to behave where its documents are silent (readings.ts); changeable per run, untouched by a reset of the faults. */
+  readings?: ReadingsPatch;
   /** The merchant's functions and store beside the sandbox (`npm start`): the console's test payments and merchant state use them. */
   merchant?: MerchantSide;
   log?: (line: string) => void;
@@ -53,6 +58,7 @@ export interface Sandbox {
   port: number;
   close(): Promise<void>;
   faults: FaultController;
+  readings: ReadingBoard;
   /** Every transaction, newest first. */
   transactions(): Promise<TransactionView[]>;
   transaction(orderId: string): Promise<TransactionDetails | null>;
@@ -92,11 +98,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 
   const faults = new FaultSwitchboard(options.faults ?? {}, options.callbackAck);
+  const readings = new ReadingBoard(options.readings);
   const store = await SandboxStore.open(options.dataDir);
   const requests = await RequestLog.open(options.dataDir, { signKey, nextSeq: () => store.nextSeq(), log });
   const callbacks = new CallbackDelivery({
     store,
     faults,
+    readings,
     merchantId,
     signKey,
     retryScheduleMs,
@@ -108,7 +116,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     exchangeRateE8,
     onPaid: (transaction) => callbacks.enqueuePayment(transaction),
   });
-  const protocol = new ProtocolHandler({ merchantId, operatorId, signKey, appId, nativeAppId, wechatApiKey, exchangeRateE8 }, ledger, faults);
+  const protocol = new ProtocolHandler({ merchantId, operatorId, signKey, appId, nativeAppId, wechatApiKey, exchangeRateE8 }, ledger, faults, readings);
   const wallet = new Wallet(store, ledger, wechatApiKey);
   let url = '';
   const server = new SandboxServer({
@@ -118,6 +126,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     wallet,
     callbacks,
     faults,
+    readings,
     requests,
     merchant: options.merchant,
     signKey,
@@ -150,6 +159,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     url,
     port,
     faults,
+    readings,
     close() {
       closing ??= (async () => {
         await server.close();

@@ -1,11 +1,11 @@
 /**
  * Runs the OTT Pay sandbox: `npx tsx local/sandbox/main.ts`.
  * Environment: OTT_SANDBOX_PORT, LOCAL_DATA_DIR (default ./.local-data), OTT_MERCHANT_ID,
- * OTT_OPERATOR_ID, OTT_SIGN_KEY (defaults: the sandbox credentials).
+ * OTT_OPERATOR_ID, OTT_SIGN_KEY (defaults: the sandbox credentials), OTT_SANDBOX_READINGS (JSON).
  */
 import { resolve, join } from 'path';
 import { DEFAULT_SANDBOX_PORT, SANDBOX_CREDENTIALS } from '../sandbox-credentials';
-import { startSandbox } from './index';
+import { readingsFromEnvironment, startSandbox } from './index';
 
 function portFrom(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_SANDBOX_PORT;
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     merchantId: env.OTT_MERCHANT_ID || SANDBOX_CREDENTIALS.merchantId,
     operatorId: env.OTT_OPERATOR_ID || SANDBOX_CREDENTIALS.operatorId,
     signKey: env.OTT_SIGN_KEY || SANDBOX_CREDENTIALS.signKey,
+    readings: readingsFromEnvironment(env),
     log: (line) => console.log(`[ott-sandbox] ${line}`),
   });
   console.log(`OTT Pay sandbox: ${sandbox.url}  (console ${sandbox.url}/, API ${sandbox.url}/processV2, data ${dataDir})`);

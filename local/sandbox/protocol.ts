@@ -7,6 +7,7 @@ import { unseal, VerificationError, type VerifiedData } from '../../server/ottpa
 import { FaultSwitchboard, IN_APP_ACTION, NormalizedResponseFault, PROTOCOL_ACTIONS, ProtocolAction } from './faults';
 import { generatedOrderId, rateText } from './formats';
 import { Ledger, paidTotal, type NewPayment } from './ledger';
+import { replyNumber, statusFigures, type ReadingBoard } from './readings';
 import { corruptData, corruptMd5, gsonJson, ReplyData, sealReply } from './sealing';
 import { MERCHANT_CURRENCY, type PaymentAction } from './store';
 
@@ -154,6 +155,7 @@ export class ProtocolHandler {
     private readonly config: ProtocolConfig,
     private readonly ledger: Ledger,
     private readonly faults: FaultSwitchboard,
+    private readonly readings: ReadingBoard,
   ) {}
 
   /** `POST /processV2`. */
@@ -285,7 +287,7 @@ export class ProtocolHandler {
       payInfo: gsonJson(tx.payInfo),
       merchant_id: this.config.merchantId,
       order_id: tx.orderId,
-      amount: tx.amount,
+      amount: replyNumber(tx.amount, this.readings.get()),
       sale_num: tx.saleNum,
     });
   }
@@ -333,13 +335,14 @@ export class ProtocolHandler {
     if (!tx) return failure('FAIL', `order not found: ${id}`);
     const values: Record<string, string | number> = {};
     if (tx.bizpayOrderId !== undefined) values.bizpay_order_id = tx.bizpayOrderId;
+    const figures = statusFigures(tx, this.readings.get(), new Date());
     Object.assign(values, {
       order_id: tx.orderId,
-      total_amount: paidTotal(tx),
-      refund_fee: tx.refunded,
-      order_status: tx.state,
+      total_amount: figures.total_amount,
+      refund_fee: figures.refund_fee,
+      order_status: figures.order_status,
       trade_time: tx.tradeTime,
-      tip: tx.tip,
+      tip: figures.tip,
       exchange_rate: rateText(tx.exchangeRateE8, 8),
     });
     return this.success(values);

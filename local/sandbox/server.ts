@@ -5,6 +5,7 @@ import type { CallbackDelivery } from './callbacks';
 import { consoleQuery, renderConsole, type ConsoleInfo, type MerchantCell, type TransactionDetail } from './console-page';
 import { FaultSettingsError, FaultSwitchboard } from './faults';
 import { isPaid, Ledger, paidTotal, PayerOutcome } from './ledger';
+import { ReadingsError, type ReadingBoard, type ReadingsPatch } from './readings';
 import { replyCode, type InAppReply, type ProtocolHandler, type ProtocolOutcome, type ProtocolReply } from './protocol';
 import { orderIdMatches, type AcquirerPath, type Exchange, type RequestLog } from './request-log';
 import type { CallbackRecord, SandboxStore, TransactionRecord, TransactionState } from './store';
@@ -20,6 +21,7 @@ export interface SandboxServices {
   wallet: Wallet;
   callbacks: CallbackDelivery;
   faults: FaultSwitchboard;
+  readings: ReadingBoard;
   requests: RequestLog;
   merchant: MerchantSide | undefined;
   signKey: string;
@@ -218,7 +220,7 @@ export class SandboxServer {
   }
 
   private async route(method: string, path: string, params: URLSearchParams, request: http.IncomingMessage): Promise<Reply> {
-    const { store, wallet, faults, requests } = this.services;
+    const { store, wallet, faults, readings, requests } = this.services;
     if (path === '/' && method === 'GET') return { status: 200, body: await this.consolePage(params), type: 'html' };
     if (path === '/favicon.ico') return { status: 204, body: '', type: 'text' };
     if (path === '/sandbox/requests' && method === 'GET') {
@@ -252,6 +254,17 @@ export class SandboxServer {
       }
     }
     if (path === '/sandbox/faults/reset' && method === 'POST') return { status: 200, body: faults.reset() };
+    if (path === '/sandbox/readings') {
+      if (method === 'GET') return { status: 200, body: readings.get() };
+      if (method === 'POST') {
+        try {
+          return { status: 200, body: readings.set(parseJson(await readBody(request)) as ReadingsPatch) };
+        } catch (error) {
+          if (error instanceof ReadingsError) throw new HttpError(400, error.message);
+          throw error;
+        }
+      }
+    }
     if (path === '/sandbox/transactions' && method === 'GET') {
       return { status: 200, body: { transactions: (await store.listTransactions()).map(transactionView) } };
     }
@@ -335,7 +348,7 @@ export class SandboxServer {
   }
 
   private async consolePage(params: URLSearchParams): Promise<string> {
-    const { store, faults, info, requests } = this.services;
+    const { store, faults, readings, info, requests } = this.services;
     const query = consoleQuery(params);
     const all = await store.listTransactions();
     const found = query.order ? all.filter((tx) => orderIdMatches(tx.orderId, query.order)) : all;
@@ -360,6 +373,7 @@ export class SandboxServer {
       matching: matching.length,
       requests: await requests.list({ orderId: query.order, limit: query.requests }),
       faults: faults.get(),
+      readings: readings.get(),
       info: info(),
     });
   }

@@ -80,3 +80,34 @@ it('applies and resets the fault switches from the form', async () => {
   expect(errors).toEqual([]);
   window.close();
 });
+
+it('applies the readings from their form, and shows the ones that are not the default', async () => {
+  const { window, errors, reloads } = await loadConsole();
+  const form = window.document.getElementById('readings') as HTMLFormElement;
+  const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement;
+  expect(window.document.getElementById('readings-now')!.textContent).toBe('Every reading is the default.');
+  field('refundBooking').value = '3000';
+  field('statusCase').value = 'upper';
+  field('undocumentedStatus').value = 'USERPAYING';
+  field('tip').value = 'in-both';
+  field('replyNumbers').value = 'number';
+  field('callbackFields').value = 'extra';
+  form.dispatchEvent(new window.Event('submit', { cancelable: true }));
+  await waitFor('the reload', () => reloads() === 1);
+  const readings = { refundBooking: 3000, statusCase: 'upper', undocumentedStatus: 'USERPAYING', tip: 'in-both', replyNumbers: 'number', callbackFields: 'extra' };
+  expect(t.sandbox.readings.get()).toEqual(readings);
+  window.close();
+
+  const again = await loadConsole();
+  expect(again.window.document.getElementById('readings-now')!.textContent).toBe(
+    'Not the default: refundBooking=3000 · statusCase=upper · undocumentedStatus=USERPAYING · tip=in-both · replyNumbers=number · callbackFields=extra',
+  );
+  const form2 = again.window.document.getElementById('readings') as HTMLFormElement;
+  (form2.elements.namedItem('refundBooking') as HTMLInputElement).value = 'soon';
+  form2.dispatchEvent(new again.window.Event('submit', { cancelable: true }));
+  await waitFor('the refusal', () => again.window.document.getElementById('readings-status')!.textContent || undefined);
+  expect(again.window.document.getElementById('readings-status')!.textContent).toContain('refundBooking must be');
+  expect(t.sandbox.readings.get()).toEqual(readings);
+  expect([...errors, ...again.errors]).toEqual([]);
+  again.window.close();
+});

@@ -195,7 +195,8 @@ describe('finding things on the console', () => {
   it('lists the requests to /processV2 newest first with their data decrypted, for the order searched', async () => {
     const orderId = newOrderId('RQ');
     await payOrder(t.sandbox, orderId, receiver.url, { tip: '185' });
-    await callOtt(t.sandbox, 'STATUS_QUERY', { order_id: orderId });
+    t.sandbox.readings.set({ replyNumbers: 'number' });
+    await callOtt(t.sandbox, 'STATUS_QUERY', { order_id: orderId }).finally(() => t.sandbox.readings.set({ replyNumbers: 'string' }));
     const document = await page(`?order=${orderId}`);
     expect(document.getElementById('request-count')!.textContent).toMatch(
       new RegExp(`^Showing 2 of 2 requests naming an order id that contains “${orderId}”, newest first \\(\\d+ in the log\\)`),
@@ -212,7 +213,10 @@ describe('finding things on the console', () => {
       head: `action=MAPPPAY version=1.0 merchant_id=${CREDENTIALS.merchantId}`,
       data: { order_id: orderId, amount: '1234', tip: '185', open_id: 'oTESTOPENID0000000000000000000', call_back_url: receiver.url },
     });
-    expect(answered).toMatchObject({ title: 'Reply data, decrypted', head: 'rsp_code=SUCCESS rsp_msg=success', data: { order_id: orderId, amount: '1234 number' } });
+    expect(answered).toMatchObject({ title: 'Reply data, decrypted', head: 'rsp_code=SUCCESS rsp_msg=success', data: { order_id: orderId, amount: '1234' } });
+    const queried = entries[0].querySelectorAll('.exchange > div')[1];
+    const total = [...queried.querySelectorAll('table.kv tr')].find((tr) => tr.querySelector('th')!.textContent === 'total_amount')!;
+    expect(total.querySelector('td')!.textContent).toBe('1419 number');
     expect(answered.data.payInfo).toMatch(/^\{"appId":/);
     expect(entries[1].querySelector('summary')!.textContent!.replace(/\s+/g, ' ')).toMatch(new RegExp(`/processV2 MAPPPAY ${orderId} SUCCESS \\d+ ms`));
   });

@@ -5,7 +5,7 @@ import { join } from 'path';
 import type { AppPayRequest } from '../../../typings/payments';
 import { seal, unseal, VerifiedData } from '../../../server/ottpay/codec';
 import { readInAppReply, signAppPayRequest } from '../../../server/ottpay/in-app';
-import { Sandbox, SandboxOptions, startSandbox } from '../../../local/sandbox';
+import { DEFAULT_READINGS, Sandbox, SandboxOptions, startSandbox } from '../../../local/sandbox';
 import { SANDBOX_CREDENTIALS } from '../../../local/sandbox-credentials';
 
 export const CREDENTIALS = SANDBOX_CREDENTIALS;
@@ -241,8 +241,8 @@ export interface SharedSandbox extends TestSandbox {
 
 /**
  * One sandbox and one call-back receiver for every test in the file (open before the first test,
- * closed after the last). After each test the sandbox's faults are cleared and the receiver
- * answers SUCCESS again, so no test leaks its setup into the next.
+ * closed after the last). After each test the sandbox's faults are cleared, its readings are the
+ * defaults and the receiver answers SUCCESS again, so no test leaks its setup into the next.
  */
 export function sandboxForFile(options: Partial<SandboxOptions> = {}): SharedSandbox {
   const shared = {} as SharedSandbox;
@@ -252,6 +252,7 @@ export function sandboxForFile(options: Partial<SandboxOptions> = {}): SharedSan
   });
   afterEach(() => {
     shared.sandbox.faults.reset();
+    shared.sandbox.readings.set(DEFAULT_READINGS);
     shared.receiver.setAnswer(answerSuccess);
   });
   afterAll(async () => {

@@ -64,7 +64,7 @@ describe('POST /inAppPay', () => {
     });
     if (read.kind !== 'ok') return;
     expect(reply.body.paySign).toBe(signAppPayRequest(read.value.issued, CREDENTIALS.wechatApiKey).sign);
-    expect(await statusOf(orderId)).toMatchObject({ order_id: orderId, order_status: 'notpay', total_amount: 1419, tip: 185 });
+    expect(await statusOf(orderId)).toMatchObject({ order_id: orderId, order_status: 'notpay', total_amount: '1419', tip: '185' });
   });
 
   it("serves the project's in-app client as configured for the local stack", async () => {
@@ -174,11 +174,11 @@ describe('wallet: an app payment (WeChat OpenSDK PayReq)', () => {
     const verified = verifyCallback(received.body, { signKey: CREDENTIALS.signKey, merchantId: CREDENTIALS.merchantId });
     expect(verified).toMatchObject({ orderId, amountCents: 2500, tipCents: 300, merchantId: CREDENTIALS.merchantId });
 
-    expect(await statusOf(orderId)).toMatchObject({ order_status: 'success', total_amount: 2800, refund_fee: 0, bizpay_order_id: verified.bizpayOrderId });
+    expect(await statusOf(orderId)).toMatchObject({ order_status: 'success', total_amount: '2800', refund_fee: '0', bizpay_order_id: verified.bizpayOrderId });
     const refundId = newOrderId('AR');
     const refund = opened(await callOtt(t.sandbox, 'REFUND', { order_id: refundId, ori_order_id: orderId, refund_amt: '800' }));
     expect(refund).toMatchObject({ order_id: refundId, ori_order_id: orderId, refund_amt: '800', refund_status: 'success' });
-    expect(await statusOf(orderId)).toMatchObject({ order_status: 'partial_refunded', refund_fee: 800 });
+    expect(await statusOf(orderId)).toMatchObject({ order_status: 'partial_refunded', refund_fee: '800' });
   });
 
   it('refuses a wrong key or any field changed, as WeChat does, and leaves the payment pending', async () => {

@@ -31,11 +31,11 @@ describe('persistence across restarts', () => {
       expect((await second.sandbox.requests({ orderId: paid })).requests.map((r) => r.action)).toEqual(['REFUND', 'MAPPPAY']);
       expect(opened(await callOtt(second.sandbox, 'STATUS_QUERY', { order_id: pending }))).toMatchObject({
         order_status: 'notpay',
-        total_amount: 1284,
+        total_amount: '1284',
       });
       expect(opened(await callOtt(second.sandbox, 'STATUS_QUERY', { order_id: paid }))).toMatchObject({
         order_status: 'partial_refunded',
-        refund_fee: 34,
+        refund_fee: '34',
       });
       const listed = (await request('GET', `${second.sandbox.url}/sandbox/transactions`)).body.transactions;
       expect(listed.map((tx: { orderId: string }) => tx.orderId)).toEqual([paid, pending]);

@@ -50,8 +50,7 @@ describe('MAPPPAY', () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ rsp_code: 'SUCCESS', rsp_msg: 'success' });
     const data = unseal(reply.body, KEY);
-    expect(data).toMatchObject({ merchant_id: CREDENTIALS.merchantId, order_id: orderId, amount: 1234 });
-    expect(typeof data.amount).toBe('number');
+    expect(data).toMatchObject({ merchant_id: CREDENTIALS.merchantId, order_id: orderId, amount: '1234' });
     expect(data.sale_num).toMatch(/^\d{16}$/);
     expect(typeof data.payInfo).toBe('string');
 
@@ -68,12 +67,16 @@ describe('MAPPPAY', () => {
     expect(info.paySign).toBe(expected);
 
     const state = await statusOf(orderId);
-    expect(state).toMatchObject({ order_id: orderId, order_status: 'notpay', total_amount: 1334, tip: 100, refund_fee: 0 });
+    expect(state).toMatchObject({ order_id: orderId, order_status: 'notpay', total_amount: '1334', tip: '100', refund_fee: '0' });
   });
 
-  it('writes the reply JSON as Java does: amount a number, "=" escaped, md5 over the numbers as Java doubles', async () => {
+  it('writes the reply JSON as Java does: "=" escaped; under replyNumbers number, amount a number and md5 over it as a Java double', async () => {
+    const stringReply = await callOtt(t.sandbox, 'MAPPPAY', mapppayData(newOrderId('MS'), CALLBACK));
+    expect(decryptRaw(stringReply.body.md5, stringReply.body.data)).toContain('"amount":"1234",');
+    expect(stringReply.body.md5).toBe(digest(unseal(stringReply.body, KEY) as Record<string, string>));
+    t.sandbox.readings.set({ replyNumbers: 'number' });
     const orderId = newOrderId('MJ');
-    const reply = await callOtt(t.sandbox, 'MAPPPAY', mapppayData(orderId, CALLBACK));
+    const reply = await callOtt(t.sandbox, 'MAPPPAY', mapppayData(orderId, CALLBACK)).finally(() => t.sandbox.readings.set({ replyNumbers: 'string' }));
     const data = unseal(reply.body, KEY);
     expect(reply.body.md5).toBe(digest({ ...(data as Record<string, string>), amount: '1234.0' }));
     const plaintext = decryptRaw(reply.body.md5, reply.body.data);
@@ -82,7 +85,8 @@ describe('MAPPPAY', () => {
     expect(plaintext).not.toContain('=');
   });
 
-  it('digests the numbers of MAPPPAY and STATUS_QUERY replies as Java doubles by default, as JavaScript renders them under numberDigest js', async () => {
+  it('digests the numbers of MAPPPAY and STATUS_QUERY replies under replyNumbers number as Java doubles by default, as JavaScript renders them under numberDigest js', async () => {
+    t.sandbox.readings.set({ replyNumbers: 'number' });
     const digestedAs = async (render: (n: number) => string): Promise<boolean[]> => {
       const orderId = newOrderId('MN');
       const replies = [
@@ -101,13 +105,14 @@ describe('MAPPPAY', () => {
       expect(await digestedAs(String)).toEqual([true, true]);
     } finally {
       t.sandbox.faults.reset();
+      t.sandbox.readings.set({ replyNumbers: 'string' });
     }
   });
 
   it("accepts the tip spelled 'Tip' as the documentation's table does, but not both spellings", async () => {
     const orderId = newOrderId('TP');
     opened(await callOtt(t.sandbox, 'MAPPPAY', mapppayData(orderId, CALLBACK, { Tip: '66' })));
-    expect(await statusOf(orderId)).toMatchObject({ total_amount: 1300, tip: 66 });
+    expect(await statusOf(orderId)).toMatchObject({ total_amount: '1300', tip: '66' });
     const both = await callOtt(t.sandbox, 'MAPPPAY', mapppayData(newOrderId('TB'), CALLBACK, { Tip: '1', tip: '1' }));
     expect(both.body.rsp_code).toBe('PARAM_INVALID');
   });
@@ -139,23 +144,23 @@ describe('ACTIVEPAY', () => {
       }),
     );
     expect(data).toEqual({ bizpay_order_id: expect.stringMatching(/^WX\d{17}$/), code_url: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=[A-Za-z0-9]{9}$/), order_id: orderId });
-    expect(await statusOf(orderId)).toMatchObject({ order_status: 'init', total_amount: 500, bizpay_order_id: data.bizpay_order_id });
+    expect(await statusOf(orderId)).toMatchObject({ order_status: 'init', total_amount: '500', bizpay_order_id: data.bizpay_order_id });
   });
 });
 
 describe('STATUS_QUERY', () => {
-  it('answers with numbers, the Java trade_time and the exchange rate', async () => {
+  it('answers with strings of digits, the Java trade_time and the exchange rate', async () => {
     const orderId = newOrderId('SQ');
     await createPayment(t.sandbox, orderId, CALLBACK);
     const reply = await callOtt(t.sandbox, 'STATUS_QUERY', { order_id: orderId });
     const data = unseal(reply.body, KEY);
     expect(data).toEqual({
       order_id: orderId,
-      total_amount: 1234,
-      refund_fee: 0,
+      total_amount: '1234',
+      refund_fee: '0',
       order_status: 'notpay',
       trade_time: expect.stringMatching(/^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M$/),
-      tip: 0,
+      tip: '0',
       exchange_rate: '5.20000000',
     });
   });
@@ -197,14 +202,14 @@ describe('REFUND', () => {
       refund_amt: '700',
       refund_status: 'success',
     });
-    expect(await statusOf(orderId)).toMatchObject({ order_status: 'partial_refunded', refund_fee: 700, total_amount: 1200 });
+    expect(await statusOf(orderId)).toMatchObject({ order_status: 'partial_refunded', refund_fee: '700', total_amount: '1200' });
 
     const tooMuch = await refund(newOrderId('R'), orderId, '501');
     expect(tooMuch.body).toEqual({ rsp_code: 'FAIL', rsp_msg: expect.stringContaining('exceeds the refundable amount 500') });
     expect((await refund(first, orderId, '1')).body.rsp_code).toBe('ORDER_USED');
 
     opened(await refund(newOrderId('R'), orderId, '500'));
-    expect(await statusOf(orderId)).toMatchObject({ order_status: 'fully_refunded', refund_fee: 1200 });
+    expect(await statusOf(orderId)).toMatchObject({ order_status: 'fully_refunded', refund_fee: '1200' });
     const more = await refund(newOrderId('R'), orderId, '1');
     expect(more.body).toEqual({ rsp_code: 'FAIL', rsp_msg: expect.stringContaining('fully refunded') });
   });
@@ -221,7 +226,7 @@ describe('REFUND', () => {
     expect((await refund(newOrderId('R'), paid, '-5')).body.rsp_code).toBe('PARAM_INVALID');
     expect((await refund(newOrderId('R'), paid, '1235')).body.rsp_code).toBe('FAIL');
     expect((await refund(paid, paid, '1')).body.rsp_code).toBe('ORDER_USED');
-    expect(await statusOf(paid)).toMatchObject({ order_status: 'success', refund_fee: 0 });
+    expect(await statusOf(paid)).toMatchObject({ order_status: 'success', refund_fee: '0' });
   });
 });
 
@@ -284,7 +289,7 @@ describe('envelope and field checks', () => {
     }
     const orderId = newOrderId('CC');
     opened(await callOtt(t.sandbox, 'MAPPPAY', mapppayData(orderId, CALLBACK, { currency_type: 'CAD' })));
-    expect(await statusOf(orderId)).toMatchObject({ order_id: orderId, total_amount: 1234 });
+    expect(await statusOf(orderId)).toMatchObject({ order_id: orderId, total_amount: '1234' });
   });
 
   it('answers PARAM_INVALID for a value that is not a string', async () => {

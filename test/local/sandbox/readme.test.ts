@@ -5,6 +5,7 @@ import net from 'net';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { NO_FAULTS } from '../../../local/sandbox/faults';
+import { READING_NAMES } from '../../../local/sandbox/readings';
 import { startLocalStack, type LocalStack } from '../../../local/stack';
 import { DEFAULT_LOCAL_CLOUD_PORT, DEFAULT_SANDBOX_PORT } from '../../../local/sandbox-credentials';
 import { removeDir } from './helpers';
@@ -140,18 +141,20 @@ it('the payment on the command line runs as the README writes it and ends PAID',
   expect(outputs[outputs.length - 1]).toContain('"state":"PAID"');
 }, 20_000);
 
-it("the sandbox's section explains every switch by the console's name for it, and names the console's endpoints", async () => {
+it("the sandbox's section explains every switch and reading by the console's name for it, and names the console's endpoints", async () => {
   const text = section(readFileSync(README, 'utf8'), '## The OTT Pay sandbox');
   const response = ['mode', 'actions', 'times', 'afterProcessing', 'replyAfterMs'].map((key) => `response.${key}`);
   const switches = [...Object.keys(NO_FAULTS).filter((key) => key !== 'response'), ...response];
   const table = new Map([...text.matchAll(/^\| `([\w.]+)` \(([^)]+)\) \| (.+) \|$/gm)].map(([, name, field, meaning]) => [name, { field, meaning }]));
-  expect([...table.keys()].sort()).toEqual(switches.sort());
+  expect([...table.keys()].sort()).toEqual([...switches, ...READING_NAMES].sort());
   for (const { meaning } of table.values()) expect(meaning.length).toBeGreaterThan(40);
   const { document } = new JSDOM(await (await fetch(`${stack.sandbox.url}/`)).text()).window;
   for (const [name, { field }] of table) {
-    const label = document.querySelector(`#faults [name=${name.replace('response.', '')}]`)!.closest('label')!;
+    const form = (READING_NAMES as string[]).includes(name) ? '#readings' : '#faults';
+    const label = document.querySelector(`${form} [name=${name.replace('response.', '')}]`)!.closest('label')!;
     expect(label.querySelector('.name')!.textContent).toBe(field);
   }
-  for (const endpoint of ['GET /sandbox/requests', 'POST /sandbox/test-payment', 'POST /sandbox/callback-sink']) expect(text).toContain(endpoint);
+  for (const endpoint of ['GET /sandbox/requests', 'POST /sandbox/test-payment', 'POST /sandbox/callback-sink', 'POST /sandbox/readings']) expect(text).toContain(endpoint);
+  expect(text).toContain('OTT_SANDBOX_READINGS');
   expect(text).toContain('requests.db');
 });

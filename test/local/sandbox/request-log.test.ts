@@ -42,7 +42,7 @@ describe('GET /sandbox/requests', () => {
       fault: null,
       durationMs: expect.any(Number),
     });
-    expect(mapppay.reply).toMatchObject({ order_id: orderId, amount: 1234 });
+    expect(mapppay.reply).toMatchObject({ order_id: orderId, amount: '1234' });
     expect(Date.parse(mapppay.at)).toBeLessThanOrEqual(Date.parse(body.requests[0].at));
     expect(JSON.stringify(body)).not.toContain(KEY);
   });
