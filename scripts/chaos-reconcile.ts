@@ -1,7 +1,10 @@
 /**
  * Reconciles the merchant's orders against the acquirer's own ledger (the sandbox's), the way a
  * finance team lines the two books up: every figure is something that went wrong, so every
- * figure must be 0.
+ * figure must be 0. Information counts what is not wrong but worth a look: orders in review
+ * because OTT answered a status it does not document while holding no money for them (and the
+ * payment requests of such orders that never got payment details), and refunds OTT booked so
+ * recently that its STATUS_QUERY may not show them yet (the refundBooking reading).
  */
 import { historyProblems } from '../server/orders/history';
 import { orderIdOfAttempt, type Order } from '../server/orders/model';
@@ -15,7 +18,8 @@ export interface AcquirerTransaction {
   amount: number;
   tip: number;
   refunded: number;
-  refunds: { refundOrderId: string; amount: number }[];
+  /** `createdAt`: when the acquirer booked the refund (ISO). */
+  refunds: { refundOrderId: string; amount: number; createdAt?: string }[];
 }
 
 /** What the load driver knows it asked for. */
@@ -37,9 +41,33 @@ export interface Figures {
   in_review: number;
 }
 
+export interface Information {
+  /** In REVIEW as unknown_status (OTT kept answering an undocumented status) with no money at OTT. */
+  in_review_unknown_status_without_money: number;
+  /** Requests that never got payment details because their order is such a review. */
+  dead_requests_of_those_orders: number;
+  /** PENDING at the end, booked by OTT less than the refund booking delay before the reconciliation. */
+  refunds_pending_within_booking_delay: number;
+}
+
+export interface ReconcileOptions {
+  /** How long after booking OTT's STATUS_QUERY shows a refund (0: at once). */
+  refundBookingDelayMs: number;
+  /** When the acquirer's ledger was read. */
+  at: Date;
+}
+
+const UNKNOWN_STATUS_REVIEW: string = 'unknown_status';
+
 const ACQUIRER_PAID = new Set(['success', 'partial_refunded', 'fully_refunded']);
 
-export function reconcile(orders: Order[], transactions: AcquirerTransaction[], requests: DriverRequest[], deadRequests: number): { figures: Figures; details: string[] } {
+export function reconcile(
+  orders: Order[],
+  transactions: AcquirerTransaction[],
+  requests: DriverRequest[],
+  deadRequests: DriverRequest[],
+  options: ReconcileOptions = { refundBookingDelayMs: 0, at: new Date() },
+): { figures: Figures; information: Information; details: string[] } {
   const details: string[] = [];
   const figures: Figures = {
     orders_lost: 0,
@@ -47,20 +75,35 @@ export function reconcile(orders: Order[], transactions: AcquirerTransaction[], 
     paid_but_not_paid_at_ott: 0,
     settled_twice: 0,
     changes_without_history: 0,
-    dead_requests: deadRequests,
+    dead_requests: 0,
     refunds_unresolved: 0,
     refunded_amount_not_otts: 0,
     in_review: 0,
   };
+  const information: Information = { in_review_unknown_status_without_money: 0, dead_requests_of_those_orders: 0, refunds_pending_within_booking_delay: 0 };
   const count = (figure: keyof Figures, detail: string) => {
     figures[figure] += 1;
     details.push(`${figure}: ${detail}`);
   };
+  const note = (item: keyof Information, detail: string) => {
+    information[item] += 1;
+    details.push(`${item} (information): ${detail}`);
+  };
+  const withinBookingDelay = (refund: AcquirerTransaction['refunds'][number] | undefined): boolean =>
+    refund?.createdAt !== undefined && Date.parse(refund.createdAt) + options.refundBookingDelayMs > options.at.getTime();
   const byId = new Map(orders.map((o) => [o.orderId, o]));
   const byAttempt = new Map(transactions.map((t) => [t.orderId, t]));
 
+  const unknownStatusWithoutMoney = (order: Order | undefined): boolean =>
+    order?.state === 'REVIEW' && order.reviewKind === UNKNOWN_STATUS_REVIEW && !order.attempts.some((a) => ACQUIRER_PAID.has(byAttempt.get(a.ottOrderId)?.state ?? ''));
+
   for (const request of requests) {
     if (request.orderId !== undefined && !byId.has(request.orderId)) count('orders_lost', `request ${request.requestId} was answered with order ${request.orderId}, which is not stored`);
+  }
+  for (const request of deadRequests) {
+    const order = request.orderId === undefined ? undefined : byId.get(request.orderId);
+    if (unknownStatusWithoutMoney(order)) note('dead_requests_of_those_orders', `request ${request.requestId} of order ${request.orderId}`);
+    else count('dead_requests', `request ${request.requestId} (order ${request.orderId ?? 'none'}) never got payment details`);
   }
   for (const transaction of transactions) {
     const order = byId.get(orderIdOfAttempt(transaction.orderId));
@@ -89,18 +132,27 @@ export function reconcile(orders: Order[], transactions: AcquirerTransaction[], 
       count('settled_twice', `order ${order.orderId}: ${acquirerPaid.length} attempts paid at the acquirer, ${paidAttempts.length} PAID, ${toPaid.length} moves to PAID`);
     }
     for (const problem of historyProblems(order)) count('changes_without_history', `order ${order.orderId}: ${problem}`);
-    for (const refund of order.refunds.filter((r) => r.state === 'PENDING')) count('refunds_unresolved', `refund ${refund.refundId} of order ${order.orderId}`);
-    if (order.state === 'REVIEW') count('in_review', `order ${order.orderId}: ${order.reviewKind}: ${order.reviewReason}`);
-
     const paid = paidAttempts[0];
     const transaction = paid && byAttempt.get(paid.ottOrderId);
-    const acquirerRefunded = transaction?.refunded ?? 0;
-    const booked = new Set((transaction?.refunds ?? []).map((r) => r.refundOrderId));
+    const bookedRefunds = new Map((transaction?.refunds ?? []).map((r) => [r.refundOrderId, r]));
+    const justBooked = new Set<string>();
+    for (const refund of order.refunds.filter((r) => r.state === 'PENDING')) {
+      if (withinBookingDelay(bookedRefunds.get(refund.refundId))) {
+        justBooked.add(refund.refundId);
+        note('refunds_pending_within_booking_delay', `refund ${refund.refundId} of order ${order.orderId}`);
+      } else count('refunds_unresolved', `refund ${refund.refundId} of order ${order.orderId}`);
+    }
+    if (unknownStatusWithoutMoney(order)) note('in_review_unknown_status_without_money', `order ${order.orderId}: ${order.reviewReason}`);
+    else if (order.state === 'REVIEW') count('in_review', `order ${order.orderId}: ${order.reviewKind}: ${order.reviewReason}`);
+
+    const counted = [...bookedRefunds.values()].filter((r) => !justBooked.has(r.refundOrderId));
+    const acquirerRefunded = (transaction?.refunded ?? 0) - [...justBooked].reduce((sum, id) => sum + bookedRefunds.get(id)!.amount, 0);
+    const booked = new Set(counted.map((r) => r.refundOrderId));
     const succeeded = new Set(order.refunds.filter((r) => r.state === 'SUCCEEDED').map((r) => r.refundId));
     const sameRefunds = booked.size === succeeded.size && [...booked].every((id) => succeeded.has(id));
     if (order.refundedCents !== acquirerRefunded || !sameRefunds) {
       count('refunded_amount_not_otts', `order ${order.orderId}: ledger ${order.refundedCents} (${[...succeeded].join(' ')}), acquirer ${acquirerRefunded} (${[...booked].join(' ')})`);
     }
   }
-  return { figures, details };
+  return { figures, information, details };
 }

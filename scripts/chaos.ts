@@ -9,7 +9,14 @@
  * retries, queries and the sweep settle everything, stops the stack, and reconciles every order,
  * attempt and refund against the sandbox's own ledger. Exit 0 only when every figure is 0.
  *
- * Options: --seed N (repeatable runs), --rounds N (crash rounds, default 6), --json (figures as JSON).
+ * It does all of that once per reading of OTT's documents (scripts/chaos-readings.ts), each on a
+ * fresh stack and data folder, with the sandbox's OTT_SANDBOX_READINGS and the functions' settings
+ * of the reading: the default reading with full rounds, then the others with shorter rounds.
+ *
+ * Options: --seed N (repeatable runs), --rounds N (crash rounds of a full round, default 6),
+ * --readings sample|all|default (default sample: the default and --sample N others, default 3,
+ * chosen by the seed), --reading NAME=VALUE (repeatable: one set of these readings alone),
+ * --short / --full (every set with short or full rounds), --json (figures as JSON).
  */
 import { spawn, type ChildProcess } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
@@ -20,7 +27,9 @@ import Datastore from '@seald-io/nedb';
 import { isEntryPoint } from '../server/app/entry-point';
 import { documentToOrder } from '../server/orders/documents';
 import type { Order } from '../server/orders/model';
-import { reconcile, type AcquirerTransaction, type DriverRequest, type Figures } from './chaos-reconcile';
+import { reconcile, type AcquirerTransaction, type DriverRequest, type Figures, type Information } from './chaos-reconcile';
+import { applyReadings, DEFAULT_READINGS, type Readings } from '../local/sandbox/readings';
+import { DEFAULT_SET, FUNCTION_SETTINGS, readingSet, ReadingUsageError, refundDelayMs, sampleSets, READING_SETS, type ReadingSet } from './chaos-readings';
 
 const ROOT = resolve(__dirname, '..');
 const STAFF = 'o-local-staff';
@@ -34,6 +43,26 @@ interface Options {
   seed: number;
   rounds: number;
   json: boolean;
+  readings: 'sample' | 'all' | 'default';
+  sample: number;
+  /** --reading assignments: run this one set alone. */
+  assignments: string[];
+  roundsOf: 'mixed' | 'short' | 'full';
+}
+
+/** How much bad luck one set gets. */
+interface Profile {
+  name: 'full' | 'short';
+  crashRounds: number;
+  outageRounds: number;
+  /** How long each of the 32 OTT fault settings lasts. */
+  faultLoadMs: number;
+}
+
+function profile(name: Profile['name'], options: Options): Profile {
+  return name === 'full'
+    ? { name, crashRounds: options.rounds, outageRounds: 4, faultLoadMs: 400 }
+    : { name, crashRounds: 2, outageRounds: 2, faultLoadMs: 200 };
 }
 
 /** A small seeded generator, so that a failing run can be repeated. */
@@ -93,9 +122,10 @@ class Chaos {
   constructor(
     private readonly dataDir: string,
     private readonly ports: { sandbox: number; cloud: number },
-    options: Options,
+    seed: number,
+    private readonly readings: ReadingSet,
   ) {
-    this.rand = random(options.seed);
+    this.rand = random(seed);
   }
 
   get sandbox(): string {
@@ -108,7 +138,7 @@ class Chaos {
 
   note(line: string): void {
     this.log.push(line);
-    process.stderr.write(`chaos: ${line}\n`);
+    process.stderr.write(`chaos [${this.readings.name}]: ${line}\n`);
   }
 
   pick<T>(items: readonly T[]): T {
@@ -138,6 +168,8 @@ class Chaos {
       REFUND_CHECK_AFTER_MS: '0',
       QUERY_PENDING_AFTER_MS: '1000',
       QUERY_THROTTLE_MS: '500',
+      OTT_SANDBOX_READINGS: JSON.stringify(this.readings.sandbox),
+      ...Object.fromEntries(FUNCTION_SETTINGS.map((name) => [name, this.readings.functions[name] ?? ''])),
     };
     const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', () => undefined);
@@ -145,8 +177,9 @@ class Chaos {
     const deadline = Date.now() + 30_000;
     for (;;) {
       try {
-        const [sandbox, cloud] = await Promise.all([fetch(`${this.sandbox}/sandbox/faults`), fetch(`${this.cloud}/`)]);
+        const [sandbox, cloud] = await Promise.all([fetch(`${this.sandbox}/sandbox/readings`), fetch(`${this.cloud}/`)]);
         if (sandbox.ok && cloud.ok) {
+          await this.checkReadings((await sandbox.json()) as Readings);
           this.down = false;
           return;
         }
@@ -155,6 +188,15 @@ class Chaos {
       }
       if (Date.now() > deadline) throw new Error('the local stack did not start within 30 s');
       await sleep(100);
+    }
+  }
+
+  /** The sandbox must be reading OTT's documents as the set says, or the round would prove nothing. */
+  private async checkReadings(running: Readings): Promise<void> {
+    const expected = applyReadings(DEFAULT_READINGS, this.readings.sandbox);
+    if (JSON.stringify(running) !== JSON.stringify(expected)) {
+      await this.kill();
+      throw new Error(`the sandbox runs with the readings ${JSON.stringify(running)}, not ${JSON.stringify(expected)}`);
     }
   }
 
@@ -301,8 +343,8 @@ async function crashRounds(chaos: Chaos, rounds: number): Promise<void> {
   await chaos.setFaults({ delayMs: 0, duplicate: 1 });
 }
 
-async function outages(chaos: Chaos): Promise<void> {
-  for (let round = 1; round <= 4; round++) {
+async function outages(chaos: Chaos, rounds: number): Promise<void> {
+  for (let round = 1; round <= rounds; round++) {
     const running = chaos.load(2_000);
     await sleep(chaos.between(300, 1_100));
     await chaos.setStore(false);
@@ -310,16 +352,16 @@ async function outages(chaos: Chaos): Promise<void> {
     await chaos.setStore(true);
     await running;
   }
-  chaos.note('store outages: 4 rounds');
+  chaos.note(`store outages: ${rounds} rounds`);
 }
 
-async function ottFaults(chaos: Chaos): Promise<void> {
+async function ottFaults(chaos: Chaos, loadMs: number): Promise<void> {
   let applied = 0;
   for (const action of ACTIONS) {
     for (const mode of RESPONSE_MODES) {
       for (const afterProcessing of mode === 'CORRUPT_DATA' || mode === 'WRONG_MD5' ? [true] : [false, true]) {
         await chaos.setFaults({ response: { mode, actions: [action], times: 3, afterProcessing, replyAfterMs: mode === 'TIMEOUT' ? 1_500 : null } });
-        await chaos.load(400, 4);
+        await chaos.load(loadMs, 4);
         applied++;
       }
     }
@@ -347,7 +389,7 @@ async function concurrentRefunds(chaos: Chaos): Promise<void> {
  * Retries, as a payer tapping Pay again would, every request that never got payment details: once
  * the in-flight window has passed, each must get them (or a definitive answer) within two tries.
  */
-async function deadRequests(chaos: Chaos): Promise<number> {
+async function deadRequests(chaos: Chaos): Promise<PaymentRequest[]> {
   const unanswered = chaos.payments.filter((p) => !p.issued);
   for (let pass = 0; pass < 2; pass++) {
     await sleep(IN_FLIGHT_MS + 200);
@@ -357,9 +399,8 @@ async function deadRequests(chaos: Chaos): Promise<number> {
     }));
   }
   const dead = unanswered.filter((p) => !p.issued);
-  for (const request of dead) chaos.note(`dead request ${request.requestId} (order ${request.orderId ?? 'none'})`);
-  chaos.note(`retried ${unanswered.length} requests that never got payment details`);
-  return dead.length;
+  chaos.note(`retried ${unanswered.length} requests that never got payment details; ${dead.length} still have none`);
+  return dead;
 }
 
 async function acquirerLedger(chaos: Chaos): Promise<AcquirerTransaction[]> {
@@ -367,15 +408,20 @@ async function acquirerLedger(chaos: Chaos): Promise<AcquirerTransaction[]> {
   const { transactions } = (await response.json()) as { transactions: AcquirerTransaction[] };
   const out: AcquirerTransaction[] = [];
   for (const t of transactions) {
-    const detail = (await (await fetch(`${chaos.sandbox}/sandbox/transactions/${t.orderId}`)).json()) as { refunds: { refundOrderId: string; amount: number }[] };
-    out.push({ orderId: t.orderId, state: t.state, amount: t.amount, tip: t.tip, refunded: t.refunded, refunds: detail.refunds });
+    const detail = (await (await fetch(`${chaos.sandbox}/sandbox/transactions/${t.orderId}`)).json()) as { refunds: AcquirerTransaction['refunds'] };
+    const refunds = detail.refunds.map(({ refundOrderId, amount, createdAt }) => ({ refundOrderId, amount, createdAt }));
+    out.push({ orderId: t.orderId, state: t.state, amount: t.amount, tip: t.tip, refunded: t.refunded, refunds });
   }
   return out;
 }
 
-/** Lets retries, call-backs, queries and the sweep finish: every refund request retried until it is no longer pending. */
-async function settle(chaos: Chaos): Promise<void> {
-  const deadline = Date.now() + 60_000;
+/**
+ * Lets retries, call-backs, queries and the sweep finish: every refund request retried until it is
+ * no longer pending, for up to a minute plus the time OTT takes to show a refund.
+ */
+async function settle(chaos: Chaos, refundDelay: number): Promise<void> {
+  const allowedMs = 60_000 + refundDelay;
+  const deadline = Date.now() + allowedMs;
   for (;;) {
     let open = 0;
     for (const r of chaos.refunds.filter((x) => x.answer === 'PENDING' || x.answer === 'none')) {
@@ -396,7 +442,7 @@ async function settle(chaos: Chaos): Promise<void> {
       return;
     }
     if (Date.now() > deadline) {
-      chaos.note(`still unsettled after 60 s: ${open} refunds pending, ${unsettled} paid orders not PAID`);
+      chaos.note(`still unsettled after ${allowedMs / 1000} s: ${open} refunds pending, ${unsettled} paid orders not PAID`);
       return;
     }
     await sleep(1_000);
@@ -409,48 +455,83 @@ async function storedOrders(dataDir: string): Promise<Order[]> {
   return (await orders.findAsync({})).map(documentToOrder);
 }
 
+const USAGE = 'options: --seed N, --rounds N, --readings sample|all|default, --sample N, --reading NAME=VALUE, --short, --full, --json';
+
+function wholeNumber(option: string, text: string | undefined): number {
+  const value = Number(text);
+  if (text === undefined || !Number.isInteger(value) || value < 0) throw new ReadingUsageError(`${option} takes a whole number`);
+  return value;
+}
+
 function parseOptions(argv: string[]): Options {
-  const options: Options = { seed: Date.now() % 1_000_000, rounds: 6, json: false };
+  const options: Options = { seed: Date.now() % 1_000_000, rounds: 6, json: false, readings: 'sample', sample: 3, assignments: [], roundsOf: 'mixed' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') options.json = true;
-    else if (arg === '--seed' || arg === '--rounds') {
-      const value = Number(argv[++i]);
-      if (!Number.isInteger(value) || value < 0) throw new Error(`${arg} takes a whole number`);
-      if (arg === '--seed') options.seed = value;
-      else options.rounds = Math.max(5, value);
-    } else throw new Error(`unknown option ${arg} (options: --seed N, --rounds N, --json)`);
+    else if (arg === '--seed') options.seed = wholeNumber(arg, argv[++i]);
+    else if (arg === '--rounds') options.rounds = Math.max(5, wholeNumber(arg, argv[++i]));
+    else if (arg === '--sample') options.sample = wholeNumber(arg, argv[++i]);
+    else if (arg === '--reading') options.assignments.push(argv[++i] ?? '');
+    else if (arg === '--short' || arg === '--full') options.roundsOf = arg === '--short' ? 'short' : 'full';
+    else if (arg === '--readings') {
+      const mode = argv[++i];
+      if (mode !== 'sample' && mode !== 'all' && mode !== 'default') throw new ReadingUsageError('--readings takes sample, all or default');
+      options.readings = mode;
+    } else throw new ReadingUsageError(`unknown option ${arg} (${USAGE})`);
   }
   return options;
 }
 
-export function printFigures(figures: Figures, extra: Record<string, number>): string {
-  const rows = Object.entries({ ...extra, ...figures });
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.replace(/_/g, ' ').padEnd(width)}  ${v}`).join('\n');
+/** The sets to run, each with its rounds: the default in full, the others short, unless --short or --full says otherwise. */
+function plan(options: Options): { set: ReadingSet; profile: Profile }[] {
+  const sets =
+    options.assignments.length > 0
+      ? [readingSet(options.assignments)]
+      : [DEFAULT_SET, ...(options.readings === 'all' ? READING_SETS : options.readings === 'sample' ? sampleSets(options.sample, random(options.seed)) : [])];
+  return sets.map((set) => {
+    const rounds = options.roundsOf === 'mixed' ? (set === DEFAULT_SET || options.assignments.length > 0 ? 'full' : 'short') : options.roundsOf;
+    return { set, profile: profile(rounds, options) };
+  });
 }
 
-async function main(): Promise<number> {
-  const options = parseOptions(process.argv.slice(2));
+export function printFigures(figures: Figures, extra: Record<string, number>, information?: Information): string {
+  const rows = Object.entries({ ...extra, ...figures, ...(information ?? {}) });
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const infoKeys = new Set(Object.keys(information ?? {}));
+  return rows.map(([k, v]) => `${k.replace(/_/g, ' ').padEnd(width)}  ${v}${infoKeys.has(k) ? '  (information)' : ''}`).join('\n');
+}
+
+interface SetResult {
+  reading: string;
+  rounds: Profile['name'];
+  extra: Record<string, number>;
+  figures: Figures;
+  information: Information;
+  /** The data folder, kept when a figure is not 0. */
+  kept?: string;
+}
+
+async function runSet(set: ReadingSet, rounds: Profile, seed: number): Promise<SetResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ottpay-chaos-'));
-  const chaos = new Chaos(dataDir, { sandbox: await freePort(), cloud: await freePort() }, options);
+  const chaos = new Chaos(dataDir, { sandbox: await freePort(), cloud: await freePort() }, seed, set);
   const started = Date.now();
-  chaos.note(`seed ${options.seed}, data in ${dataDir}`);
+  chaos.note(`${rounds.name} rounds, seed ${seed}, data in ${dataDir}`);
   try {
     await chaos.start();
-    await crashRounds(chaos, options.rounds);
-    await outages(chaos);
-    await ottFaults(chaos);
+    await crashRounds(chaos, rounds.crashRounds);
+    await outages(chaos, rounds.outageRounds);
+    await ottFaults(chaos, rounds.faultLoadMs);
     await concurrentRefunds(chaos);
     await chaos.kill();
     chaos.note('final crash in the middle of settling');
     await chaos.start();
     const dead = await deadRequests(chaos);
-    await settle(chaos);
+    await settle(chaos, refundDelayMs(set));
+    const readAt = new Date();
     const ledger = await acquirerLedger(chaos);
     await chaos.stop();
     const orders = await storedOrders(dataDir);
-    const { figures, details } = reconcile(orders, ledger, chaos.payments, dead);
+    const { figures, information, details } = reconcile(orders, ledger, chaos.payments, dead, { refundBookingDelayMs: refundDelayMs(set), at: readAt });
     const extra = {
       payment_requests: chaos.payments.length,
       orders: orders.length,
@@ -461,22 +542,49 @@ async function main(): Promise<number> {
       acquirer_transactions: ledger.length,
       seconds: Math.round((Date.now() - started) / 1000),
     };
-    for (const line of details.slice(0, 50)) process.stderr.write(`  ${line}\n`);
-    process.stdout.write(options.json ? `${JSON.stringify({ seed: options.seed, ...extra, ...figures })}\n` : `${printFigures(figures, extra)}\n`);
+    for (const line of details.slice(0, 50)) process.stderr.write(`  [${set.name}] ${line}\n`);
     const failed = Object.values(figures).some((v) => v !== 0);
     if (!failed) rmSync(dataDir, { recursive: true, force: true });
-    else process.stderr.write(`chaos: FAILED (seed ${options.seed}); data kept in ${dataDir}\n`);
-    return failed ? 1 : 0;
+    return { reading: set.name, rounds: rounds.name, extra, figures, information, ...(failed ? { kept: dataDir } : {}) };
   } finally {
     await chaos.kill();
   }
+}
+
+function failures(result: SetResult): number {
+  return Object.values(result.figures).reduce((sum, v) => sum + v, 0);
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const runs = plan(options);
+  process.stderr.write(`chaos: seed ${options.seed}; readings: ${runs.map((r) => `${r.set.name} (${r.profile.name})`).join(', ')}\n`);
+  const results: SetResult[] = [];
+  for (const { set, profile: rounds } of runs) {
+    const result = await runSet(set, rounds, options.seed);
+    results.push(result);
+    if (!options.json) process.stdout.write(`\n== reading: ${result.reading} (${result.rounds} rounds) ==\n${printFigures(result.figures, result.extra, result.information)}\n`);
+  }
+  const failed = results.filter((r) => failures(r) > 0);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ seed: options.seed, readings: results.map((r) => ({ reading: r.reading, rounds: r.rounds, ...r.extra, ...r.figures, information: r.information })) })}\n`);
+  } else {
+    const width = Math.max(...results.map((r) => r.reading.length));
+    process.stdout.write(`\n${'reading'.padEnd(width)}  rounds  seconds  failure figures\n`);
+    for (const r of results) process.stdout.write(`${r.reading.padEnd(width)}  ${r.rounds.padEnd(6)}  ${String(r.extra.seconds).padStart(7)}  ${failures(r)}\n`);
+  }
+  for (const r of failed) {
+    const repeat = r.reading === DEFAULT_SET.name ? ' --readings default' : ` --reading ${r.reading.split(' ').join(' --reading ')}`;
+    process.stderr.write(`chaos: FAILED under ${r.reading}: repeat with npm run test:chaos -- --seed ${options.seed}${repeat} --${r.rounds}; data kept in ${r.kept}\n`);
+  }
+  return failed.length > 0 ? 1 : 0;
 }
 
 if (isEntryPoint(__filename)) {
   main().then(
     (code) => process.exit(code),
     (error: Error) => {
-      process.stderr.write(`chaos: ${error.stack ?? error.message}\n`);
+      process.stderr.write(error instanceof ReadingUsageError ? `chaos: ${error.message}\n` : `chaos: ${error.stack ?? error.message}\n`);
       process.exit(2);
     },
   );

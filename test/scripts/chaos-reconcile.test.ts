@@ -20,8 +20,8 @@ describe('chaos reconciliation', () => {
     const paid = paidOrder('req-agree-1');
     const opened = openRefundEntry(paid, { refundId: 'R1', requestId: 'rf-1', amountCents: 300, requestedBy: 'o-staff' }, ctx);
     if (!('order' in opened)) throw new Error('refused');
-    const refunded = applyRefundFee(opened.order, 300, ctx)!;
-    const { figures } = reconcile([refunded], [transaction(refunded, { state: 'partial_refunded', refunded: 300, refunds: [{ refundOrderId: 'R1', amount: 300 }] })], [{ requestId: 'req-agree-1', orderId: refunded.orderId }], 0);
+    const refunded = applyRefundFee(opened.order, opened.order.orderId, 300, ctx)!;
+    const { figures } = reconcile([refunded], [transaction(refunded, { state: 'partial_refunded', refunded: 300, refunds: [{ refundOrderId: 'R1', amount: 300 }] })], [{ requestId: 'req-agree-1', orderId: refunded.orderId }], []);
     expect(Object.values(figures).every((v) => v === 0)).toBe(true);
   });
 
@@ -42,7 +42,7 @@ describe('chaos reconciliation', () => {
         transaction(paid, { orderId: 'NOSUCHORDER00000000000000000P2' }),
       ],
       [{ requestId: 'req-lost', orderId: 'LOSTORDER000000000000000000' }],
-      2,
+      [{ requestId: 'req-dead-1' }, { requestId: 'req-dead-2', orderId: paid.orderId }],
     );
     expect(figures).toEqual({
       orders_lost: 2,
@@ -55,5 +55,32 @@ describe('chaos reconciliation', () => {
       refunded_amount_not_otts: 1,
       in_review: 0,
     });
+  });
+
+  it('takes a refund OTT booked less than the booking delay ago as information, and one booked earlier as unresolved', () => {
+    const paid = paidOrder('req-late-1');
+    const opened = openRefundEntry(paid, { refundId: 'R9', requestId: 'rf-9', amountCents: 300, requestedBy: 'o-staff' }, ctx);
+    if (!('order' in opened)) throw new Error('refused');
+    const booked = [{ refundOrderId: 'R9', amount: 300, createdAt: '2026-11-23T12:00:00.000Z' }];
+    const ledger = [transaction(opened.order, { state: 'partial_refunded', refunded: 300, refunds: booked })];
+    const requests = [{ requestId: 'req-late-1', orderId: paid.orderId }];
+    const within = reconcile([opened.order], ledger, requests, [], { refundBookingDelayMs: 3000, at: new Date('2026-11-23T12:00:02.000Z') });
+    expect(Object.values(within.figures).every((v) => v === 0)).toBe(true);
+    expect(within.information).toEqual({ in_review_unknown_status_without_money: 0, dead_requests_of_those_orders: 0, refunds_pending_within_booking_delay: 1 });
+    const past = reconcile([opened.order], ledger, requests, [], { refundBookingDelayMs: 3000, at: new Date('2026-11-23T12:00:04.000Z') });
+    expect(past.figures).toMatchObject({ refunds_unresolved: 1, refunded_amount_not_otts: 1 });
+    expect(past.information.refunds_pending_within_booking_delay).toBe(0);
+  });
+
+  it('counts an order in review for an undocumented status, and its request that got no payment details, as information while OTT holds no money for it, and as failures when it does', () => {
+    const created = newOrder({ orderId: orderIdFor('o-payer', 'req-odd-1'), openid: 'o-payer', appid: 'wx1', requestId: 'req-odd-1', channel: 'MINIPROGRAM', amountCents: 1000, tipCents: 0 }, ctx.at);
+    const odd: Order = { ...issueAttempt(created, created.orderId, { codeUrl: 'weixin://x' }, ctx)!, state: 'REVIEW', reviewKind: 'unknown_status', reviewReason: 'OTT Pay answered USERPAYING' };
+    const requests = [{ requestId: 'req-odd-1', orderId: odd.orderId }];
+    const unpaid = reconcile([odd], [transaction(odd, { state: 'notpay' })], requests, requests);
+    expect(unpaid.figures).toMatchObject({ in_review: 0, dead_requests: 0 });
+    expect(unpaid.information).toMatchObject({ in_review_unknown_status_without_money: 1, dead_requests_of_those_orders: 1 });
+    const paidAtOtt = reconcile([odd], [transaction(odd)], requests, requests);
+    expect(paidAtOtt.figures).toMatchObject({ in_review: 1, paid_at_ott_but_not_paid: 1, dead_requests: 1 });
+    expect(paidAtOtt.information).toMatchObject({ in_review_unknown_status_without_money: 0, dead_requests_of_those_orders: 0 });
   });
 });
