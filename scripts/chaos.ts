@@ -570,8 +570,11 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify({ seed: options.seed, readings: results.map((r) => ({ reading: r.reading, rounds: r.rounds, ...r.extra, ...r.figures, information: r.information })) })}\n`);
   } else {
     const width = Math.max(...results.map((r) => r.reading.length));
-    process.stdout.write(`\n${'reading'.padEnd(width)}  rounds  seconds  failure figures\n`);
-    for (const r of results) process.stdout.write(`${r.reading.padEnd(width)}  ${r.rounds.padEnd(6)}  ${String(r.extra.seconds).padStart(7)}  ${failures(r)}\n`);
+    process.stdout.write(`\n${'reading'.padEnd(width)}  rounds  seconds  failure figures  information\n`);
+    for (const r of results) {
+      const information = Object.values(r.information).reduce((sum, v) => sum + v, 0);
+      process.stdout.write(`${r.reading.padEnd(width)}  ${r.rounds.padEnd(6)}  ${String(r.extra.seconds).padStart(7)}  ${String(failures(r)).padStart(15)}  ${String(information).padStart(11)}\n`);
+    }
   }
   for (const r of failed) {
     const repeat = r.reading === DEFAULT_SET.name ? ' --readings default' : ` --reading ${r.reading.split(' ').join(' --reading ')}`;
