@@ -44,8 +44,6 @@ export interface Figures {
 export interface Information {
   /** In REVIEW as unknown_status (OTT kept answering an undocumented status) with no money at OTT. */
   in_review_unknown_status_without_money: number;
-  /** Requests that never got payment details because their order is such a review. */
-  dead_requests_of_those_orders: number;
   /** PENDING at the end, booked by OTT less than the refund booking delay before the reconciliation. */
   refunds_pending_within_booking_delay: number;
 }
@@ -80,7 +78,7 @@ export function reconcile(
     refunded_amount_not_otts: 0,
     in_review: 0,
   };
-  const information: Information = { in_review_unknown_status_without_money: 0, dead_requests_of_those_orders: 0, refunds_pending_within_booking_delay: 0 };
+  const information: Information = { in_review_unknown_status_without_money: 0, refunds_pending_within_booking_delay: 0 };
   const count = (figure: keyof Figures, detail: string) => {
     figures[figure] += 1;
     details.push(`${figure}: ${detail}`);
@@ -101,9 +99,7 @@ export function reconcile(
     if (request.orderId !== undefined && !byId.has(request.orderId)) count('orders_lost', `request ${request.requestId} was answered with order ${request.orderId}, which is not stored`);
   }
   for (const request of deadRequests) {
-    const order = request.orderId === undefined ? undefined : byId.get(request.orderId);
-    if (unknownStatusWithoutMoney(order)) note('dead_requests_of_those_orders', `request ${request.requestId} of order ${request.orderId}`);
-    else count('dead_requests', `request ${request.requestId} (order ${request.orderId ?? 'none'}) never got payment details`);
+    count('dead_requests', `request ${request.requestId} (order ${request.orderId ?? 'none'}) never got payment details`);
   }
   for (const transaction of transactions) {
     const order = byId.get(orderIdOfAttempt(transaction.orderId));

@@ -80,6 +80,8 @@ export function applyAnswer(platform: Platform, order: Order, ottOrderId: string
     case 'refunded':
       return reportPaid(order, ottOrderId, queryReport(platform, order, result), ctx);
     case 'unknown':
+      // Nobody holds payment details for an attempt still STARTED past its window: whatever OTT's word means, it cannot be paid.
+      if (mayBeLost) return reportNotPaid(order, ottOrderId, 'lost', ctx, detail);
       return reportUnknownStatus(order, ottOrderId, result.rawStatus, platform.settings.unknownStatusReviewAfter, ctx);
     case 'closed':
       return reportNotPaid(order, ottOrderId, 'closed', ctx, detail);

@@ -66,21 +66,21 @@ describe('chaos reconciliation', () => {
     const requests = [{ requestId: 'req-late-1', orderId: paid.orderId }];
     const within = reconcile([opened.order], ledger, requests, [], { refundBookingDelayMs: 3000, at: new Date('2026-11-23T12:00:02.000Z') });
     expect(Object.values(within.figures).every((v) => v === 0)).toBe(true);
-    expect(within.information).toEqual({ in_review_unknown_status_without_money: 0, dead_requests_of_those_orders: 0, refunds_pending_within_booking_delay: 1 });
+    expect(within.information).toEqual({ in_review_unknown_status_without_money: 0, refunds_pending_within_booking_delay: 1 });
     const past = reconcile([opened.order], ledger, requests, [], { refundBookingDelayMs: 3000, at: new Date('2026-11-23T12:00:04.000Z') });
     expect(past.figures).toMatchObject({ refunds_unresolved: 1, refunded_amount_not_otts: 1 });
     expect(past.information.refunds_pending_within_booking_delay).toBe(0);
   });
 
-  it('counts an order in review for an undocumented status, and its request that got no payment details, as information while OTT holds no money for it, and as failures when it does', () => {
+  it('counts an order in review for an undocumented status as information while OTT holds no money for it, and as a failure when it does; a request that got no payment details always fails', () => {
     const created = newOrder({ orderId: orderIdFor('o-payer', 'req-odd-1'), openid: 'o-payer', appid: 'wx1', requestId: 'req-odd-1', channel: 'MINIPROGRAM', amountCents: 1000, tipCents: 0 }, ctx.at);
     const odd: Order = { ...issueAttempt(created, created.orderId, { codeUrl: 'weixin://x' }, ctx)!, state: 'REVIEW', reviewKind: 'unknown_status', reviewReason: 'OTT Pay answered USERPAYING' };
     const requests = [{ requestId: 'req-odd-1', orderId: odd.orderId }];
     const unpaid = reconcile([odd], [transaction(odd, { state: 'notpay' })], requests, requests);
-    expect(unpaid.figures).toMatchObject({ in_review: 0, dead_requests: 0 });
-    expect(unpaid.information).toMatchObject({ in_review_unknown_status_without_money: 1, dead_requests_of_those_orders: 1 });
+    expect(unpaid.figures).toMatchObject({ in_review: 0, dead_requests: 1 });
+    expect(unpaid.information).toMatchObject({ in_review_unknown_status_without_money: 1 });
     const paidAtOtt = reconcile([odd], [transaction(odd)], requests, requests);
     expect(paidAtOtt.figures).toMatchObject({ in_review: 1, paid_at_ott_but_not_paid: 1, dead_requests: 1 });
-    expect(paidAtOtt.information).toMatchObject({ in_review_unknown_status_without_money: 0, dead_requests_of_those_orders: 0 });
+    expect(paidAtOtt.information).toMatchObject({ in_review_unknown_status_without_money: 0 });
   });
 });

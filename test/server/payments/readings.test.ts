@@ -146,7 +146,7 @@ describe.each(STORE_KINDS)('every reading of OTT Pay over the %s store', (kind) 
       expect(h.acquirer.chargedCents()).toBe(TOTAL);
     });
 
-    it('outside the documented list: an attempt whose answer was lost is not taken as lost', async () => {
+    it('outside the documented list: an attempt nobody received details for is settled as lost, so the payer can try again', async () => {
       await open({ readings: { undocumentedStatus: 'USERPAYING' } });
       h.acquirer.inject('MAPPPAY', { kind: 'unknown', processed: true });
       const first = await h.call(createPayment, { amountCents: AMOUNT, tipCents: TIP, requestId: 'undocumented-002' });
@@ -154,7 +154,10 @@ describe.each(STORE_KINDS)('every reading of OTT Pay over the %s store', (kind) 
       const orderId = (first as { orderId: string }).orderId;
       await sweepFor(10 * MINUTE, 5 * MINUTE);
       expect(h.acquirer.callsOf('STATUS_QUERY').length).toBeGreaterThanOrEqual(1);
-      expect((await h.peek(orderId)).attempts[0]).toMatchObject({ state: 'STARTED', lastUnknownStatus: 'USERPAYING' });
+      expect(await h.peek(orderId)).toMatchObject({ state: 'CREATED', attempts: [{ state: 'NOT_PAID', outcome: 'lost' }] });
+      const retry = expectOk(await h.call(createPayment, { amountCents: AMOUNT, tipCents: TIP, requestId: 'undocumented-002' }));
+      expect(retry.orderId).toBe(orderId);
+      expect((await h.peek(orderId)).attempts.map((a) => a.state)).toEqual(['NOT_PAID', 'ISSUED']);
     });
   });
 
