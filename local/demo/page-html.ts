@@ -40,6 +40,8 @@ export interface PageHtmlOptions {
   dark?: boolean;
   /** A back arrow in the navigation bar (any page but the first). */
   back?: boolean;
+  /** WeChat's text size setting as the root font size in px (`page-meta root-font-size="system"`); 16 is standard, 20 and 24 larger. */
+  rootFontPx?: number;
 }
 
 interface JsonNode {
@@ -88,9 +90,9 @@ wx-icon { display: inline-block; font-size: 0; }
 `;
 
 /** The phone around the page (not part of it: measurements leave it out). */
-function chromeCss(phone: Phone, nav: { bg: string; text: string; pageBg: string }): string {
+function chromeCss(phone: Phone, nav: { bg: string; text: string; pageBg: string }, rootFontPx: number): string {
   return `
-html { font-size: ${ROOT_FONT_SIZE}px; -webkit-text-size-adjust: none; }
+html { font-size: ${rootFontPx}px; -webkit-text-size-adjust: none; }
 body { margin: 0; width: ${phone.width}px; height: ${phone.height}px; overflow: hidden; position: relative;
   font-family: -apple-system, 'Noto Sans CJK SC', 'Noto Sans', sans-serif; }
 .wxr-status { height: ${phone.statusBar}px; display: flex; align-items: center; justify-content: space-between; padding: ${phone.statusBar > 20 ? '10px 26px 0 32px' : '0 8px'};
@@ -280,7 +282,7 @@ export function pageHtml(page: Page, name: PageName, options: PageHtmlOptions): 
   return [
     '<!DOCTYPE html>',
     `<html lang="${/[\u4e00-\u9fff]/.test(options.title) ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">`,
-    `<style>${BUILT_IN_CSS}${chromeCss(phone, nav)}</style><style>${styles.join('\n')}</style></head>`,
+    `<style>${BUILT_IN_CSS}${chromeCss(phone, nav, options.rootFontPx ?? ROOT_FONT_SIZE)}</style><style>${styles.join('\n')}</style></head>`,
     `<body data-safe-bottom="${phone.safeBottom}">${chrome}<div class="wxr-viewport"><div class="wxr-page">${tree}</div></div>`,
     phone.safeBottom > 0 ? '<div class="wxr-home" data-chrome></div>' : '',
     '</body></html>',
