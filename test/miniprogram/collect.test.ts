@@ -93,7 +93,7 @@ describe('collect by QR code: the code', () => {
     expect(wxMock.setKeepScreenOn).toHaveBeenCalledWith({ keepScreenOn: true });
     expect(wxMock.setScreenBrightness).toHaveBeenCalledWith({ value: 1 });
     expect(isPrimary(page, '#another')).toBe(false);
-    expect(exists(page, '#void')).toBe(true);
+    expect(exists(page, '#hide')).toBe(true);
 
     await elapse(5000);
     expect(text(page, '#qr-expires')).toBe('4:55 后失效');
@@ -117,28 +117,108 @@ describe('collect by QR code: the code', () => {
     const page = await openPage(qrPage, { amountCents: '300' });
     await elapse(5 * 60 * 1000);
     expect(text(page, '#qr-expired')).toContain('收款码已失效');
-    expect(text(page, '#qr-expired')).toContain('已扫码的顾客仍可能完成支付');
+    expect(text(page, '#qr-expired')).toContain('已扫码的顾客仍可支付');
     expect(exists(page, '#qr-image')).toBe(false);
     expect(wxMock.setKeepScreenOn).toHaveBeenLastCalledWith({ keepScreenOn: false });
-    expect(isPrimary(page, '#new-code')).toBe(true);
+    expect(text(page, '#qr-watching')).toBe('仍在等待支付');
 
     qrState = 'PAID';
     await elapse(10000);
     expect(exists(page, '#qr-paid')).toBe(true);
   });
 
-  test('void: the code leaves the screen at once; "new code" makes another for the same amount', async () => {
+  test.each(['expired', 'hidden', 'review'])(
+    'where a payment may still arrive (%s), the lead button is today\'s orders; a new code is secondary and asks first',
+    async (how) => {
+      useFakeClock();
+      const wxMock = installWx(handlers());
+      pageStack('pages/merchant/index', 'pages/qr/index');
+      const page = await openPage(qrPage, { amountCents: '300' });
+      if (how === 'expired') await elapse(5 * 60 * 1000);
+      if (how === 'hidden') await tap(page, '#hide');
+      if (how === 'review') {
+        qrState = 'REVIEW';
+        await elapse(3000);
+      }
+      expect(exists(page, `#qr-${how}`)).toBe(true);
+      expect(isPrimary(page, '#orders')).toBe(true);
+      expect(text(page, '#orders')).toBe('查看今日订单');
+      expect(isPrimary(page, '#new-code')).toBe(false);
+      expect(attr(page, '#new-code', 'aria-label')).toContain('第一个仍可能被支付');
+
+      await tap(page, '#new-code');
+      expect(wxMock.showModal).toHaveBeenLastCalledWith(expect.objectContaining({ title: '重新生成收款码？', content: expect.stringContaining('第一个收款码仍可能被支付') }));
+      expect(calls(wxMock, 'collectByQr')).toHaveLength(1);
+      expect(exists(page, `#qr-${how}`)).toBe(true);
+
+      qrState = 'PAYING';
+      wxMock.showModal.mockImplementationOnce((options: { success?: (r: unknown) => void }) => options.success?.({ confirm: true, cancel: false }));
+      await tap(page, '#new-code');
+      expect(calls(wxMock, 'collectByQr')).toHaveLength(2);
+      expect(exists(page, '#qr-image')).toBe(true);
+
+      await tap(page, '#hide');
+      await tap(page, '#orders');
+      expect(wxMock.navigateBack).toHaveBeenCalledWith({ delta: 1 });
+      page.detach();
+    },
+  );
+
+  test('a code that expired without an answer about it: today\'s orders lead, not a new code', async () => {
     useFakeClock();
     const wxMock = installWx(handlers());
     const page = await openPage(qrPage, { amountCents: '300' });
-    await tap(page, '#void');
-    expect(text(page, '#qr-voided')).toContain('收款码已作废');
+    wxMock.cloud.callFunction.mockRejectedValue({ errCode: -1, errMsg: 'cloud.callFunction:fail' });
+    await elapse(7 * 60 * 1000);
+    expect(text(page, '#qr-note')).toContain('未能确认是否已支付');
+    expect(exists(page, '#qr-watching')).toBe(false);
+    expect(isPrimary(page, '#orders')).toBe(true);
+    expect(isPrimary(page, '#new-code')).toBe(false);
+  });
+
+  test('hide: the code leaves the screen, which says it can still be paid, and a payment still shows', async () => {
+    useFakeClock();
+    const wxMock = installWx(handlers());
+    const page = await openPage(qrPage, { amountCents: '300' });
+    expect(text(page, '#hide')).toBe('隐藏收款码');
+    await tap(page, '#hide');
+    expect(text(page, '#qr-hidden')).toContain('收款码已隐藏');
+    expect(text(page, '#qr-late-note')).toBe('已扫码的顾客仍可支付，支付后会显示在这里和今日订单中。');
+    expect(text(page, '#qr-watching')).toBe('仍在等待支付');
     expect(exists(page, '#qr-image')).toBe(false);
-    await tap(page, '#new-code');
-    const requests = calls(wxMock, 'collectByQr') as CollectByQrEvent[];
-    expect(requests.map((r) => r.amountCents)).toEqual([300, 300]);
-    expect(requests[1].requestId).not.toBe(requests[0].requestId);
+    expect(wxMock.setKeepScreenOn).toHaveBeenLastCalledWith({ keepScreenOn: false });
+    qrState = 'PAID';
+    await elapse(5000);
+    expect(text(page, '#qr-paid')).toContain('已收款');
+    expect(calls(wxMock, 'collectByQr')).toHaveLength(1);
+  });
+
+  test('"collect another" beside a live code asks first; staying keeps watching and the payment shows', async () => {
+    useFakeClock();
+    const wxMock = installWx(handlers());
+    const page = await openPage(qrPage, { amountCents: '300' });
+    await tap(page, '#another');
+    expect(wxMock.showModal).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '离开这个收款码？', confirmText: '离开', cancelText: '继续等待', content: expect.stringContaining('今日订单') }),
+    );
+    expect(wxMock.redirectTo).not.toHaveBeenCalled();
     expect(exists(page, '#qr-image')).toBe(true);
+    qrState = 'PAID';
+    await elapse(5000);
+    expect(exists(page, '#qr-paid')).toBe(true);
+    await tap(page, '#another');
+    expect(wxMock.showModal).toHaveBeenCalledTimes(1);
+    expect(wxMock.redirectTo).toHaveBeenCalledWith({ url: '/pages/collect/index' });
+  });
+
+  test('"collect another", confirmed, leaves the live code', async () => {
+    useFakeClock();
+    const wxMock = installWx(handlers());
+    wxMock.showModal.mockImplementation((options: { success?: (r: unknown) => void }) => options.success?.({ confirm: true, cancel: false }));
+    const page = await openPage(qrPage, { amountCents: '300' });
+    await tap(page, '#another');
+    expect(wxMock.redirectTo).toHaveBeenCalledWith({ url: '/pages/collect/index' });
+    page.detach();
   });
 
   test('when the network fails the status is said to be unknown, until an answer comes', async () => {
@@ -171,7 +251,7 @@ describe('collect by QR code: the code', () => {
     const page = await openPage(qrPage, { amountCents: '2500' });
     expect(wxMock.setNavigationBarTitle).toHaveBeenCalledWith({ title: 'QR code' });
     expect(text(page, '#qr-expires')).toBe('Expires in 5:00');
-    expect(text(page, '#void')).toBe('Void code');
+    expect(text(page, '#hide')).toBe('Hide code');
     for (const control of tappables(page)) expect(control.ariaLabel).toEqual(expect.stringMatching(/\S/));
     page.detach();
   });

@@ -1,6 +1,7 @@
 import { config } from '../../config';
 import { errorMessage, format, getMessages, merchantName } from '../../i18n/index';
 import { brightScreen, releaseScreen } from '../../services/device';
+import { confirmDialog } from '../../services/dialog';
 import { collectByQr } from '../../services/merchant';
 import { goBack } from '../../services/navigation';
 import { pollOrder } from '../../services/poll';
@@ -10,9 +11,8 @@ import { QR_BACKOFF, QR_VALID_MS } from '../../utils/backoff';
 import { perInstance } from '../../utils/instance-state';
 import { formatMoney } from '../../utils/money';
 import { outcomeOf } from '../../utils/order';
+import { mayStillBePaid, type QrPhase } from '../../utils/qr-code';
 import { formatCountdown } from '../../utils/time';
-
-type Phase = 'creating' | 'failed' | 'waiting' | 'paid' | 'expired' | 'voided' | 'notPaid' | 'review';
 
 interface PageState {
   amountCents: number;
@@ -26,11 +26,15 @@ interface PageState {
 const pageState = perInstance<PageState>(() => ({ amountCents: 0, generation: 0, expiresAt: 0 }));
 const MERCHANT_PAGE = '/pages/merchant/index';
 
-/** One QR code for one amount: shown large and bright, watched until paid, expired or voided. */
+/** One QR code for one amount: shown large and bright, watched until paid or until watching gives up. */
 Component({
   data: {
     t: getMessages(),
-    phase: 'creating' as Phase,
+    phase: 'creating' as QrPhase,
+    /** The order is still being asked about: a payment would show here. */
+    watching: false,
+    /** A payment may still arrive: the way to today's orders leads, a new code is secondary. */
+    mayStillBePaid: false,
     merchantName: '',
     amountText: '',
     qrDataUrl: '',
@@ -87,21 +91,25 @@ Component({
       const state = pageState(this);
       const attempt = attemptFor(state.attempt, String(state.amountCents));
       state.attempt = attempt;
-      this.setData({ phase: 'creating', note: '', order: null });
+      this.setPhase('creating', { note: '', order: null });
       const result = await collectByQr({ amountCents: state.amountCents, requestId: attempt.requestId });
       if (!result.ok) {
         state.attempt = keptAfter(attempt, result.code);
-        this.setData({ phase: 'failed', note: errorMessage(this.data.t, result.code) });
+        this.setPhase('failed', { note: errorMessage(this.data.t, result.code) });
         return;
       }
       state.attempt = undefined;
       state.expiresAt = Date.now() + QR_VALID_MS;
-      this.setData({ phase: 'waiting', qrDataUrl: result.qrDataUrl, order: result.order });
+      this.setPhase('waiting', { qrDataUrl: result.qrDataUrl, order: result.order });
       brightScreen();
       this.tick();
       this.stopCountdown();
       state.timer = setInterval(() => this.tick(), 1000);
       this.watch(result.order.orderId);
+    },
+
+    setPhase(phase: QrPhase, extra: Record<string, unknown> = {}) {
+      this.setData({ ...extra, phase, mayStillBePaid: mayStillBePaid(phase) });
     },
 
     tick() {
@@ -114,16 +122,17 @@ Component({
     },
 
     /** The code leaves the screen; the order is still watched in case it was scanned already. */
-    codeGone(phase: 'expired' | 'voided') {
+    codeGone(phase: 'expired' | 'hidden') {
       this.stopCountdown();
       releaseScreen();
-      this.setData({ phase });
+      this.setPhase(phase);
     },
 
     async watch(orderId: string) {
       const state = pageState(this);
       const generation = ++state.generation;
       const t = this.data.t;
+      this.setData({ watching: true });
       const outcome = await pollOrder(orderId, {
         backoff: QR_BACKOFF,
         isCancelled: () => state.generation !== generation,
@@ -131,11 +140,12 @@ Component({
         onRetrying: () => this.setData({ note: t.qr.unknown }),
       });
       if (outcome.kind === 'cancelled') return;
+      this.setData({ watching: false });
       if (outcome.kind === 'settled') {
         const result = outcomeOf(outcome.order.state);
         this.stopCountdown();
         releaseScreen();
-        this.setData({ phase: result === 'paid' ? 'paid' : result === 'review' ? 'review' : 'notPaid', note: '' });
+        this.setPhase(result === 'paid' ? 'paid' : result === 'review' ? 'review' : 'notPaid', { note: '' });
         return;
       }
       if (this.data.phase === 'waiting') this.codeGone('expired');
@@ -143,12 +153,18 @@ Component({
       this.setData({ note: unknown ? (outcome.kind === 'error' ? errorMessage(t, outcome.failure.code) : t.qr.unknownAtEnd) : '' });
     },
 
-    onVoid() {
-      if (this.data.phase === 'waiting') this.codeGone('voided');
+    /** Only off the screen: the order at OTT Pay stays open, so it is still watched. */
+    onHide() {
+      if (this.data.phase === 'waiting') this.codeGone('hidden');
     },
 
-    /** A new code for the same amount; the old one is no longer watched. */
-    onNewCode() {
+    /** A new code for the same amount; the old one is no longer watched, so staff confirm first when it may still be paid. */
+    async onNewCode() {
+      const t = this.data.t.qr;
+      if (this.data.mayStillBePaid) {
+        const sure = await confirmDialog({ title: t.newCodeConfirmTitle, content: t.newCodeConfirmBody, confirmText: t.newCode, cancelText: this.data.t.common.cancel });
+        if (!sure) return;
+      }
       const state = pageState(this);
       state.generation++;
       this.create();
@@ -158,7 +174,12 @@ Component({
       this.create();
     },
 
-    onAnother() {
+    async onAnother() {
+      const t = this.data.t.qr;
+      if (this.data.watching) {
+        const sure = await confirmDialog({ title: t.anotherConfirmTitle, content: t.anotherConfirmBody, confirmText: t.leave, cancelText: t.keepWatching });
+        if (!sure) return;
+      }
       wx.redirectTo({ url: '/pages/collect/index' });
     },
 
@@ -166,6 +187,7 @@ Component({
       wx.redirectTo({ url: `/pages/collect/index?amountCents=${pageState(this).amountCents}` });
     },
 
+    /** Today's orders are on the shop admin page, under this one. */
     onDone() {
       goBack(MERCHANT_PAGE);
     },
