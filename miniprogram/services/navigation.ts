@@ -21,3 +21,9 @@ export function goBack(fallback: string): void {
 export function openResult(orderId: string, from: 'pay' | 'history'): void {
   wx.navigateTo({ url: `/pages/result/index?orderId=${encodeURIComponent(orderId)}&from=${from}` });
 }
+
+/** My payments: back to it when this page was opened from there, otherwise in place of this page. */
+export function openHistory(fromHistory: boolean): void {
+  if (fromHistory) goBack('/pages/history/index');
+  else wx.redirectTo({ url: '/pages/history/index' });
+}

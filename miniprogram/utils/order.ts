@@ -27,6 +27,15 @@ export function outcomeOf(state: OrderState): Outcome {
   }
 }
 
+/** What the Result page shows: a refunded payment is said to be refunded, not paid. */
+export type ResultView = Outcome | 'refunded' | 'partlyRefunded';
+
+export function resultViewOf(state: OrderState): ResultView {
+  if (state === 'REFUNDED') return 'refunded';
+  if (state === 'PARTIALLY_REFUNDED') return 'partlyRefunded';
+  return outcomeOf(state);
+}
+
 /** The colour family of an order's state badge in lists. */
 export type Badge = 'paid' | 'unpaid' | 'failed' | 'review' | 'refunded';
 

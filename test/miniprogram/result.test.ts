@@ -220,14 +220,50 @@ describe('result page', () => {
     expect(exists(page, '#check-again')).toBe(true);
   });
 
-  test('an unknown order says where to look', async () => {
-    installWx({ queryPayment: () => ({ ok: false, code: 'NOT_FOUND', message: '' }) });
-    const page = await openPage(resultPage, { orderId: 'nope' });
-    expect(text(page, '#error')).toContain('找不到这笔订单。请在支付记录中查看，或联系商家。');
+  test('an unknown order: a short title, where to look as the text, and My payments as the main action', async () => {
+    const wxMock = installWx({ queryPayment: () => ({ ok: false, code: 'NOT_FOUND', message: '' }) });
+    pageStack('pages/pay/index', 'pages/result/index');
+    const page = await openPage(resultPage, { orderId: 'nope', from: 'pay' });
+    expect(text(page, '#title')).toBe('找不到这笔订单');
+    expect(text(page, '#body')).toBe('请在支付记录中查看，或联系商家。');
+    expect(attr(page, '#history', 'class')).toContain('btn--primary');
+    expect(text(page, '#history')).toBe('支付记录');
+    expect(exists(page, '#check-again')).toBe(false);
     expect(exists(page, '#contact')).toBe(true);
+    await tap(page, '#history');
+    expect(wxMock.redirectTo).toHaveBeenCalledWith({ url: '/pages/history/index' });
+
     const missing = await openPage(resultPage, {});
-    expect(text(missing, '#error')).toContain('找不到这笔订单');
+    expect(text(missing, '#title')).toBe('找不到这笔订单');
+    expect(exists(missing, '#history')).toBe(true);
     expect(exists(missing, '#check-again')).toBe(false);
+  });
+
+  test('an unknown order opened from My payments goes back there', async () => {
+    const wxMock = installWx({ queryPayment: () => ({ ok: false, code: 'NOT_FOUND', message: '' }) }, 'en');
+    pageStack('pages/pay/index', 'pages/history/index', 'pages/result/index');
+    const page = await openPage(resultPage, { orderId: 'nope', from: 'history' });
+    expect(text(page, '#title')).toBe('Order not found');
+    expect(text(page, '#body')).toBe('Look for it in My payments, or contact the shop.');
+    await tap(page, '#history');
+    expect(wxMock.navigateBack).toHaveBeenCalledWith({ delta: 1 });
+  });
+
+  test.each([
+    ['REFUNDED' as const, 2299, '已退款', 'Refunded'],
+    ['PARTIALLY_REFUNDED' as const, 1000, '部分退款', 'Partly refunded'],
+  ])('%s is titled as refunded, the refunded amount large and what was paid under it', async (state, refundedCents, zhTitle, enTitle) => {
+    for (const [language, title, paid] of [['zh_CN', zhTitle, '已支付 CAD 22.99'], ['en', enTitle, 'Paid CAD 22.99']]) {
+      const refunded = order({ orderId: 'ord_1', state, amountCents: 1999, tipCents: 300, totalCents: 2299, refundedCents, paidAt: '2024-05-01T18:00:05.000Z' });
+      installWx({ queryPayment: () => ({ ok: true, order: refunded }) }, language);
+      const page = await openPage(resultPage, { orderId: 'ord_1', from: 'pay' });
+      expect(text(page, '#title')).toBe(title);
+      expect(exists(page, '#paid')).toBe(false);
+      expect(text(page, '#refunded-text')).toBe(`CAD ${(refundedCents / 100).toFixed(2)}`);
+      expect(attr(page, '#refunded-text', 'class')).toContain('state__amount');
+      expect(text(page, '#paid-text')).toBe(paid);
+      expect(exists(page, '#done')).toBe(true);
+    }
   });
 
   test('leaving the page stops polling', async () => {

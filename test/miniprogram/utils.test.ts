@@ -3,7 +3,7 @@ import { delayFor, nextDelay, PAYMENT_BACKOFF, QR_BACKOFF, schedule } from '../.
 import { estimateFen } from '../../miniprogram/utils/cny';
 import { attemptFor, keptAfter } from '../../miniprogram/utils/attempt';
 import { applyKey, pressKey, type Key } from '../../miniprogram/utils/keypad';
-import { badgeOf, mergeOrders, outcomeOf, refundableCents, sortNewestFirst } from '../../miniprogram/utils/order';
+import { badgeOf, mergeOrders, outcomeOf, refundableCents, resultViewOf, sortNewestFirst } from '../../miniprogram/utils/order';
 import { groupOrderNumber, normalizeOrderNumber } from '../../miniprogram/utils/order-number';
 import { chooseTip, EMPTY_FORM, totalsOf, typeKey, type PayForm } from '../../miniprogram/utils/pay-form';
 import { isRetryable } from '../../miniprogram/utils/retryable';
@@ -189,6 +189,13 @@ describe('orders', () => {
     expect(outcomeOf('CLOSED')).toBe('notPaid');
     expect(outcomeOf('REVIEW')).toBe('review');
     expect(outcomeOf('PAYING')).toBe('pending');
+  });
+
+  test('the Result page says refunded for a refunded payment, never paid', () => {
+    expect(resultViewOf('REFUNDED')).toBe('refunded');
+    expect(resultViewOf('PARTIALLY_REFUNDED')).toBe('partlyRefunded');
+    expect(resultViewOf('PAID')).toBe('paid');
+    expect(resultViewOf('CLOSED')).toBe('notPaid');
   });
 
   test('refundable amount', () => {

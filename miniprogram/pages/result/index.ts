@@ -1,15 +1,15 @@
 import { config } from '../../config';
 import { errorMessage, format, getMessages, merchantName, type Messages } from '../../i18n/index';
 import { callPhone } from '../../services/device';
-import { goBack, goToPay } from '../../services/navigation';
+import { goBack, goToPay, openHistory } from '../../services/navigation';
 import { pollOrder } from '../../services/poll';
 import type { OrderView } from '../../services/types';
 import { PAYMENT_BACKOFF } from '../../utils/backoff';
 import { perInstance } from '../../utils/instance-state';
 import { formatMoney } from '../../utils/money';
-import { outcomeOf } from '../../utils/order';
+import { resultViewOf, type ResultView } from '../../utils/order';
 
-type View = 'confirming' | 'paid' | 'pending' | 'notPaid' | 'review' | 'error';
+type View = 'confirming' | ResultView | 'notFound' | 'error';
 
 interface PageState {
   orderId: string;
@@ -27,14 +27,20 @@ function viewText(t: Messages, view: View): { id: string; icon: string; title: s
       return { id: 'confirming', icon: '', title: t.result.confirming, body: t.result.confirmingHint };
     case 'paid':
       return { id: 'paid', icon: 'success', title: t.result.paidTitle, body: '' };
+    case 'refunded':
+      return { id: 'refunded', icon: 'info', title: t.result.refundedTitle, body: '' };
+    case 'partlyRefunded':
+      return { id: 'partly-refunded', icon: 'info', title: t.result.partlyRefundedTitle, body: '' };
     case 'pending':
       return { id: 'pending', icon: 'waiting', title: t.result.pendingTitle, body: t.result.pendingBody };
     case 'notPaid':
       return { id: 'not-paid', icon: 'cancel', title: t.result.notPaidTitle, body: t.result.notPaidBody };
     case 'review':
       return { id: 'review', icon: 'warn', title: t.result.reviewTitle, body: t.result.reviewBody };
+    case 'notFound':
+      return { id: 'not-found', icon: 'warn', title: t.result.notFoundTitle, body: t.result.notFoundBody };
     case 'error':
-      return { id: 'error', icon: 'warn', title: t.result.missingOrder, body: '' };
+      return { id: 'error', icon: 'warn', title: '', body: '' };
   }
 }
 
@@ -51,6 +57,8 @@ Component({
     orderId: '',
     order: null as OrderView | null,
     amountText: '',
+    refundedText: '',
+    paidText: '',
     contactService: false,
     contactAria: '',
   },
@@ -78,7 +86,7 @@ Component({
       state.orderId = query.orderId ? decodeURIComponent(query.orderId) : '';
       state.from = query.from ?? '';
       this.setData({ orderId: state.orderId });
-      if (!state.orderId) this.show('error');
+      if (!state.orderId) this.show('notFound');
       else this.check();
     },
 
@@ -89,12 +97,19 @@ Component({
     /** An error view says its message as its title; the others take it as a note. */
     show(view: View, message = '') {
       const text = viewText(this.data.t, view);
-      const title = view === 'error' && message ? message : text.title;
+      const title = view === 'error' ? message : text.title;
       this.setData({ view, stateId: text.id, icon: text.icon, title, body: text.body, note: view === 'error' ? '' : message });
     },
 
     showOrder(order: OrderView) {
-      this.setData({ order, amountText: formatMoney(order.totalCents, order.currency) });
+      const amountText = formatMoney(order.totalCents, order.currency);
+      const refunded = order.refundedCents > 0;
+      this.setData({
+        order,
+        amountText,
+        refundedText: refunded ? formatMoney(order.refundedCents, order.currency) : '',
+        paidText: refunded ? format(this.data.t.result.paidOf, { amount: amountText }) : '',
+      });
     },
 
     async check() {
@@ -120,10 +135,11 @@ Component({
         case 'timeout': // onWaiting has already shown it as pending
           return;
         case 'settled':
-          this.show(outcomeOf(outcome.order.state));
+          this.show(resultViewOf(outcome.order.state));
           return;
         case 'error':
-          this.show('error', outcome.failure.code === 'NOT_FOUND' ? '' : errorMessage(t, outcome.failure.code));
+          if (outcome.failure.code === 'NOT_FOUND') this.show('notFound');
+          else this.show('error', errorMessage(t, outcome.failure.code));
           return;
       }
     },
@@ -135,6 +151,10 @@ Component({
     /** Not paid: back to Pay, which offers the same amount again. */
     onPayAgain() {
       goToPay();
+    },
+
+    onHistory() {
+      openHistory(pageState(this).from === 'history');
     },
 
     onDone() {
