@@ -7,8 +7,19 @@ export interface ConfirmOptions {
   destructive?: boolean;
 }
 
-/** A red with AA contrast on the dialog's white: WeChat's own #fa5151 has 3.3:1. */
-const DESTRUCTIVE_COLOR = '#d93025';
+/**
+ * Reds with AA contrast on WeChat's dialog, white in light mode and #2c2c2c in dark mode (WeChat's
+ * own #fa5151 has 3.3:1 on white). No single red reaches 4.5:1 on both.
+ */
+export const DESTRUCTIVE_COLORS = { light: '#d93025', dark: '#ff7b72' } as const;
+
+function destructiveColor(): string {
+  try {
+    return wx.getAppBaseInfo().theme === 'dark' ? DESTRUCTIVE_COLORS.dark : DESTRUCTIVE_COLORS.light;
+  } catch {
+    return DESTRUCTIVE_COLORS.light;
+  }
+}
 
 /** A yes/no question; resolves true only when the person confirms. */
 export function confirmDialog(options: ConfirmOptions): Promise<boolean> {
@@ -19,7 +30,7 @@ export function confirmDialog(options: ConfirmOptions): Promise<boolean> {
         content: options.content,
         confirmText: options.confirmText,
         cancelText: options.cancelText,
-        ...(options.destructive ? { confirmColor: DESTRUCTIVE_COLOR } : {}),
+        ...(options.destructive ? { confirmColor: destructiveColor() } : {}),
         success: (res) => resolve(res.confirm === true),
         fail: () => resolve(false),
       });

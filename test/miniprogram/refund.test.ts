@@ -1,6 +1,6 @@
 import type { MerchantSummaryEvent, RefundEvent, RefundView, StaffOrderView } from '../../typings/payments';
 import { formatDateTime } from '../../miniprogram/utils/time';
-import { actionKey, calls, clearPageStack, exists, installWx, loadPage, openPage, pageStack, staffOrder, takings, tap, tapAction, tappables, text, typeKeys, within } from './helpers';
+import { actionKey, attr, calls, clearPageStack, exists, installWx, loadPage, openPage, pageStack, staffOrder, takings, tap, tapAction, tappables, text, typeKeys, within } from './helpers';
 
 const refundPage = loadPage('refund');
 
@@ -179,6 +179,30 @@ describe('refund page', () => {
     expect(sent[0]).toMatchObject({ orderId: 'ord_b', amountCents: 500 });
     expect(text(page, '#open-title')).toBe('退款 CAD 5.00 待确认');
     expect(exists(page, '#keypad')).toBe(false);
+  });
+
+  test('a retry clears the last "no answer" while it sends', async () => {
+    const wxMock = installWx({ merchantSummary: () => ({ ok: true, today, recent: [], order: partlyRefunded }) }, 'en');
+    wxMock.showModal.mockImplementation(confirmModal);
+    let answer: (result: unknown) => void = () => undefined;
+    let refundCalls = 0;
+    const callFunction = wxMock.cloud.callFunction.getMockImplementation()!;
+    wxMock.cloud.callFunction.mockImplementation(async (arg: { name: string; data: unknown }) => {
+      if (arg.name !== 'refund') return callFunction(arg);
+      if (++refundCalls === 1) throw { errCode: -1, errMsg: 'cloud.callFunction:fail timeout' };
+      return new Promise((resolve) => (answer = resolve));
+    });
+    const page = await openPage(refundPage, { orderId: 'ord_b' });
+    await typeKeys(page, '5');
+    await tapAction(page);
+    expect(text(page, '#message-text')).toContain('No answer about this refund yet');
+    expect(attr(page, '#message', 'class')).toContain('message--error');
+
+    await tapAction(page);
+    expect(refundCalls).toBe(2);
+    expect(text(page, '#message-text')).not.toContain('No answer');
+    expect(attr(page, '#message', 'class')).not.toContain('message--error');
+    answer({ result: refunded('SUCCEEDED')({ orderId: 'ord_b', amountCents: 500, requestId: 'x' }) });
   });
 
   test('an order in review may be refunded up to what the server says OTT holds, with the reason shown', async () => {

@@ -129,6 +129,7 @@ Component({
         this.setData({ busy: false });
         return;
       }
+      if (this.data.message.tone === 'error') this.setInput(input);
       const state = pageState(this);
       const attempt = attemptFor(state.attempt, `${order.orderId}:${parsed.cents}`);
       state.attempt = attempt;
