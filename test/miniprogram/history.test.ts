@@ -1,5 +1,7 @@
 import type { ListPaymentsEvent, OrderView } from '../../typings/payments';
-import { calls, clearPageStack, exists, find, flush, installWx, loadPage, openPage, order, pageStack, tap, tappables, text } from './helpers';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { calls, clearPageStack, exists, find, flush, installWx, loadPage, MINIPROGRAM_ROOT, openPage, order, pageStack, tap, tappables, text } from './helpers';
 
 const historyPage = loadPage('history');
 
@@ -137,4 +139,12 @@ describe('history page', () => {
     expect(controls.length).toBeGreaterThanOrEqual(2);
     for (const control of controls) expect(control.ariaLabel).toEqual(expect.stringMatching(/\S/));
   });
+});
+
+test.each(['history', 'result', 'refund', 'merchant'] as const)('the %s page has one Chinese name: the title before the page loads is the one it sets', async (name) => {
+  const wxMock = installWx({});
+  await openPage(name === 'history' ? historyPage : loadPage(name), name === 'merchant' || name === 'history' ? undefined : { orderId: 'ord_1' });
+  const json = JSON.parse(readFileSync(join(MINIPROGRAM_ROOT, 'pages', name, 'index.json'), 'utf8')) as { navigationBarTitleText: string };
+  expect(wxMock.setNavigationBarTitle).toHaveBeenCalledWith({ title: json.navigationBarTitleText });
+  expect(json.navigationBarTitleText).not.toMatch(/。$/);
 });
