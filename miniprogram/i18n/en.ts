@@ -204,10 +204,6 @@ export const en: Messages = {
     hideAria: 'Hide the code; a customer who scanned it can still pay',
     todaysOrders: "Today's orders",
     newCode: 'New code',
-    changeAmount: 'Change amount',
-    another: 'Collect another',
-  },
-};
     newCodeAria: 'New code for the same amount; the first may still be paid',
     newCodeConfirmTitle: 'Make a new code?',
     newCodeConfirmBody: "The first code may still be paid. If the customer scanned it, check today's orders first so they don't pay twice.",
@@ -215,3 +211,7 @@ export const en: Messages = {
     anotherConfirmBody: "The customer can still pay it. The payment will then show only in today's orders.",
     leave: 'Leave',
     keepWatching: 'Keep waiting',
+    changeAmount: 'Change amount',
+    another: 'Collect another',
+  },
+};

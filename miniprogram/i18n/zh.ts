@@ -212,11 +212,6 @@ export const zh = {
     hideAria: '隐藏收款码，已扫码的顾客仍可支付',
     todaysOrders: '查看今日订单',
     newCode: '重新生成',
-    changeAmount: '修改金额',
-    another: '再收一笔',
-  },
-};
-
     newCodeAria: '为同一金额重新生成收款码，第一个仍可能被支付',
     newCodeConfirmTitle: '重新生成收款码？',
     newCodeConfirmBody: '第一个收款码仍可能被支付。顾客如已扫码，请先查看今日订单，以免重复收款。',
@@ -224,4 +219,9 @@ export const zh = {
     anotherConfirmBody: '顾客仍可扫码支付，离开后支付结果只显示在今日订单中。',
     leave: '离开',
     keepWatching: '继续等待',
+    changeAmount: '修改金额',
+    another: '再收一笔',
+  },
+};
+
 export type Messages = typeof zh;
