@@ -14,14 +14,16 @@
  */
 import { mkdirSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
-import { readCommandLine, refuseFlagsNpmTook, UsageError } from '../server/app/command-line';
+import { readCommandLine, refuseFlagsNpmTook, UsageError, wholeNumber } from '../server/app/command-line';
 import { launchChromium, type Tab } from '../local/demo/chromium';
 import { measureScript, type Measurement } from '../local/demo/measure';
 import { pageHtml, PHONES, type Phone } from '../local/demo/page-html';
 import { prepareSimulator } from '../local/demo/simulator';
 import { SCENARIOS, useSampleClock, type Language, type Scenario } from './screenshot-scenarios';
 
-const USAGE = `Usage: npm run screenshots -- [--out DIR] [--update-docs] [--only ID,...] [--phones WxH,...] [--lang zh,en] [--dark]`;
+const USAGE = `Usage: npm run screenshots -- [--out DIR] [--update-docs] [--only ID,...] [--phones WxH,...] [--lang zh,en] [--dark] [--font PX]
+
+  --font PX   WeChat's text size as the root font size: 16 standard (default), 20 or 24 larger`;
 
 /** The README shows each page once per language, at 375 x 667. */
 const DOCS = {
@@ -37,9 +39,11 @@ interface Options {
   phones: Phone[];
   languages: Language[];
   dark: boolean;
+  /** Root font size in px (WeChat's text size setting). */
+  fontPx: number;
 }
 
-const FLAGS = ['out', 'update-docs', 'only', 'phones', 'lang', 'dark'] as const;
+const FLAGS = ['out', 'update-docs', 'only', 'phones', 'lang', 'dark', 'font'] as const;
 
 function parseOptions(args: string[]): Options & { help: boolean } {
   refuseFlagsNpmTook(FLAGS);
@@ -50,10 +54,12 @@ function parseOptions(args: string[]): Options & { help: boolean } {
     phones: { type: 'string' },
     lang: { type: 'string' },
     dark: { type: 'boolean', default: false },
+    font: { type: 'string' },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const list = (value: unknown) => (typeof value === 'string' ? value.split(',').filter(Boolean) : undefined);
-  const options: Options & { help: boolean } = { out: (values.out as string | undefined) ?? 'dist/screenshots', docs: values['update-docs'] === true, phones: Object.values(PHONES), languages: ['zh', 'en'], dark: values.dark === true, help };
+  const options: Options & { help: boolean } = { out: (values.out as string | undefined) ?? 'dist/screenshots', docs: values['update-docs'] === true, phones: Object.values(PHONES), languages: ['zh', 'en'], dark: values.dark === true, fontPx: wholeNumber('font', values.font as string | undefined, 16), help };
+  if (options.fontPx < 12 || options.fontPx > 32) throw new UsageError('--font takes a size in px from 12 to 32');
   const only = list(values.only);
   if (only) options.only = only;
   const phones = list(values.phones);
@@ -87,12 +93,12 @@ interface Row extends Measurement {
   dark: boolean;
 }
 
-async function render(tab: Tab, scenario: Scenario, phone: Phone, language: Language, dark: boolean, folder: string, docs: boolean): Promise<Row> {
+async function render(tab: Tab, scenario: Scenario, phone: Phone, language: Language, dark: boolean, folder: string, docs: boolean, fontPx: number): Promise<Row> {
   const shot = await scenario.run(language);
-  const html = pageHtml(shot.page, shot.name, { title: shot.title, phone, dark, back: shot.back });
+  const html = pageHtml(shot.page, shot.name, { title: shot.title, phone, dark, back: shot.back, rootFontPx: fontPx });
   await tab.load(html, { width: phone.width, height: phone.height, dark });
   const measurement = await tab.evaluate<Measurement>(measureScript(scenario.control ?? ''));
-  const file = docs ? `${scenario.id}.${language}${dark ? '.dark' : ''}.png` : `${scenario.id}.${language}.${phone.name}${dark ? '.dark' : ''}.png`;
+  const file = docs ? `${scenario.id}.${language}${dark ? '.dark' : ''}.png` : `${scenario.id}.${language}.${phone.name}${fontPx === 16 ? '' : `.${fontPx}px`}${dark ? '.dark' : ''}.png`;
   writeFileSync(join(folder, file), await tab.screenshot());
   return { file, scenario: scenario.id, phone: phone.name, language, dark, ...measurement };
 }
@@ -147,7 +153,7 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) {
       for (const language of options.languages) {
         for (const phone of options.phones) {
-          for (const dark of themes) rows.push(await render(tab, scenario, phone, language, dark, folder, options.docs));
+          for (const dark of themes) rows.push(await render(tab, scenario, phone, language, dark, folder, options.docs, options.fontPx));
         }
       }
     }

@@ -4,8 +4,12 @@
  */
 import { launchChromium, type Browser, type Tab } from '../../local/demo/chromium';
 import { measureScript, type Measurement } from '../../local/demo/measure';
+import { pageHtml, PHONES } from '../../local/demo/page-html';
 import { confirmDialog } from '../../miniprogram/services/dialog';
-import { installWx } from './helpers';
+import { installWx, loadPage, openPage, order } from './helpers';
+
+const resultPage = loadPage('result');
+const ORDER_ID = 'K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD';
 
 let browser: Browser;
 let tab: Tab;
@@ -30,4 +34,18 @@ test.each(['light', 'dark'] as const)("a refund's red confirm has AA contrast on
   const m = await tab.evaluate<Measurement>(measureScript(''));
   expect(m.contrastFailures).toEqual([]);
   expect(m.lowestContrast!.ratio).toBeGreaterThanOrEqual(4.5);
+});
+
+describe.each(['zh_CN', 'en'])('the pending result at 320×568 with WeChat\'s largest text (%s)', (language) => {
+  test('shows the whole "don\'t pay again" advice on the first screen, the actions following below it', async () => {
+    installWx({ queryPayment: () => ({ ok: true, order: order({ orderId: ORDER_ID, state: 'PAYING', amountCents: 2580, tipCents: 387, totalCents: 2967 }) }) }, language);
+    const page = await openPage(resultPage, { orderId: ORDER_ID, from: 'pay' });
+    (page.instance as unknown as { show(view: string): void }).show('pending');
+    const phone = PHONES['320x568'];
+    await tab.load(pageHtml(page, 'result', { title: 'Payment', phone, back: true, rootFontPx: 24 }), { width: phone.width, height: phone.height });
+    const advice = await tab.evaluate<Measurement>(measureScript('#body'));
+    expect(advice.controlVisible).toBe(true);
+    const actionsTop = await tab.evaluate<number>(`document.querySelector('.screen__actions').getBoundingClientRect().top`);
+    expect(actionsTop).toBeGreaterThanOrEqual(advice.controlBottom!);
+  });
 });
