@@ -16,5 +16,7 @@ export const config = {
   maxAmountCents: 1_000_000,
   /** Tip choices offered on the pay page, in percent of the amount; 0 means "no tip". */
   tipPercents: [0, 10, 15, 20] as readonly number[],
+  /** A tip above this share of the amount, in percent, is confirmed by the payer before paying. */
+  tipConfirmPercent: 30,
   currency: 'CAD' as const,
 };

@@ -171,6 +171,16 @@ async function filledPay(language: Language, handlers: Handlers, wallet: 'ok' | 
   return page;
 }
 
+/** A CAD 25.00 code, made at once; asked about, the order is in `state`. */
+async function stubQr(language: Language, state: OrderView['state']): Promise<void> {
+  const qrOrder = order({ state, channel: 'QR', amountCents: 2500, tipCents: 0, totalCents: 2500, paidAt: state === 'PAID' ? at('19:42:11') : undefined });
+  const qrDataUrl = await qrPng();
+  stub(language, {
+    collectByQr: () => ({ ok: true, order: { ...qrOrder, state: 'PAYING', paidAt: undefined }, codeUrl: 'weixin://wxpay/bizpayurl?pr=demo', qrDataUrl }),
+    queryPayment: () => ({ ok: true, order: qrOrder }),
+  });
+}
+
 const resultOf = (state: OrderView['state'], extra: Partial<OrderView> = {}) => () => ({ ok: true as const, order: order({ state, ...extra }) });
 
 export const SCENARIOS: Scenario[] = [
@@ -231,6 +241,16 @@ export const SCENARIOS: Scenario[] = [
       await tapInside(page, '#keypad', '#key-action');
       await settle();
       (page.instance as unknown as { onShow(): void }).onShow();
+      await settle();
+      return shot(page, 'pay', false);
+    },
+  },
+  {
+    id: 'pay-paying',
+    control: '#key-action',
+    async run(language) {
+      const page = await filledPay(language, { merchantSummary: () => ({ ok: true, today: TODAY, recent: RECENT }), createPayment: () => new Promise<never>(() => undefined) });
+      await tapInside(page, '#keypad', '#key-action');
       await settle();
       return shot(page, 'pay', false);
     },
@@ -419,12 +439,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'qr-waiting',
     control: '#another',
     async run(language) {
-      const qrOrder = order({ state: 'PAYING', channel: 'QR', amountCents: 2500, tipCents: 0, totalCents: 2500, paidAt: undefined });
-      const qrDataUrl = await qrPng();
-      stub(language, {
-        collectByQr: () => ({ ok: true, order: qrOrder, codeUrl: 'weixin://wxpay/bizpayurl?pr=demo', qrDataUrl }),
-        queryPayment: () => ({ ok: true, order: qrOrder }),
-      });
+      await stubQr(language, 'PAYING');
       const page = await open('qr', { amountCents: '2500' });
       (page.instance as unknown as { stop(): void }).stop();
       return shot(page, 'qr');
@@ -434,25 +449,15 @@ export const SCENARIOS: Scenario[] = [
     id: 'qr-paid',
     control: '#another',
     async run(language) {
-      const qrOrder = order({ channel: 'QR', amountCents: 2500, tipCents: 0, totalCents: 2500 });
-      const qrDataUrl = await qrPng();
-      stub(language, {
-        collectByQr: () => ({ ok: true, order: { ...qrOrder, state: 'PAYING' }, codeUrl: 'weixin://wxpay/bizpayurl?pr=demo', qrDataUrl }),
-        queryPayment: () => ({ ok: true, order: qrOrder }),
-      });
+      await stubQr(language, 'PAID');
       return shot(await open('qr', { amountCents: '2500' }), 'qr');
     },
   },
   {
     id: 'qr-expired',
-    control: '#new-code',
+    control: '#orders',
     async run(language) {
-      const qrOrder = order({ state: 'PAYING', channel: 'QR', amountCents: 2500, tipCents: 0, totalCents: 2500, paidAt: undefined });
-      const qrDataUrl = await qrPng();
-      stub(language, {
-        collectByQr: () => ({ ok: true, order: qrOrder, codeUrl: 'weixin://wxpay/bizpayurl?pr=demo', qrDataUrl }),
-        queryPayment: () => ({ ok: true, order: qrOrder }),
-      });
+      await stubQr(language, 'PAYING');
       const page = await fastForward(async (until) => {
         const opened = await open('qr', { amountCents: '2500' });
         await until(() => opened.data.phase === 'expired');
@@ -460,6 +465,26 @@ export const SCENARIOS: Scenario[] = [
       });
       (page.instance as unknown as { stop(): void }).stop();
       return shot(page, 'qr');
+    },
+  },
+  {
+    id: 'qr-hidden',
+    control: '#orders',
+    async run(language) {
+      await stubQr(language, 'PAYING');
+      const page = await open('qr', { amountCents: '2500' });
+      await tap(page, '#hide');
+      await settle();
+      (page.instance as unknown as { stop(): void }).stop();
+      return shot(page, 'qr');
+    },
+  },
+  {
+    id: 'qr-review',
+    control: '#orders',
+    async run(language) {
+      await stubQr(language, 'REVIEW');
+      return shot(await open('qr', { amountCents: '2500' }), 'qr');
     },
   },
 ];

@@ -74,6 +74,11 @@ export function formatMoney(cents: number, currency = 'CAD'): string {
   return `${currency} ${formatCents(cents, true)}`;
 }
 
+/** As formatMoney, with the currency kept on the same line as its figures wherever the text wraps. */
+export function formatMoneyUnbroken(cents: number, currency = 'CAD'): string {
+  return formatMoney(cents, currency).replace(' ', '\u00a0');
+}
+
 /** The amount as it would be typed back on the keypad: 1250 → "12.5", 1200 → "12", 1205 → "12.05". */
 export function centsToInput(cents: number): string {
   const text = formatCents(cents);

@@ -6,6 +6,16 @@ export function tipForPercent(amountCents: number, percent: number): number {
   return Math.floor((amountCents * percent + 50) / 100);
 }
 
+/** A tip above `percent` of the amount, as a payer who forgot the decimal point would type it, is confirmed before paying. */
+export function tipNeedsConfirmation(amountCents: number, tipCents: number, percent: number): boolean {
+  return tipCents > 0 && tipCents * 100 > amountCents * percent;
+}
+
+/** The tip as a whole percentage of the amount, for saying how large it is. */
+export function tipPercentOf(amountCents: number, tipCents: number): number {
+  return amountCents > 0 ? Math.round((tipCents * 100) / amountCents) : 0;
+}
+
 /** 'none', a percentage from the configured list, or a custom amount typed by the payer. */
 export type TipChoice = { kind: 'percent'; percent: number } | { kind: 'custom'; cents: number | null };
 

@@ -88,7 +88,7 @@ describe('collect by QR code: the code', () => {
     expect(text(page, '#qr-amount')).toBe('CAD 25.00');
     expect(attr(page, '#qr-image', 'src')).toBe(QR);
     expect(attr(page, '#qr-image', 'aria-label')).toBe('微信支付收款码，金额 CAD 25.00');
-    expect(text(page, '#qr-waiting')).toContain('等待顾客支付');
+    expect(attr(page, '#qr-waiting', 'aria-label')).toBe('等待顾客支付 5:00 后失效');
     expect(text(page, '#qr-expires')).toBe('5:00 后失效');
     expect(wxMock.setKeepScreenOn).toHaveBeenCalledWith({ keepScreenOn: true });
     expect(wxMock.setScreenBrightness).toHaveBeenCalledWith({ value: 1 });

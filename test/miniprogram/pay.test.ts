@@ -5,6 +5,7 @@ import {
   calls,
   elapse,
   exists,
+  find,
   flush,
   installWx,
   key,
@@ -35,6 +36,13 @@ const queryAnswers = (...states: OrderState[]) => {
 };
 const requestIds = (wxMock: ReturnType<typeof installWx>) => (calls(wxMock, 'createPayment') as CreateEvent[]).map((e) => e.requestId);
 const messageTone = (page: Awaited<ReturnType<typeof openPage>>) => String(attr(page, '#message', 'class'));
+/** The Pay key's words, with its non-breaking spaces read as spaces. */
+const payKey = (page: Awaited<ReturnType<typeof openPage>>) => {
+  const { text: words, disabled } = actionKey(page);
+  return { text: words.replace(/\u00a0/g, ' '), disabled };
+};
+const confirmModal = (wxMock: ReturnType<typeof installWx>) =>
+  wxMock.showModal.mockImplementationOnce((options: { success?: (r: unknown) => void }) => options.success?.({ confirm: true, cancel: false }));
 
 afterEach(() => useRealClock());
 
@@ -51,7 +59,8 @@ describe('pay page', () => {
     expect(text(page, '#tip-text')).toBe('CAD 3.00');
     expect(text(page, '#total-text')).toBe('CAD 22.99');
     expect(text(page, '#cny-text')).toBe('约 ¥120.34（估算）');
-    expect(actionKey(page)).toEqual({ text: '支付 CAD 22.99', disabled: false });
+    expect(payKey(page)).toEqual({ text: '支付 CAD 19.99 +小费 3.00', disabled: false });
+    expect(attr(page, '#tip-15', 'class')).not.toContain('tip--disabled');
 
     await tapAction(page);
     const events = calls(wxMock, 'createPayment') as CreateEvent[];
@@ -129,7 +138,7 @@ describe('pay page', () => {
     expect(wxMock.navigateTo).not.toHaveBeenCalled();
     expect(text(page, '#amount-value')).toBe('19.99');
     expect(text(page, '#message-text')).toBe('已取消支付，没有扣款。金额已保留，可再点「支付」。');
-    expect(actionKey(page)).toEqual({ text: '支付 CAD 22.99', disabled: false });
+    expect(payKey(page)).toEqual({ text: '支付 CAD 19.99 +小费 3.00', disabled: false });
 
     await tapAction(page);
     const ids = requestIds(wxMock);
@@ -255,7 +264,7 @@ describe('pay page', () => {
     key(page, '#key-action').dispatchEvent('tap');
     await flush();
     await tapAction(page);
-    expect(actionKey(page)).toEqual({ text: '请稍候', disabled: true });
+    expect(actionKey(page)).toEqual({ text: '支付中', disabled: true });
     await typeKeys(page, '9');
     expect(text(page, '#amount-value')).toBe('8');
     answer(created);
@@ -295,16 +304,25 @@ describe('pay page', () => {
     expect(actionKey(page).disabled).toBe(true);
   });
 
-  test('a custom tip is typed on the same keypad, in the chip itself', async () => {
+  test('a custom tip is typed on the same keypad, into a field of its own with its label and currency', async () => {
     const wxMock = installWx({ createPayment: () => created });
     const page = await openPage(payPage);
     await typeKeys(page, '20');
+    expect(text(page, '#tip-label')).toBe('小费');
     await tap(page, '#tip-custom');
+    expect(text(page, '#tip-label')).toBe('自定义小费');
+    expect(text(page, '#tip-text')).toBe('CAD0.00');
+    expect(attr(page, '#tip-row', 'class')).toContain('tip-field--active');
+    expect(attr(page, '#amount', 'class')).not.toContain('amount--active');
     await typeKeys(page, '2.5');
-    expect(text(page, '#tip-custom')).toBe('2.5');
+    expect(text(page, '#tip-value')).toBe('2.5');
+    expect(text(page, '#tip-custom')).toBe('自定义');
     expect(text(page, '#amount-value')).toBe('20');
     expect(text(page, '#total-text')).toBe('CAD 22.50');
+    expect(payKey(page).text).toBe('支付 CAD 20.00 +小费 2.50');
     await tap(page, '#amount');
+    expect(attr(page, '#tip-row', 'class')).not.toContain('tip-field--active');
+    expect(attr(page, '#amount', 'class')).toContain('amount--active');
     await typeKeys(page, '<');
     expect(text(page, '#total-text')).toBe('CAD 4.50');
     await tap(page, '#tip-0');
@@ -356,7 +374,10 @@ describe('pay page', () => {
     expect(text(page, '#tip-0')).toBe('No tip');
     expect(text(page, '#message-text')).toBe('Up to CAD 10,000.00, before tip');
     await typeKeys(page, '12.5');
-    expect(actionKey(page).text).toBe('Pay CAD 12.50');
+    expect(payKey(page).text).toBe('Pay CAD 12.50');
+    await tap(page, '#tip-10');
+    expect(payKey(page).text).toBe('Pay CAD 12.50 + 1.25 tip');
+    await tap(page, '#tip-0');
     expect(text(page, '#cny-text')).toBe('≈ CNY 65.43 (estimate)');
     await tapAction(page);
     expect(text(page, '#message-text')).toBe('The service is busy. Try again in a moment.');
@@ -373,6 +394,66 @@ describe('pay page', () => {
     for (const control of controls) expect(control).toEqual(expect.objectContaining({ ariaLabel: expect.stringMatching(/\S/) }));
     await tap(page, '#amount');
     await typeKeys(page, '3');
-    expect(key(page, '#key-action').toJSON().attrs.find((a) => a.name === 'ariaLabel')?.value).toBe('支付 CAD 3.00');
+    expect(String(key(page, '#key-action').toJSON().attrs.find((a) => a.name === 'ariaLabel')?.value).replace(/\u00a0/g, ' ')).toBe('支付 CAD 3.00');
+  });
+
+  test('a tip above 30 % of the amount is confirmed before paying; "change tip" goes back to it', async () => {
+    const wxMock = installWx({ createPayment: () => created });
+    const page = await openPage(payPage);
+    await typeKeys(page, '20');
+    await tap(page, '#tip-custom');
+    await typeKeys(page, '100');
+    expect(payKey(page).text).toBe('支付 CAD 20.00 +小费 100.00');
+    await tapAction(page);
+    expect(wxMock.showModal).toHaveBeenCalledTimes(1);
+    const modal = wxMock.showModal.mock.calls[0][0] as { title: string; content: string; confirmText: string; cancelText: string };
+    expect({ ...modal, title: modal.title.replace(/\u00a0/g, ' '), content: modal.content.replace(/\u00a0/g, ' ') }).toEqual(
+      expect.objectContaining({ title: '小费 CAD 100.00？', content: '小费是金额 CAD 20.00 的 500%，合计 CAD 120.00。', confirmText: '确认支付', cancelText: '修改小费' }),
+    );
+    expect(calls(wxMock, 'createPayment')).toHaveLength(0);
+    expect(attr(page, '#tip-row', 'class')).toContain('tip-field--active');
+    await typeKeys(page, '<<');
+    expect(text(page, '#tip-value')).toBe('1');
+
+    await typeKeys(page, '<6');
+    await tapAction(page);
+    expect(wxMock.showModal).toHaveBeenCalledTimes(1);
+    expect(calls(wxMock, 'createPayment')).toEqual([expect.objectContaining({ amountCents: 2000, tipCents: 600 })]);
+  });
+
+  test('a large tip the payer confirms is paid as typed', async () => {
+    const wxMock = installWx({ createPayment: () => created });
+    const page = await openPage(payPage);
+    await typeKeys(page, '20');
+    await tap(page, '#tip-custom');
+    await typeKeys(page, '6.01');
+    confirmModal(wxMock);
+    await tapAction(page);
+    expect(wxMock.showModal).toHaveBeenCalledTimes(1);
+    expect(calls(wxMock, 'createPayment')).toEqual([expect.objectContaining({ amountCents: 2000, tipCents: 601 })]);
+  });
+
+  test('paying on a slow network: a spinner on the Pay key, the line above says what is happening, the chips rest visibly', async () => {
+    let answer: (value: typeof created) => void = () => undefined;
+    const wxMock = installWx({ createPayment: () => new Promise((resolve) => (answer = resolve)) }, 'en');
+    const page = await openPage(payPage);
+    await typeKeys(page, '8');
+    expect(find(page, '#keypad').querySelector('#key-action-spinner')).toBeFalsy();
+    await tapAction(page);
+    expect(find(page, '#keypad').querySelector('#key-action-spinner')).toBeTruthy();
+    expect(actionKey(page)).toEqual({ text: 'Paying', disabled: true });
+    expect(String(key(page, '#key-action').toJSON().attrs.find((a) => a.name === 'class')?.value)).not.toContain('key--off');
+    expect(text(page, '#message-text')).toBe('Connecting to WeChat Pay…');
+    for (const chip of ['#tip-0', '#tip-10', '#tip-15', '#tip-20', '#tip-custom']) {
+      expect(attr(page, chip, 'class')).toContain('tip--disabled');
+      expect(attr(page, chip, 'aria-disabled')).toBe(true);
+    }
+    await tap(page, '#tip-15');
+    expect(attr(page, '#tip-15', 'aria-checked')).toBe(false);
+    answer(created);
+    await flush();
+    expect(calls(wxMock, 'createPayment')).toHaveLength(1);
+    expect(find(page, '#keypad').querySelector('#key-action-spinner')).toBeFalsy();
+    expect(attr(page, '#tip-15', 'class')).not.toContain('tip--disabled');
   });
 });

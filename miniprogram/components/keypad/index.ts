@@ -31,6 +31,8 @@ Component({
     actionAria: { type: String, value: '' },
     actionDisabled: { type: Boolean, value: false },
     actionBusy: { type: Boolean, value: false },
+    /** What the action key says while busy ("Paying"); a neutral word when not given. */
+    busyLabel: { type: String, value: '' },
     /** 'warn' for an action that gives money back. */
     actionTone: { type: String, value: 'primary' },
   },

@@ -1,14 +1,16 @@
 import { config } from '../../config';
 import { errorMessage, format, getMessages, merchantName, type Messages } from '../../i18n/index';
 import { forgetAttempt, outcomeNow, pay, watchLatePayment } from '../../services/checkout';
+import { confirmDialog } from '../../services/dialog';
 import { getMerchantSummary } from '../../services/merchant';
 import { openResult } from '../../services/navigation';
 import { getExchangeRateE8 } from '../../services/rate';
 import { estimateFen } from '../../utils/cny';
 import { perInstance } from '../../utils/instance-state';
 import { isKey, type KeyRefusal } from '../../utils/keypad';
-import { formatCents, formatMoney } from '../../utils/money';
+import { formatCents, formatMoneyUnbroken as money } from '../../utils/money';
 import { chooseTip, EMPTY_FORM, totalsOf, typeKey, type Field, type PayForm, type PayLimits, type TipSelection } from '../../utils/pay-form';
+import { tipNeedsConfirmation, tipPercentOf } from '../../utils/tip';
 
 const LIMITS: PayLimits = { maxAmountCents: config.maxAmountCents, maxTipCents: config.maxAmountCents, tipPercents: config.tipPercents };
 
@@ -51,20 +53,13 @@ function tipOptions(t: Messages, form: PayForm): TipOption[] {
     const label = percent === 0 ? t.pay.tipNone : format(t.pay.tipPercent, { percent });
     return { id: `tip-${percent}`, value: String(index), label, aria: format(t.pay.tipAria, { choice: label }), selected: form.tip === index };
   });
-  const custom = form.tip === 'custom';
-  options.push({
-    id: 'tip-custom',
-    value: 'custom',
-    label: custom ? form.customTipInput || t.pay.tipCustom : t.pay.tipCustom,
-    aria: custom ? format(t.pay.tipCustomAria, { amount: form.customTipInput || '0' }) : format(t.pay.tipAria, { choice: t.pay.tipCustom }),
-    selected: custom,
-  });
+  options.push({ id: 'tip-custom', value: 'custom', label: t.pay.tipCustom, aria: format(t.pay.tipAria, { choice: t.pay.tipCustom }), selected: form.tip === 'custom' });
   return options;
 }
 
 function refusalText(t: Messages, field: Field, reason: KeyRefusal): string {
   if (reason === 'DECIMALS') return t.pay.decimals;
-  const limit = formatMoney(field === 'tip' ? LIMITS.maxTipCents : LIMITS.maxAmountCents, config.currency);
+  const limit = money(field === 'tip' ? LIMITS.maxTipCents : LIMITS.maxAmountCents, config.currency);
   return format(field === 'tip' ? t.pay.tipOverMax : t.pay.overMax, { amount: limit });
 }
 
@@ -77,6 +72,7 @@ Component({
     tipOptions: [] as TipOption[],
     amountAria: '',
     tipText: '',
+    tipFieldAria: '',
     totalText: '',
     cnyText: '',
     cnyAria: '',
@@ -125,22 +121,25 @@ Component({
     /** Recomputes everything shown from the form. */
     refreshView() {
       const { t, form, rateE8, rateUnavailable, busy, note } = this.data;
-      const totals = totalsOf(form, LIMITS);
-      const money = (cents: number) => formatMoney(cents, config.currency);
-      const totalText = totals.totalCents === null ? '' : money(totals.totalCents);
-      const fen = totals.totalCents !== null && rateE8 !== null ? estimateFen(totals.totalCents, rateE8) : null;
+      const { amountCents, tipCents, totalCents } = totalsOf(form, LIMITS);
+      const cad = (cents: number) => money(cents, config.currency);
+      const totalText = totalCents === null ? '' : cad(totalCents);
+      const withTip = amountCents !== null && tipCents !== null && tipCents > 0;
+      const fen = totalCents !== null && rateE8 !== null ? estimateFen(totalCents, rateE8) : null;
       const fenText = fen === null ? '' : formatCents(fen, true);
+      const hint = { text: format(t.pay.maxHint, { amount: cad(LIMITS.maxAmountCents) }), tone: 'hint' as Tone, link: false };
       this.setData({
         tipOptions: tipOptions(t, form),
         amountAria: format(t.pay.amountAria, { amount: form.amountInput || '0' }),
-        tipText: totals.amountCents === null || totals.tipCents === null ? '—' : money(totals.tipCents),
+        tipText: amountCents === null || tipCents === null ? '—' : cad(tipCents),
+        tipFieldAria: format(t.pay.tipCustomAria, { amount: form.customTipInput || '0' }),
         totalText: totalText || '—',
         cnyText: fenText ? format(t.pay.cnyEstimate, { amount: fenText }) : rateUnavailable ? t.pay.rateUnavailable : '',
         cnyAria: fenText ? format(t.pay.cnyAria, { amount: fenText }) : '',
-        paySub: totalText,
-        payAria: totalText ? format(t.pay.payAria, { amount: totalText }) : t.pay.payKey,
-        canPay: totals.totalCents !== null && !busy,
-        message: note ?? { text: format(t.pay.maxHint, { amount: money(LIMITS.maxAmountCents) }), tone: 'hint', link: false },
+        paySub: withTip ? format(t.pay.paySubTip, { amount: cad(amountCents), tip: formatCents(tipCents, true) }) : totalText,
+        payAria: !totalText ? t.pay.payKey : withTip ? format(t.pay.payTipAria, { total: totalText, amount: cad(amountCents), tip: cad(tipCents) }) : format(t.pay.payAria, { amount: totalText }),
+        canPay: totalCents !== null && !busy,
+        message: busy ? { text: t.pay.paying, tone: 'hint', link: false } : note ?? hint,
       });
     },
 
@@ -157,7 +156,28 @@ Component({
     },
 
     onEditAmount() {
+      if (this.data.busy) return;
       this.setData({ 'form.editing': 'amount' });
+    },
+
+    onEditTip() {
+      if (this.data.busy || this.data.form.tip !== 'custom') return;
+      this.setData({ 'form.editing': 'tip' });
+    },
+
+    /** A tip far above the usual share, as a forgotten decimal point makes it, is confirmed first. */
+    async tipConfirmed(amountCents: number, tipCents: number, totalCents: number): Promise<boolean> {
+      if (!tipNeedsConfirmation(amountCents, tipCents, config.tipConfirmPercent)) return true;
+      const t = this.data.t.pay;
+      const cad = (cents: number) => money(cents, config.currency);
+      const sure = await confirmDialog({
+        title: format(t.bigTipTitle, { tip: cad(tipCents) }),
+        content: format(t.bigTipBody, { percent: tipPercentOf(amountCents, tipCents), amount: cad(amountCents), total: cad(totalCents) }),
+        confirmText: t.bigTipConfirm,
+        cancelText: t.bigTipChange,
+      });
+      if (!sure && this.data.form.tip === 'custom') this.setData({ 'form.editing': 'tip' });
+      return sure;
     },
 
     onKey(event: WechatMiniprogram.CustomEvent<{ key: string }>) {
@@ -190,10 +210,14 @@ Component({
       const form = this.data.form;
       const totals = totalsOf(form, LIMITS);
       if (totals.amountCents === null || totals.tipCents === null || totals.totalCents === null) return;
-      const totalText = formatMoney(totals.totalCents, config.currency);
+      const totalText = money(totals.totalCents, config.currency);
       const t = this.data.t;
 
       state.submitting = true;
+      if (!(await this.tipConfirmed(totals.amountCents, totals.tipCents, totals.totalCents))) {
+        state.submitting = false;
+        return;
+      }
       state.watch++;
       this.setData({ busy: true, note: null });
       this.refreshView();
