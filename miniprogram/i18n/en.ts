@@ -185,7 +185,7 @@ export const en: Messages = {
     reviewHeld: 'OTT Pay holds {amount}',
   },
   collect: {
-    title: 'Collect by QR',
+    title: 'Collect by QR code',
     amountAria: 'Amount to collect, CAD {amount}. Type with the keypad below',
     hint: 'Up to {amount}',
     overMax: 'Over the limit: up to {amount}',

@@ -1,6 +1,6 @@
 import { format } from '../i18n/index';
 import { pressKey, type Key } from './keypad';
-import { formatMoney, parseAmount } from './money';
+import { formatMoney, formatMoneyUnbroken, parseAmount } from './money';
 
 /** A page's words for typing one amount up to a limit; {amount} is filled in. */
 export interface AmountEntryCopy {
@@ -15,7 +15,11 @@ export interface AmountEntryCopy {
 export interface AmountLimit {
   maxCents: number;
   currency: string;
+  /** Amounts keep their currency on the same line wherever the text wraps. */
+  unbroken?: boolean;
 }
+
+const moneyFor = (limit: AmountLimit) => (cents: number) => (limit.unbroken ? formatMoneyUnbroken : formatMoney)(cents, limit.currency);
 
 /** What a page with an amount and a keypad shows for the input typed so far. */
 export interface AmountEntry {
@@ -31,14 +35,15 @@ export interface AmountEntry {
 /** The entry for `input`; an error, when there is one, stands where the hint would. */
 export function amountEntry(input: string, limit: AmountLimit, copy: AmountEntryCopy, error = ''): AmountEntry {
   const parsed = parseAmount(input, { maxCents: limit.maxCents });
-  const amountText = parsed.ok ? formatMoney(parsed.cents, limit.currency) : '';
+  const money = moneyFor(limit);
+  const amountText = parsed.ok ? money(parsed.cents) : '';
   return {
     input,
     amountAria: format(copy.amountAria, { amount: input || '0' }),
     keySub: amountText,
     keyAria: amountText ? format(copy.keyAria, { amount: amountText }) : copy.key,
     valid: parsed.ok,
-    message: error ? { text: error, tone: 'error' } : { text: format(copy.hint, { amount: formatMoney(limit.maxCents, limit.currency) }), tone: 'hint' },
+    message: error ? { text: error, tone: 'error' } : { text: format(copy.hint, { amount: money(limit.maxCents) }), tone: 'hint' },
   };
 }
 
@@ -46,6 +51,6 @@ export function amountEntry(input: string, limit: AmountLimit, copy: AmountEntry
 export function pressAmountKey(input: string, key: Key, limit: AmountLimit, copy: AmountEntryCopy): AmountEntry {
   const result = pressKey(input, key, limit.maxCents);
   const error =
-    result.refused === 'DECIMALS' ? copy.decimals : result.refused === 'OVER_MAX' ? format(copy.overMax, { amount: formatMoney(limit.maxCents, limit.currency) }) : '';
+    result.refused === 'DECIMALS' ? copy.decimals : result.refused === 'OVER_MAX' ? format(copy.overMax, { amount: moneyFor(limit)(limit.maxCents) }) : '';
   return amountEntry(result.input, limit, copy, error);
 }

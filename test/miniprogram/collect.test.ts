@@ -1,3 +1,7 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { en } from '../../miniprogram/i18n/en';
+import { zh } from '../../miniprogram/i18n/zh';
 import type { CollectByQrEvent, OrderState } from '../../typings/payments';
 import {
   actionKey,
@@ -8,6 +12,7 @@ import {
   exists,
   installWx,
   loadPage,
+  MINIPROGRAM_ROOT,
   openPage,
   order,
   pageStack,
@@ -55,7 +60,7 @@ describe('collect by QR code: the amount', () => {
     expect(text(page, '#collect-amount')).toBe('10000');
     expect(text(page, '#message-text')).toBe('超出上限：金额最多 CAD 10,000.00');
     await typeKeys(page, '<<<<<25');
-    expect(actionKey(page)).toEqual({ text: '生成\n收款码 CAD 25.00', disabled: false });
+    expect(actionKey(page)).toEqual({ text: '生成\n收款码 CAD\u00a025.00', disabled: false });
     await tapAction(page);
     expect(wxMock.redirectTo).toHaveBeenCalledWith({ url: '/pages/qr/index?amountCents=2500' });
   });
@@ -68,7 +73,7 @@ describe('collect by QR code: the amount', () => {
     expect(text(page, '#message-text')).toBe('Up to two decimal places');
     await typeKeys(page, '<');
     expect(text(page, '#message-text')).toBe('Up to CAD 10,000.00');
-    expect(actionKey(page)).toEqual({ text: 'Show\nQR code CAD 2.50', disabled: false });
+    expect(actionKey(page)).toEqual({ text: 'Show\nQR code CAD\u00a02.50', disabled: false });
   });
 
   test('"change amount" comes back with the amount', async () => {
@@ -255,4 +260,26 @@ describe('collect by QR code: the code', () => {
     for (const control of tappables(page)) expect(control.ariaLabel).toEqual(expect.stringMatching(/\S/));
     page.detach();
   });
+});
+
+test.each([
+  ['pay', undefined],
+  ['collect', undefined],
+  ['qr', { amountCents: '2500' }],
+] as const)('the %s page has one Chinese name: the title before the page loads is the one it sets, short', async (name, query) => {
+  const wxMock = installWx(handlers());
+  const page = await openPage(name === 'collect' ? collectPage : name === 'qr' ? qrPage : loadPage(name), query);
+  const json = JSON.parse(readFileSync(join(MINIPROGRAM_ROOT, 'pages', name, 'index.json'), 'utf8')) as { navigationBarTitleText: string };
+  expect(wxMock.setNavigationBarTitle).toHaveBeenCalledWith({ title: json.navigationBarTitleText });
+  expect(json.navigationBarTitleText).not.toMatch(/。$/);
+  page.detach();
+});
+
+test('the way to this page and the page itself have the same name, in both languages; result titles are not sentences', () => {
+  expect(zh.collect.title).toBe(zh.merchant.collect);
+  expect(en.collect.title).toBe(en.merchant.collect);
+  for (const t of [zh.qr, en.qr]) {
+    for (const title of [t.paid, t.expired, t.hidden, t.notPaid, t.review]) expect(title).not.toMatch(/[。.]$/);
+  }
+  expect(JSON.stringify([zh.keypad, en.keypad, zh.pay, en.pay])).not.toMatch(/Wait…|请稍候/);
 });

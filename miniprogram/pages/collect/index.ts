@@ -4,7 +4,7 @@ import { amountEntry, pressAmountKey, type AmountEntryCopy } from '../../utils/a
 import { isKey } from '../../utils/keypad';
 import { centsToInput, parseAmount } from '../../utils/money';
 
-const LIMIT = { maxCents: config.maxAmountCents, currency: config.currency };
+const LIMIT = { maxCents: config.maxAmountCents, currency: config.currency, unbroken: true };
 
 /** Staff type the amount a customer is to pay by scanning; the QR page makes the code. */
 Component({
