@@ -56,7 +56,7 @@ describe('npm run demo', () => {
     const out = run.stdout;
     expect(out).toContain('2. Typed 25.80 on the keypad and chose the 15% tip');
     expect(out).toMatch(/amount CAD 25\.80, tip CAD 3\.87, total CAD 29\.67, ≈ CNY [\d,.]+ \(estimate\)\n/);
-    expect(out).toContain('Tapped "Pay CAD 29.67": createPayment created order');
+    expect(out).toContain('Tapped "Pay CAD 25.80 + 3.87 tip": createPayment created order');
     expect(out).toContain(`action MAPPPAY, amount 2580, tip 387 (cents), order_id ${orderId}`);
     expect(out).toMatch(/call_back_url http:\/\/127\.0\.0\.1:\d+\/http\/ottpay\/callback\n/);
     expect(out).toContain('the payer approves → requestPayment:ok');
@@ -76,7 +76,7 @@ describe('npm run demo', () => {
     expect(run.stdout).toContain('the payer cancels → requestPayment:fail cancel');
     expect(run.stdout).toContain('No call-back from OTT Pay: nothing was paid');
     expect(run.stdout).toContain(
-      `The Pay page stays, with the amount kept (25.80, key "Pay CAD 29.67"), and says: "Payment cancelled. You haven't been charged, and the amount is kept: tap Pay when ready."`,
+      `The Pay page stays, with the amount kept (25.80, key "Pay CAD 25.80 + 3.87 tip"), and says: "Payment cancelled. You haven't been charged, and the amount is kept: tap Pay when ready."`,
     );
     expect(run.stdout).not.toContain('The Result page shows');
     expect(run.stdout).not.toContain('queryPayment → PAID');
