@@ -2,6 +2,9 @@ import * as net from 'net';
 import * as path from 'path';
 import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
 import { startTestStack, type TestStack } from './harness';
+
+/** The Pay key's second line: the amount and the tip, each kept whole with non-breaking spaces. */
+const PAY_KEY_SUB = 'CAD\u00a025.80 +\u00a03.87\u00a0tip';
 import { environmentWithout, ROOT, runScript, type Run } from '../run-script';
 
 const DEMO = path.join(ROOT, 'local/demo.ts');
@@ -56,7 +59,7 @@ describe('npm run demo', () => {
     const out = run.stdout;
     expect(out).toContain('2. Typed 25.80 on the keypad and chose the 15% tip');
     expect(out).toMatch(/amount CAD 25\.80, tip CAD 3\.87, total CAD 29\.67, ≈ CNY [\d,.]+ \(estimate\)\n/);
-    expect(out).toContain('Tapped "Pay CAD 25.80 + 3.87 tip": createPayment created order');
+    expect(out).toContain(`Tapped "Pay ${PAY_KEY_SUB}": createPayment created order`);
     expect(out).toContain(`action MAPPPAY, amount 2580, tip 387 (cents), order_id ${orderId}`);
     expect(out).toMatch(/call_back_url http:\/\/127\.0\.0\.1:\d+\/http\/ottpay\/callback\n/);
     expect(out).toContain('the payer approves → requestPayment:ok');
@@ -76,7 +79,7 @@ describe('npm run demo', () => {
     expect(run.stdout).toContain('the payer cancels → requestPayment:fail cancel');
     expect(run.stdout).toContain('No call-back from OTT Pay: nothing was paid');
     expect(run.stdout).toContain(
-      `The Pay page stays, with the amount kept (25.80, key "Pay CAD 25.80 + 3.87 tip"), and says: "Payment cancelled. You haven't been charged, and the amount is kept: tap Pay when ready."`,
+      `The Pay page stays, with the amount kept (25.80, key "Pay ${PAY_KEY_SUB}"), and says: "Payment cancelled. You haven't been charged, and the amount is kept: tap Pay when ready."`,
     );
     expect(run.stdout).not.toContain('The Result page shows');
     expect(run.stdout).not.toContain('queryPayment → PAID');
