@@ -159,7 +159,11 @@ export const en: Messages = {
     overMax: 'Over the limit: up to {amount} can be refunded',
     key: 'Refund',
     keyAria: 'Refund {amount}',
-    notRefundable: "This order can't be refunded: {state}.",
+    notRefundable: {
+      unpaid: 'Nothing to refund: this order was not paid.',
+      refunded: 'Already refunded in full.',
+      review: 'Nothing to refund yet: OTT Pay holds no money for this order.',
+    },
     confirmTitle: 'Refund {amount}?',
     confirmBody: "Order total {total}, already refunded {refunded}. The money goes back to the customer's WeChat Pay and this can't be undone.",
     confirm: 'Refund',

@@ -167,7 +167,11 @@ export const zh = {
     overMax: '超出可退金额：最多可退 {amount}',
     key: '退款',
     keyAria: '退款 {amount}',
-    notRefundable: '这笔订单不能退款：{state}。',
+    notRefundable: {
+      unpaid: '这笔订单未支付，无需退款。',
+      refunded: '已全额退款。',
+      review: '暂无可退金额：OTT Pay 没有收到这笔订单的钱款。',
+    },
     confirmTitle: '退款 {amount}',
     confirmBody: '订单金额 {total}，已退 {refunded}。钱款将原路退回顾客微信，提交后不能撤销。',
     confirm: '确认退款',

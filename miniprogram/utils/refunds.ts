@@ -79,8 +79,14 @@ export function staffOrderRefunds(order: StaffOrderView, t: Messages): StaffOrde
       timeText: formatDateTime(refund.createdAt),
       state: refund.state,
     })),
-    notRefundableText: format(t.refund.notRefundable, { state: t.states[order.state] }),
+    notRefundableText: t.refund.notRefundable[notRefundableReason(order)],
   };
+}
+
+/** Why nothing can be refunded: the order was not paid, it is refunded in full, or it is in review with nothing held. */
+function notRefundableReason(order: Pick<StaffOrderView, 'state'>): 'unpaid' | 'refunded' | 'review' {
+  if (order.state === 'REVIEW') return 'review';
+  return order.state === 'PAID' || order.state === 'PARTIALLY_REFUNDED' || order.state === 'REFUNDED' ? 'refunded' : 'unpaid';
 }
 
 /** A refund is waiting for OTT Pay's word (staff look at it rather than refund again). */

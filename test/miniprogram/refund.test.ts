@@ -227,7 +227,7 @@ describe('refund page', () => {
 
     installWx({ merchantSummary: lookup(staffOrder({ ...doubleCharge, reviewKind: 'status_unknown', heldCents: 0, refundableCents: 0 })) }, 'en');
     const nothingHeld = await openPage(refundPage, { orderId: 'ord_r' });
-    expect(text(nothingHeld, '#not-refundable')).toBe("This order can't be refunded: Under review.");
+    expect(text(nothingHeld, '#not-refundable')).toBe('Nothing to refund yet: OTT Pay holds no money for this order.');
     expect(text(nothingHeld, '#review-title')).toBe("Under review: OTT Pay couldn't be asked");
     expect(exists(nothingHeld, '#keypad')).toBe(false);
   });
@@ -235,7 +235,7 @@ describe('refund page', () => {
   test('an order that cannot be refunded says why, with no keypad', async () => {
     installWx({ merchantSummary: lookup(staffOrder({ orderId: 'ord_c', state: 'PAYING', paidAt: undefined })) });
     const page = await openPage(refundPage, { orderId: 'ord_c' });
-    expect(text(page, '#not-refundable')).toBe('这笔订单不能退款：未支付。');
+    expect(text(page, '#not-refundable')).toBe('这笔订单未支付，无需退款。');
     expect(exists(page, '#keypad')).toBe(false);
     expect(exists(page, '#back')).toBe(true);
   });
