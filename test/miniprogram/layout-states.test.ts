@@ -49,3 +49,16 @@ describe.each(['zh_CN', 'en'])('the pending result at 320×568 with WeChat\'s la
     expect(actionsTop).toBeGreaterThanOrEqual(advice.controlBottom!);
   });
 });
+
+describe.each(['zh_CN', 'en'])("the result's buttons at 320×568 with WeChat's largest text (%s)", (language) => {
+  test.each(['pending', 'notPaid', 'review', 'notFound'])('the %s view keeps each button label on one line', async (view) => {
+    installWx({ queryPayment: () => ({ ok: true, order: order({ orderId: ORDER_ID, state: 'PAYING', amountCents: 2580, tipCents: 387, totalCents: 2967 }) }) }, language);
+    const page = await openPage(resultPage, { orderId: ORDER_ID, from: 'pay' });
+    (page.instance as unknown as { show(view: string): void }).show(view);
+    const phone = PHONES['320x568'];
+    await tab.load(pageHtml(page, 'result', { title: 'Payment', phone, back: true, rootFontPx: 24 }), { width: phone.width, height: phone.height });
+    const m = await tab.evaluate<Measurement>(measureScript('#done'));
+    expect(m.wrappedButtons).toEqual([]);
+    expect(m.smallTargets).toEqual([]);
+  });
+});
