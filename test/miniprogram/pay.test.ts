@@ -111,6 +111,21 @@ describe('pay page', () => {
     expect(actionKey(page).disabled).toBe(true);
   });
 
+  test('the note about the last payment reads as a status, not as the grey limit hint', async () => {
+    const states: OrderState[] = ['PAID', 'PAYING', 'CLOSED'];
+    const tones: string[] = [];
+    for (const state of states) {
+      installWx({ createPayment: () => created, queryPayment: queryAnswers(state) });
+      const page = await openPage(payPage);
+      expect(messageTone(page)).toContain('message--hint');
+      await typeKeys(page, '19.99');
+      await tapAction(page);
+      await show(page);
+      tones.push(messageTone(page).replace(/.*message--(\w+).*/, '$1'));
+    }
+    expect(tones).toEqual(['success', 'warn', 'warn']);
+  });
+
   test('back from a result that was not paid: the amount and tip come back, and paying again is a new payment', async () => {
     const wxMock = installWx({ createPayment: () => created, queryPayment: queryAnswers('CLOSED') });
     const page = await openPage(payPage);

@@ -14,7 +14,7 @@ import { tipNeedsConfirmation, tipPercentOf } from '../../utils/tip';
 
 const LIMITS: PayLimits = { maxAmountCents: config.maxAmountCents, maxTipCents: config.maxAmountCents, tipPercents: config.tipPercents };
 
-type Tone = 'hint' | 'notice' | 'error';
+type Tone = 'hint' | 'notice' | 'success' | 'warn' | 'error';
 
 /** What the line above the keypad says when it is not the limit hint. */
 interface Note {
@@ -256,14 +256,14 @@ Component({
       const last = state.last;
       if (!last || this.data.form.amountInput !== '' || this.data.busy) return;
       const t = this.data.t;
-      const notice = (text: string) => this.setNote({ text: format(text, { amount: last.totalText }), tone: 'notice', link: true });
+      const notice = (text: string, tone: Tone = 'warn') => this.setNote({ text: format(text, { amount: last.totalText }), tone, link: true });
       notice(t.pay.lastUnknown);
       const outcome = await outcomeNow(last.orderId);
       if (state.last !== last || this.data.form.amountInput !== '') return;
       if (outcome === 'notPaid') {
         state.last = undefined;
-        this.setForm(last.form, { text: format(t.pay.lastNotPaid, { amount: last.totalText }), tone: 'notice', link: false });
-      } else if (outcome === 'paid') notice(t.pay.lastPaid);
+        this.setForm(last.form, { text: format(t.pay.lastNotPaid, { amount: last.totalText }), tone: 'warn', link: false });
+      } else if (outcome === 'paid') notice(t.pay.lastPaid, 'success');
       else if (outcome === 'pending') notice(t.pay.lastPending);
       else if (outcome === 'review') notice(t.pay.lastReview);
     },
