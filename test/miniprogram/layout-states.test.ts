@@ -6,9 +6,14 @@ import { launchChromium, type Browser, type Tab } from '../../local/demo/chromiu
 import { measureScript, type Measurement } from '../../local/demo/measure';
 import { pageHtml, PHONES } from '../../local/demo/page-html';
 import { confirmDialog } from '../../miniprogram/services/dialog';
-import { installWx, loadPage, openPage, order } from './helpers';
+import { installWx, loadPage, openPage, order, staffOrder, takings, typeKeys } from './helpers';
 
 const resultPage = loadPage('result');
+/* Each page's components run their Component() once per module registry: Refund shares order-details with Result. */
+let refundPage = '';
+jest.isolateModules(() => {
+  refundPage = loadPage('refund');
+});
 const ORDER_ID = 'K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD';
 
 let browser: Browser;
@@ -60,5 +65,27 @@ describe.each(['zh_CN', 'en'])("the result's buttons at 320×568 with WeChat's l
     const m = await tab.evaluate<Measurement>(measureScript('#done'));
     expect(m.wrappedButtons).toEqual([]);
     expect(m.smallTargets).toEqual([]);
+  });
+});
+
+describe.each(['zh_CN', 'en'])('the refund form at 320×568 (%s)', (language) => {
+  test.each([16, 24])('at %s px text, the order number and its Copy are whole on the first screen, clear of the keypad, with the amount', async (rootFontPx) => {
+    const refund = { refundId: 'rf_0', orderId: ORDER_ID, amountCents: 1000, state: 'SUCCEEDED' as const, createdAt: '2024-05-01T18:30:00.000Z' };
+    const paid = staffOrder({ orderId: ORDER_ID, state: 'PARTIALLY_REFUNDED', amountCents: 2580, tipCents: 387, totalCents: 2967, refundedCents: 1000, refunds: [refund] });
+    installWx({ merchantSummary: () => ({ ok: true, today: takings(), recent: [], order: paid }) }, language);
+    const page = await openPage(refundPage, { orderId: ORDER_ID });
+    await typeKeys(page, '5');
+    const phone = PHONES['320x568'];
+    await tab.load(pageHtml(page, 'refund', { title: 'Refund', phone, back: true, rootFontPx }), { width: phone.width, height: phone.height });
+    const boxes = await tab.evaluate<Record<string, { top: number; bottom: number }>>(
+      `Object.fromEntries(['.screen__body', '.screen__bottom', '#order-number', '#copy', '#refund-amount', '#message-text'].map((s) => { const e = document.querySelector(s); if (!e) throw new Error('missing ' + s); const b = e.getBoundingClientRect(); return [s, { top: b.top, bottom: b.bottom }]; }))`,
+    );
+    const body = boxes['.screen__body'];
+    for (const id of ['#order-number', '#copy', '#refund-amount']) {
+      expect({ id, top: boxes[id].top >= body.top, bottom: boxes[id].bottom <= body.bottom }).toEqual({ id, top: true, bottom: true });
+    }
+    expect(body.bottom).toBeLessThanOrEqual(boxes['.screen__bottom'].top);
+    expect(boxes['#message-text'].bottom).toBeLessThanOrEqual(phone.height);
+    expect(await tab.evaluate<string>("document.querySelector('#order-number').textContent.replace(/\\s/g, '')")).toBe(ORDER_ID);
   });
 });

@@ -14,6 +14,7 @@ interface Row {
 /**
  * The facts of one order, as a receipt: amount and tip, total, time, refunds, and the order number
  * with a Copy button. Given only `orderId` (the order not known yet), just the order number.
+ * `part` shows only the order number ('number') or everything but it ('facts').
  */
 Component({
   properties: {
@@ -23,6 +24,7 @@ Component({
     hideTotal: { type: Boolean, value: false },
     /** Only the time and the order number (the amounts are shown above it). */
     brief: { type: Boolean, value: false },
+    part: { type: String, value: 'all' },
   },
   data: {
     rows: [] as Row[],
@@ -33,11 +35,11 @@ Component({
     copyAria: '',
   },
   observers: {
-    'order, orderId, hideTotal, brief'(order: OrderView, orderId: string, hideTotal: boolean, brief: boolean) {
+    'order, orderId, hideTotal, brief, part'(order: OrderView, orderId: string, hideTotal: boolean, brief: boolean, part: string) {
       const t = getMessages();
       const number = order?.orderId || orderId;
       const rows: Row[] = [];
-      if (order?.orderId) {
+      if (order?.orderId && part !== 'number') {
         const money = (cents: number) => formatMoney(cents, order.currency);
         if (order.tipCents > 0 && !brief) {
           rows.push({ id: 'detail-amount', label: t.common.amount, value: money(order.amountCents) });
