@@ -4,7 +4,7 @@
  * instruction, and what a hidden code still means, whole and in view. Needs Debian's chromium and
  * fonts-noto-cjk, as layout.test.ts.
  */
-import { launchChromium, type Browser, type Tab } from '../../local/demo/chromium';
+import { chromiumTab } from './chromium-tab';
 import { pageHtml, PHONES } from '../../local/demo/page-html';
 import { elapse, installWx, loadPage, openPage, order, PAYMENT, tap, typeKeys, useFakeClock, useRealClock, type Page, type PageName } from './helpers';
 
@@ -41,13 +41,7 @@ const SEEN = String.raw`(selectors) => selectors.map((selector) => {
   return { inView: hit, clipped };
 })`;
 
-let browser: Browser;
-let tab: Tab;
-beforeAll(async () => {
-  browser = await launchChromium();
-  tab = await browser.open();
-}, 30_000);
-afterAll(() => browser?.close());
+const chromium = chromiumTab();
 afterEach(() => useRealClock());
 
 function titleOf(wxMock: ReturnType<typeof installWx>): string {
@@ -55,11 +49,11 @@ function titleOf(wxMock: ReturnType<typeof installWx>): string {
 }
 
 async function draw(page: Page, name: PageName, title: string): Promise<void> {
-  await tab.load(pageHtml(page, name, { title, phone: PHONE, back: name !== 'pay', rootFontPx: LARGEST_TEXT }), { width: PHONE.width, height: PHONE.height });
+  await chromium.tab.load(pageHtml(page, name, { title, phone: PHONE, back: name !== 'pay', rootFontPx: LARGEST_TEXT }), { width: PHONE.width, height: PHONE.height });
 }
 
 async function seen(selectors: string[]): Promise<Record<string, Seen>> {
-  const found = await tab.evaluate<Seen[]>(`(${SEEN})(${JSON.stringify(selectors)})`);
+  const found = await chromium.tab.evaluate<Seen[]>(`(${SEEN})(${JSON.stringify(selectors)})`);
   return Object.fromEntries(selectors.map((selector, i) => [selector, found[i]]));
 }
 
@@ -79,7 +73,7 @@ describe.each(['zh_CN', 'en'])('at 320 × 568 with the largest text (%s)', (lang
     const chipsNow = await seen(chips);
     for (const chip of chips) expect({ chip, clipped: chipsNow[chip].clipped }).toEqual({ chip, clipped: false });
 
-    await tab.evaluate<number>("(b => (b.scrollTop = b.scrollHeight))(document.querySelector('.screen__body'))");
+    await chromium.tab.evaluate<number>("(b => (b.scrollTop = b.scrollHeight))(document.querySelector('.screen__body'))");
     expect(await seen([...chips, '#total-text'])).toEqual(whole([...chips, '#total-text']));
   });
 
@@ -94,7 +88,7 @@ describe.each(['zh_CN', 'en'])('at 320 × 568 with the largest text (%s)', (lang
     await draw(page, 'qr', titleOf(wxMock));
     const needed = ['#merchant-name', '#qr-amount', '#qr-image', '.qr__scan', '#qr-expires', '#hide', '#another'];
     expect(await seen(needed)).toEqual(whole(needed));
-    expect(await tab.evaluate<number>("document.querySelector('#qr-image').getBoundingClientRect().height")).toBeGreaterThanOrEqual(120);
+    expect(await chromium.tab.evaluate<number>("document.querySelector('#qr-image').getBoundingClientRect().height")).toBeGreaterThanOrEqual(120);
 
     await tap(page, '#hide');
     await draw(page, 'qr', titleOf(wxMock));

@@ -2,7 +2,7 @@
  * States of the Result and Refund pages as WeChat draws them, measured in headless Chromium. Needs
  * Debian's chromium and fonts-noto-cjk.
  */
-import { launchChromium, type Browser, type Tab } from '../../local/demo/chromium';
+import { chromiumTab } from './chromium-tab';
 import { measureScript, type Measurement } from '../../local/demo/measure';
 import { pageHtml, PHONES } from '../../local/demo/page-html';
 import { confirmDialog } from '../../miniprogram/services/dialog';
@@ -16,13 +16,7 @@ jest.isolateModules(() => {
 });
 const ORDER_ID = 'K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD';
 
-let browser: Browser;
-let tab: Tab;
-beforeAll(async () => {
-  browser = await launchChromium();
-  tab = await browser.open();
-}, 30_000);
-afterAll(() => browser?.close());
+const chromium = chromiumTab();
 
 /** WeChat's modal: white in light mode, #2c2c2c in dark mode; the confirm label at 17 px. */
 const DIALOG_BACKGROUND = { light: '#ffffff', dark: '#2c2c2c' } as const;
@@ -32,11 +26,11 @@ test.each(['light', 'dark'] as const)("a refund's red confirm has AA contrast on
   wxMock.getAppBaseInfo.mockReturnValue({ language: 'zh_CN', SDKVersion: '3.8.0', theme });
   await confirmDialog({ title: '退款 CAD 10.00', content: '', confirmText: '确认退款', cancelText: '取消', destructive: true });
   const { confirmColor } = wxMock.showModal.mock.calls[0][0] as { confirmColor: string };
-  await tab.load(
+  await chromium.tab.load(
     `<body style="margin:0;background:${DIALOG_BACKGROUND[theme]}"><div style="font-size:17px;color:${confirmColor}">确认退款</div></body>`,
     { width: 320, height: 100 },
   );
-  const m = await tab.evaluate<Measurement>(measureScript(''));
+  const m = await chromium.tab.evaluate<Measurement>(measureScript(''));
   expect(m.contrastFailures).toEqual([]);
   expect(m.lowestContrast!.ratio).toBeGreaterThanOrEqual(4.5);
 });
@@ -47,10 +41,10 @@ describe.each(['zh_CN', 'en'])('the pending result at 320×568 with WeChat\'s la
     const page = await openPage(resultPage, { orderId: ORDER_ID, from: 'pay' });
     (page.instance as unknown as { show(view: string): void }).show('pending');
     const phone = PHONES['320x568'];
-    await tab.load(pageHtml(page, 'result', { title: 'Payment', phone, back: true, rootFontPx: 24 }), { width: phone.width, height: phone.height });
-    const advice = await tab.evaluate<Measurement>(measureScript('#body'));
+    await chromium.tab.load(pageHtml(page, 'result', { title: 'Payment', phone, back: true, rootFontPx: 24 }), { width: phone.width, height: phone.height });
+    const advice = await chromium.tab.evaluate<Measurement>(measureScript('#body'));
     expect(advice.controlVisible).toBe(true);
-    const actionsTop = await tab.evaluate<number>(`document.querySelector('.screen__actions').getBoundingClientRect().top`);
+    const actionsTop = await chromium.tab.evaluate<number>(`document.querySelector('.screen__actions').getBoundingClientRect().top`);
     expect(actionsTop).toBeGreaterThanOrEqual(advice.controlBottom!);
   });
 });
@@ -61,8 +55,8 @@ describe.each(['zh_CN', 'en'])("the result's buttons at 320×568 with WeChat's l
     const page = await openPage(resultPage, { orderId: ORDER_ID, from: 'pay' });
     (page.instance as unknown as { show(view: string): void }).show(view);
     const phone = PHONES['320x568'];
-    await tab.load(pageHtml(page, 'result', { title: 'Payment', phone, back: true, rootFontPx: 24 }), { width: phone.width, height: phone.height });
-    const m = await tab.evaluate<Measurement>(measureScript('#done'));
+    await chromium.tab.load(pageHtml(page, 'result', { title: 'Payment', phone, back: true, rootFontPx: 24 }), { width: phone.width, height: phone.height });
+    const m = await chromium.tab.evaluate<Measurement>(measureScript('#done'));
     expect(m.wrappedButtons).toEqual([]);
     expect(m.smallTargets).toEqual([]);
   });
@@ -76,8 +70,8 @@ describe.each(['zh_CN', 'en'])('the refund form at 320×568 (%s)', (language) =>
     const page = await openPage(refundPage, { orderId: ORDER_ID });
     await typeKeys(page, '5');
     const phone = PHONES['320x568'];
-    await tab.load(pageHtml(page, 'refund', { title: 'Refund', phone, back: true, rootFontPx }), { width: phone.width, height: phone.height });
-    const boxes = await tab.evaluate<Record<string, { top: number; bottom: number }>>(
+    await chromium.tab.load(pageHtml(page, 'refund', { title: 'Refund', phone, back: true, rootFontPx }), { width: phone.width, height: phone.height });
+    const boxes = await chromium.tab.evaluate<Record<string, { top: number; bottom: number }>>(
       `Object.fromEntries(['.screen__body', '.screen__bottom', '#order-number', '#copy', '#refund-amount', '#message-text'].map((s) => { const e = document.querySelector(s); if (!e) throw new Error('missing ' + s); const b = e.getBoundingClientRect(); return [s, { top: b.top, bottom: b.bottom }]; }))`,
     );
     const body = boxes['.screen__body'];
@@ -86,6 +80,6 @@ describe.each(['zh_CN', 'en'])('the refund form at 320×568 (%s)', (language) =>
     }
     expect(body.bottom).toBeLessThanOrEqual(boxes['.screen__bottom'].top);
     expect(boxes['#message-text'].bottom).toBeLessThanOrEqual(phone.height);
-    expect(await tab.evaluate<string>("document.querySelector('#order-number').textContent.replace(/\\s/g, '')")).toBe(ORDER_ID);
+    expect(await chromium.tab.evaluate<string>("document.querySelector('#order-number').textContent.replace(/\\s/g, '')")).toBe(ORDER_ID);
   });
 });

@@ -3,7 +3,7 @@
  * Pay within the first screen, tap targets, text sizes and contrast. Needs Debian's chromium and
  * fonts-noto-cjk (.ci/run installs them).
  */
-import { launchChromium, type Browser, type Tab } from '../../local/demo/chromium';
+import { chromiumTab } from './chromium-tab';
 import { measureScript, type Measurement } from '../../local/demo/measure';
 import { pageHtml, PHONES, type Phone } from '../../local/demo/page-html';
 import { installWx, loadPage, openPage, order, PAYMENT, tap, tapAction, text, typeKeys, type Page, type PageName } from './helpers';
@@ -14,21 +14,15 @@ const merchantPage = loadPage('merchant');
 
 const RATE = { ok: true as const, currency: 'CAD' as const, rateE8: 519830000, fetchedAt: '2024-05-01T00:00:00Z' };
 
-let browser: Browser;
-let tab: Tab;
-beforeAll(async () => {
-  browser = await launchChromium();
-  tab = await browser.open();
-}, 30_000);
-afterAll(() => browser?.close());
+const chromium = chromiumTab();
 
 function titleOf(wxMock: ReturnType<typeof installWx>): string {
   return String(wxMock.setNavigationBarTitle.mock.calls.at(-1)?.[0]?.title ?? '');
 }
 
 async function measure(page: Page, name: PageName, title: string, phone: Phone, control: string): Promise<Measurement> {
-  await tab.load(pageHtml(page, name, { title, phone, back: name !== 'pay' }), { width: phone.width, height: phone.height });
-  return tab.evaluate<Measurement>(measureScript(control));
+  await chromium.tab.load(pageHtml(page, name, { title, phone, back: name !== 'pay' }), { width: phone.width, height: phone.height });
+  return chromium.tab.evaluate<Measurement>(measureScript(control));
 }
 
 async function filledPay(language: string): Promise<{ page: Page; title: string }> {
@@ -61,7 +55,7 @@ describe.each(['zh_CN', 'en'])('as drawn by WeChat (%s)', (language) => {
     expect(m.wrappedButtons).toEqual([]);
     expect(m.smallTargets).toEqual([]);
     expect(m.contrastFailures).toEqual([]);
-    expect(await tab.evaluate<number>("document.querySelector('#done').getBoundingClientRect().width")).toBe(320 - 32);
+    expect(await chromium.tab.evaluate<number>("document.querySelector('#done').getBoundingClientRect().width")).toBe(320 - 32);
   });
 });
 
@@ -69,7 +63,7 @@ test('the keypad stays where it is: before and after typing, after a tip, with a
   const phone = PHONES['320x568'];
   const keyTop = async (page: Page, title: string) => {
     await measure(page, 'pay', title, phone, '');
-    return tab.evaluate<number[]>("['#key-1', '#key-action'].map((id) => document.querySelector(id).getBoundingClientRect().top)");
+    return chromium.tab.evaluate<number[]>("['#key-1', '#key-action'].map((id) => document.querySelector(id).getBoundingClientRect().top)");
   };
   const wxMock = installWx({ exchangeRate: () => RATE, createPayment: () => ({ ok: false, code: 'PAYMENT_PENDING', message: '' }) }, 'en');
   const page = await openPage(payPage);
@@ -95,10 +89,10 @@ test("the renderer applies WeChat's own component styles: a plain button is 184 
     '<div class="wxr-page">',
     `<div class="wxr-page"><wx-button id="plain">一个很长的按钮文字</wx-button><wx-image id="picture" data-mode="aspectFit" style="background-image: url('data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw==')"></wx-image>`,
   );
-  await tab.load(html, { width: 375, height: 667 });
-  expect(await tab.evaluate<number>("document.querySelector('#plain').getBoundingClientRect().width")).toBe(184);
-  expect(await tab.evaluate<number[]>("(b => [b.width, b.height])(document.querySelector('#picture').getBoundingClientRect())")).toEqual([320, 240]);
-  expect(await tab.evaluate<string>("getComputedStyle(document.querySelector('#picture')).backgroundSize")).toBe('contain');
+  await chromium.tab.load(html, { width: 375, height: 667 });
+  expect(await chromium.tab.evaluate<number>("document.querySelector('#plain').getBoundingClientRect().width")).toBe(184);
+  expect(await chromium.tab.evaluate<number[]>("(b => [b.width, b.height])(document.querySelector('#picture').getBoundingClientRect())")).toEqual([320, 240]);
+  expect(await chromium.tab.evaluate<string>("getComputedStyle(document.querySelector('#picture')).backgroundSize")).toBe('contain');
 });
 
 test('a visitor to the staff pages sees their user id on a line of its own, under its label, whole', async () => {
@@ -108,10 +102,10 @@ test('a visitor to the staff pages sees their user id on a line of its own, unde
   const m = await measure(page, 'merchant', titleOf(wxMock), PHONES['320x568'], '#copy-user-id');
   expect(m.controlVisible).toBe(true);
   expect(m.smallTargets).toEqual([]);
-  const [labelBottom, idTop, idLines] = await tab.evaluate<number[]>(
+  const [labelBottom, idTop, idLines] = await chromium.tab.evaluate<number[]>(
     "(([l, v]) => [l.getBoundingClientRect().bottom, v.getBoundingClientRect().top, v.getClientRects().length])(['.user-id__label', '#user-id'].map((s) => document.querySelector(s)))",
   );
   expect(idTop).toBeGreaterThanOrEqual(labelBottom);
   expect(idLines).toBe(1);
-  expect(await tab.evaluate<string>("document.querySelector('#user-id').textContent")).toBe(userId);
+  expect(await chromium.tab.evaluate<string>("document.querySelector('#user-id').textContent")).toBe(userId);
 });
