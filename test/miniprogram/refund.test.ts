@@ -31,7 +31,7 @@ describe('refund page', () => {
 
     await typeKeys(page, '5');
     expect(text(page, '#refund-amount')).toBe('5');
-    expect(actionKey(page)).toEqual({ text: '退款 CAD 5.00', disabled: false });
+    expect(actionKey(page)).toEqual({ text: '退款 CAD\u00a05.00', disabled: false });
     await typeKeys(page, '0');
     expect(text(page, '#refund-amount')).toBe('5');
     expect(text(page, '#message-text')).toBe('超出可退金额：最多可退 CAD 10.50');
@@ -170,7 +170,7 @@ describe('refund page', () => {
     await typeKeys(page, '<3');
     await tap(page, '#full');
     expect(text(page, '#refund-amount')).toBe('5');
-    expect(actionKey(page)).toEqual({ text: '退款 CAD 5.00', disabled: false });
+    expect(actionKey(page)).toEqual({ text: '退款 CAD\u00a05.00', disabled: false });
 
     await tapAction(page);
     const sent = calls(wxMock, 'refund') as RefundEvent[];
@@ -223,7 +223,7 @@ describe('refund page', () => {
     expect(text(page, '#review-held')).toBe('OTT Pay 已收 CAD 25.00');
     expect(text(page, '#message-text')).toBe('最多可退 CAD 12.50');
     await tap(page, '#full');
-    expect(actionKey(page)).toEqual({ text: '退款 CAD 12.50', disabled: false });
+    expect(actionKey(page)).toEqual({ text: '退款 CAD\u00a012.50', disabled: false });
 
     installWx({ merchantSummary: lookup(staffOrder({ ...doubleCharge, reviewKind: 'status_unknown', heldCents: 0, refundableCents: 0 })) }, 'en');
     const nothingHeld = await openPage(refundPage, { orderId: 'ord_r' });

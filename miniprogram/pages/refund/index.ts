@@ -100,7 +100,7 @@ Component({
     },
 
     limit(): AmountLimit {
-      return { maxCents: this.data.maxCents, currency: this.data.currency };
+      return { maxCents: this.data.maxCents, currency: this.data.currency, unbroken: true };
     },
 
     copy(): AmountEntryCopy {
