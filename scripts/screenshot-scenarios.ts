@@ -298,6 +298,22 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    id: 'result-partly-refunded',
+    control: '#done',
+    async run(language) {
+      stub(language, { queryPayment: resultOf('PARTIALLY_REFUNDED', { refundedCents: 1000 }) });
+      return shot(await open('result', { orderId: order({}).orderId, from: 'history' }), 'result');
+    },
+  },
+  {
+    id: 'result-not-found',
+    control: '#history',
+    async run(language) {
+      stub(language, { queryPayment: () => ({ ok: false, code: 'NOT_FOUND', message: 'No such payment.' }) });
+      return shot(await open('result', { orderId: order({}).orderId, from: 'pay' }), 'result');
+    },
+  },
+  {
     id: 'result-not-paid',
     control: '#pay-again',
     async run(language) {
