@@ -10,7 +10,7 @@ import type { Platform } from '../app/platform';
 import { StoreUnavailableError } from '../orders/store';
 import { CallbackRejected, readCallbackEnvelope, verifyCallback, type VerifiedCallback } from '../ottpay/callback';
 import { OrderBusyError, OrderNotFoundError } from './order-updates';
-import { applyCallback, OttUnansweredError, settleByQuery, settlesDirectly } from './settlement';
+import { applyCallback, directPayment, OttUnansweredError, settleByQuery } from './settlement';
 
 export interface HttpRequestEvent {
   httpMethod?: string;
@@ -74,9 +74,9 @@ export async function handlePaymentCallback(event: HttpRequestEvent, platform: P
 
   try {
     if (!verified.paymentCallback) log.warn('callback.settled_by_query', { callbackId, ottOrderId, reason: verified.reason ?? '' });
-    const direct = platform.settings.callbackSettles === 'direct' && settlesDirectly(verified);
-    const { order, changed } = direct ? await applyCallback(platform, verified as Parameters<typeof applyCallback>[1], callbackId) : await settleByQuery(platform, ottOrderId);
-    log.info('callback.applied', { callbackId, ottOrderId, orderId: order.orderId, changed, state: order.state, amountCents: verified.amountCents ?? null, by: direct ? 'callback' : 'query' });
+    const payment = platform.settings.callbackSettles === 'direct' ? directPayment(verified) : null;
+    const { order, changed } = payment ? await applyCallback(platform, payment, callbackId) : await settleByQuery(platform, ottOrderId);
+    log.info('callback.applied', { callbackId, ottOrderId, orderId: order.orderId, changed, state: order.state, amountCents: verified.amountCents ?? null, by: payment ? 'callback' : 'query' });
   } catch (error) {
     if (error instanceof OrderNotFoundError) {
       log.warn('callback.unknown_order', { callbackId, ottOrderId });

@@ -95,18 +95,22 @@ export function applyAnswer(platform: Platform, order: Order, ottOrderId: string
   }
 }
 
+/** A call-back that may settle its attempt by itself, with the money it reports. */
+export type DirectPayment = VerifiedCallback & { amountCents: number };
+
 /**
- * Whether the call-back itself may settle its attempt: a payment call-back (finish_time, none of a
- * reply's fields, an amount) whose order_status, if any, says paid in a word OTT documents.
- * Anything else verified is settled by STATUS_QUERY instead.
+ * The call-back as a payment that settles its attempt by itself: a payment call-back (finish_time,
+ * none of a reply's fields, an amount) whose order_status, if any, says paid in a word OTT
+ * documents. Null for anything else verified: STATUS_QUERY settles it instead.
  */
-export function settlesDirectly(callback: VerifiedCallback): callback is VerifiedCallback & { amountCents: number } {
-  if (!callback.paymentCallback || callback.amountCents === undefined) return false;
-  return callback.orderStatus === undefined || isPaidStatus(mapOrderStatus(callback.orderStatus));
+export function directPayment(callback: VerifiedCallback): DirectPayment | null {
+  if (!callback.paymentCallback || callback.amountCents === undefined) return null;
+  const paidWord = callback.orderStatus === undefined || isPaidStatus(mapOrderStatus(callback.orderStatus));
+  return paidWord ? { ...callback, amountCents: callback.amountCents } : null;
 }
 
 /** Applies a verified payment call-back to the attempt it names; OrderNotFoundError when no order has it. */
-export function applyCallback(platform: Platform, callback: VerifiedCallback & { amountCents: number }, callbackId: string): Promise<UpdateResult> {
+export function applyCallback(platform: Platform, callback: DirectPayment, callbackId: string): Promise<UpdateResult> {
   return updateOrder(platform, orderIdOfAttempt(callback.orderId), 'callback', (order, ctx) => {
     if (!order.attempts.some((a) => a.ottOrderId === callback.orderId)) return null;
     const charged = chargedCents('amount', callback.amountCents, callback.tipCents, platform.settings.tipReading);
