@@ -70,33 +70,6 @@ export interface CloudBaseStoreOptions extends StoreOptions {
   wrapWrites: boolean;
 }
 
-/** An index a collection needs, for the deploy instructions (CloudBase console → database → indexes). */
-export interface IndexSpec {
-  name: string;
-  fields: { field: string; direction: 'asc' | 'desc' }[];
-  unique?: boolean;
-}
-
-function index(name: string, ...fields: [string, 'asc' | 'desc'][]): IndexSpec {
-  return { name, fields: fields.map(([field, direction]) => ({ field, direction })) };
-}
-
-/** Each listing's filter and whole sort, its tie-break included, so that no page is sorted in memory. */
-export const CLOUDBASE_INDEXES: Readonly<Record<CollectionName, readonly IndexSpec[]>> = {
-  orders: [
-    index('openid_createdAt_orderId', ['openid', 'asc'], ['createdAt', 'desc'], ['orderId', 'desc']),
-    index('nextCheckAt_orderId', ['nextCheckAt', 'asc'], ['orderId', 'asc']),
-    index('state_createdAt_orderId', ['state', 'asc'], ['createdAt', 'asc'], ['orderId', 'asc']),
-    index('openRefundSince_orderId', ['openRefundSince', 'asc'], ['orderId', 'asc']),
-    index('createdAt_orderId', ['createdAt', 'desc'], ['orderId', 'desc']),
-    index('paidAt_orderId', ['paidAt', 'asc'], ['orderId', 'asc']),
-  ],
-  ott_callbacks: [
-    index('orderId_receivedAt_id', ['orderId', 'asc'], ['receivedAt', 'desc'], ['_id', 'desc']),
-    index('receivedAt_id', ['receivedAt', 'desc'], ['_id', 'desc']),
-  ],
-};
-
 interface SdkErrorLike {
   code?: unknown;
   errCode?: unknown;
@@ -235,15 +208,9 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
 
     listOrdersByOpenid: (openid: string, page: { limit: number; before?: OrderPageCursor }) =>
       run('listOrdersByOpenid', () => {
-        let condition: object = { openid };
-        if (page.before) {
-          const { createdAt, orderId } = page.before;
-          condition = _().or([
-            { openid, createdAt: _().lt(createdAt) },
-            { openid, createdAt, orderId: _().lt(orderId) },
-          ]);
-        }
-        return fetchOrders(condition, [['createdAt', 'desc'], ['orderId', 'desc']], page.limit);
+        const conditions: object[] = [{ openid }];
+        if (page.before) conditions.push(pastCursor('createdAt', page.before.createdAt, page.before.orderId, 'desc'));
+        return fetchOrders(_().and(conditions), [['createdAt', 'desc'], ['orderId', 'desc']], page.limit);
       }),
 
     listDueOrders: (dueBy: string, limit: number, after?: DuePageCursor) =>

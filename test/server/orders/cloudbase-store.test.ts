@@ -1,10 +1,10 @@
 import type { Db } from '@cloudbase/database';
 import {
-  CLOUDBASE_INDEXES,
   createCloudBaseStore,
   isDuplicateKeyError,
   type CloudBaseDatabaseLike,
 } from '../../../server/orders/cloudbase-store';
+import { CLOUDBASE_INDEXES } from '../../../server/orders/indexes';
 import { COLLECTIONS, StoreUnavailableError } from '../../../server/orders/store';
 import { FakeCloudBase, type FakeCloudBaseOptions } from './fake-cloudbase';
 import { makeOrder, orderStoreContract } from './store-contract';
