@@ -2,6 +2,8 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 
 module.exports = {
+  // the local stack runs the function bundles: build the stale ones once, before any worker starts
+  globalSetup: '<rootDir>/test/build-bundles.js',
   projects: [
     {
       displayName: 'node',

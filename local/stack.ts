@@ -1,28 +1,25 @@
 /**
- * The whole local stack in one process: the OTT Pay sandbox and the local cloud runtime running
- * the real functions from source, wired together with the sandbox credentials by default.
+ * The whole local stack: the OTT Pay sandbox, the local CloudBase database, and the local cloud
+ * runtime running the uploaded function bundles (built when stale) with the real wx-server-sdk,
+ * wired together with the sandbox credentials by default.
  */
 import { randomUUID } from 'crypto';
 import { join, resolve } from 'path';
 import type { CreatePaymentResult } from '../typings/payments';
 import { APP_PAYMENTS, ConfigurationError, configurationProblems } from '../server/app/configuration';
-import { jsonLineLogger, type Logger } from '../server/app/log';
-import { providePlatform } from '../server/app/platform';
-import { loadPaymentSettings } from '../server/app/settings';
+import { createCloudBaseStore } from '../server/orders/cloudbase-store';
+import { documentToOrder } from '../server/orders/documents';
 import { orderIdOfAttempt } from '../server/orders/model';
-import { openNedbStore } from '../server/orders/nedb-store';
-import type { OrderStore } from '../server/orders/store';
-import { OttClient } from '../server/ottpay/client';
-import { inAppPay } from '../server/ottpay/in-app';
-import { loadInAppConfig } from '../server/app/in-app-settings';
-import { loadOttConfig } from '../server/ottpay/config';
+import { COLLECTIONS } from '../server/orders/store';
+import { buildStaleFunctions } from '../scripts/build-functions';
 import { NotDone, runOps, UsageError } from '../scripts/ops';
+import { LocalCloudBaseDatabase, type DatabaseSwitches } from './cloudbase/database';
+import { inProcessDatabase, releaseInProcess } from './cloudbase/sdk-bindings';
 import { loadFunctions } from './cloud-runtime/function-registry';
 import { ControlRefusal, startCloudRuntime, type CloudRuntime } from './cloud-runtime/server';
 import { acquireDataLock, type DataLock } from './data-lock';
 import { CONSOLE_PAYER_OPENID, readingsFromEnvironment, startSandbox, type MerchantSide, type Sandbox, type SandboxOptions } from './sandbox';
 import { DEFAULT_LOCAL_CLOUD_PORT, DEFAULT_SANDBOX_PORT, SANDBOX_CREDENTIALS } from './sandbox-credentials';
-import { switchableStore } from './switchable-store';
 
 export const CALLBACK_ROUTE = '/ottpay/callback';
 /** The openid the local stack treats as staff unless MERCHANT_STAFF_OPENIDS says otherwise. */
@@ -37,13 +34,15 @@ export interface LocalStackOptions {
   sweepIntervalMs?: number;
   sandbox?: Partial<SandboxOptions>;
   log?: (line: string) => void;
-  /** Wraps the embedded store the functions use (the benchmark delays it to stand for a network database). */
-  wrapStore?: (store: OrderStore) => OrderStore;
+  /** Readings and latency of the local CloudBase database. */
+  database?: Partial<DatabaseSwitches>;
 }
 
 export interface LocalStack {
   sandbox: Sandbox;
   runtime: CloudRuntime;
+  /** The local CloudBase database (its fault switches). */
+  database: LocalCloudBaseDatabase;
   callbackUrl: string;
   setStoreAvailable(available: boolean): void;
   close(): Promise<void>;
@@ -111,9 +110,10 @@ async function startHoldingLock(
       return { orderId: result.orderId, payment: result.payment };
     },
     async orderState(ottOrderId) {
-      // the store itself: the console shows the merchant's state while the functions' store is switched off
-      const order = await opened.getOrder(orderIdOfAttempt(ottOrderId));
-      return order && { state: order.state, ...(order.reviewKind ? { reviewKind: order.reviewKind } : {}) };
+      // the data itself: the console shows the merchant's state while the database is switched off
+      const doc = await database.document(COLLECTIONS.orders, orderIdOfAttempt(ottOrderId));
+      const order = doc && documentToOrder(doc);
+      return order ? { state: order.state, ...(order.reviewKind ? { reviewKind: order.reviewKind } : {}) } : null;
     },
   };
 
@@ -129,8 +129,18 @@ async function startHoldingLock(
     ...options.sandbox,
   });
 
-  const opened = await openNedbStore(join(dataDir, 'cloud'));
-  const switchable = switchableStore(options.wrapStore ? options.wrapStore(opened) : opened);
+  const database = new LocalCloudBaseDatabase({
+    dir: join(dataDir, 'cloud'),
+    switches: options.database,
+    onRefusedQuery: (collection, reason) => log(`[database] refused a query on ${collection}: ${reason}`),
+  });
+  for (const name of Object.values(COLLECTIONS)) {
+    if (await database.createCollection(name)) log(`[database] created the collection ${name}`);
+  }
+  const built = await buildStaleFunctions();
+  if (built.length > 0) log(`[cloud] built ${built.join(', ')}`);
+  // the stack's own tools (ops, the console) reach the database in-process through the real node-sdk
+  const toolStore = createCloudBaseStore(inProcessDatabase(database, 'node-sdk'), { wrapWrites: false });
   const functionEnv: NodeJS.ProcessEnv = {
     ...env,
     OTT_API_URL: env.OTT_API_URL || `${sandbox.url}/processV2`,
@@ -141,33 +151,21 @@ async function startHoldingLock(
     OTT_APP_API_URL: env.OTT_APP_API_URL || `${sandbox.url}/inAppPay`,
     WECHAT_APP_ID: env.WECHAT_APP_ID || SANDBOX_CREDENTIALS.nativeAppId,
   };
-  let callbackUrl = env.OTT_CALLBACK_URL || '';
-  const functionLog: Logger = jsonLineLogger((line) => log(`[cloud] ${line}`));
-  providePlatform(async () => {
-    const ottConfig = loadOttConfig({ ...functionEnv, OTT_CALLBACK_URL: callbackUrl });
-    const inApp = loadInAppConfig(functionEnv, ottConfig);
-    return {
-      settings: loadPaymentSettings(functionEnv),
-      ottConfig,
-      ott: new OttClient(ottConfig),
-      inApp: { pay: (request) => inAppPay(inApp, request) },
-      store: switchable.store,
-      now: () => new Date(),
-      log: functionLog,
-    };
-  });
+  const callbackUrlOf = (runtimeUrl: string) => env.OTT_CALLBACK_URL || `${runtimeUrl}/http${CALLBACK_ROUTE}`;
 
   const runtime = await startCloudRuntime({
     port: cloudPort,
     functions: loadFunctions(resolve(__dirname, '..', 'cloudfunctions')),
+    database,
+    functionEnv: (runtimeUrl) => ({ ...functionEnv, OTT_CALLBACK_URL: callbackUrlOf(runtimeUrl) }),
     routes: { [CALLBACK_ROUTE]: 'paymentCallback' },
     appId: SANDBOX_CREDENTIALS.appId,
     timerPeriodMs: options.sweepIntervalMs ?? Number(env.SWEEP_INTERVAL_MS || 60_000),
     controls: {
       store: (body) => {
         const available = (body as { available?: unknown }).available;
-        if (typeof available === 'boolean') switchable.setAvailable(available);
-        return { available: switchable.isAvailable() };
+        if (typeof available === 'boolean') database.unavailable = !available;
+        return { available: !database.unavailable };
       },
     },
     textControls: {
@@ -175,7 +173,7 @@ async function startHoldingLock(
       ops: async (body, write) => {
         const args = (body as { args?: unknown }).args;
         if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw new ControlRefusal('args must be a list of strings');
-        const target = { store: switchable.store, env: { ...functionEnv, OTT_CALLBACK_URL: callbackUrl }, close: async () => undefined };
+        const target = { store: toolStore, env: { ...functionEnv, OTT_CALLBACK_URL: callbackUrl }, close: async () => undefined };
         await runOps(args, functionEnv, write, { target }).catch((error: unknown) => {
           if (error instanceof UsageError) throw new ControlRefusal(error.message);
           if (error instanceof NotDone) throw new ControlRefusal(error.message, 409);
@@ -185,18 +183,22 @@ async function startHoldingLock(
     },
     log: (line) => log(`[cloud] ${line}`),
   });
-  callbackUrl ||= `${runtime.url}/http${CALLBACK_ROUTE}`;
+  const callbackUrl = callbackUrlOf(runtime.url);
   lock.update({ cloudUrl: runtime.url });
 
   return {
     sandbox,
     runtime,
+    database,
     callbackUrl,
-    setStoreAvailable: switchable.setAvailable,
+    setStoreAvailable: (available) => {
+      database.unavailable = !available;
+    },
     close: async () => {
       await runtime.close();
       await sandbox.close();
-      await opened.close();
+      database.close();
+      releaseInProcess(database);
       lock.release();
     },
   };

@@ -4,7 +4,7 @@
  * installs it from the function's package.json).
  */
 import { build } from 'esbuild';
-import { existsSync, readdirSync } from 'fs';
+import { existsSync, readdirSync, renameSync, statSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { isEntryPoint } from '../server/app/entry-point';
 
@@ -19,10 +19,12 @@ export function functionNames(): string[] {
     .sort();
 }
 
+/** Writes cloudfunctions/<name>/index.js in one step (a temporary file renamed over it), so a reader never sees half a bundle. */
 export async function buildFunction(name: string): Promise<{ name: string; bytes: number; inputs: string[] }> {
+  const outfile = join(FUNCTIONS_DIR, name, 'index.js');
   const result = await build({
     entryPoints: [join(FUNCTIONS_DIR, name, 'src', 'index.ts')],
-    outfile: join(FUNCTIONS_DIR, name, 'index.js'),
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -31,12 +33,49 @@ export async function buildFunction(name: string): Promise<{ name: string; bytes
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
+    write: false,
   });
-  const output = Object.values(result.metafile.outputs)[0];
-  return { name, bytes: output.bytes, inputs: Object.keys(result.metafile.inputs) };
+  const [output] = result.outputFiles;
+  const temporary = `${outfile}.${process.pid}.tmp`;
+  writeFileSync(temporary, output.contents);
+  renameSync(temporary, outfile);
+  return { name, bytes: output.contents.length, inputs: Object.keys(result.metafile.inputs) };
+}
+
+/** The newest modification time of the files under `dir`, 0 when there are none. */
+function newestUnder(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestUnder(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+const SOURCE_DIRS = ['server', 'typings'].map((dir) => resolve(__dirname, '..', dir));
+
+/** Builds each function whose bundle is missing or older than the sources it is built from; returns the names built. */
+export async function buildStaleFunctions(): Promise<string[]> {
+  const shared = Math.max(...SOURCE_DIRS.map(newestUnder));
+  const built: string[] = [];
+  for (const name of functionNames()) {
+    const bundle = join(FUNCTIONS_DIR, name, 'index.js');
+    const builtAt = existsSync(bundle) ? statSync(bundle).mtimeMs : -1;
+    if (builtAt >= Math.max(shared, newestUnder(join(FUNCTIONS_DIR, name, 'src')))) continue;
+    await buildFunction(name);
+    built.push(name);
+  }
+  return built;
 }
 
 async function main(): Promise<void> {
+  // --stale: only the bundles older than their sources (what the local stack and the tests do first)
+  if (process.argv.includes('--stale')) {
+    const built = await buildStaleFunctions();
+    if (built.length > 0) console.log(`built ${built.join(', ')}`);
+    return;
+  }
   for (const name of functionNames()) {
     const { bytes } = await buildFunction(name);
     console.log(`${name.padEnd(16)} cloudfunctions/${name}/index.js  ${(bytes / 1024).toFixed(1)} KiB`);

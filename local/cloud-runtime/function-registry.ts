@@ -1,9 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
-/** What a cloud function module exports, as CloudBase calls it. */
-export type CloudMain = (event: unknown, context: Record<string, unknown>) => unknown;
-
 export interface TimerTrigger {
   name: string;
   /** CloudBase's seven-field cron expression, kept for display; locally the period is configured. */
@@ -12,7 +9,8 @@ export interface TimerTrigger {
 
 export interface LoadedFunction {
   name: string;
-  main: CloudMain;
+  /** The bundle WeChat DevTools uploads: cloudfunctions/<name>/index.js. */
+  bundle: string;
   /** Seconds, from cloudbaserc.json, where CloudBase reads it (3 when absent, CloudBase's default). */
   timeoutSeconds: number;
   timers: TimerTrigger[];
@@ -30,7 +28,7 @@ interface DeployedFunction {
 
 const DEFAULT_TIMEOUT_SECONDS = 3;
 
-/** Loads every cloudfunctions/<name>/ that has a TypeScript entry, from source; timeouts come from the cloudbaserc.json beside it. */
+/** Every cloudfunctions/<name>/ that has a TypeScript entry, with its bundle's path; timeouts come from the cloudbaserc.json beside it. */
 export function loadFunctions(cloudfunctionsDir: string): LoadedFunction[] {
   const rcPath = join(cloudfunctionsDir, '..', 'cloudbaserc.json');
   const deployed: DeployedFunction[] = existsSync(rcPath) ? (JSON.parse(readFileSync(rcPath, 'utf8')) as { functions?: DeployedFunction[] }).functions ?? [] : [];
@@ -40,11 +38,9 @@ export function loadFunctions(cloudfunctionsDir: string): LoadedFunction[] {
     if (!existsSync(entry)) continue;
     const configPath = join(cloudfunctionsDir, name, 'config.json');
     const config: FunctionConfig = existsSync(configPath) ? JSON.parse(readFileSync(configPath, 'utf8')) : {};
-    const exported = require(entry) as { main?: unknown };
-    if (typeof exported.main !== 'function') throw new Error(`cloud function ${name} does not export main`);
     loaded.push({
       name,
-      main: exported.main as CloudMain,
+      bundle: join(cloudfunctionsDir, name, 'index.js'),
       timeoutSeconds: deployed.find((f) => f.name === name)?.timeout ?? DEFAULT_TIMEOUT_SECONDS,
       timers: (config.triggers ?? []).filter((t) => t.type === 'timer').map((t) => ({ name: t.name, config: t.config })),
     });

@@ -1,18 +1,26 @@
 /**
- * A local stand-in for CloudBase: runs cloud functions from source as wx.cloud.callFunction and the
- * HTTP access service would, and fires their timer triggers.
+ * A local stand-in for CloudBase: runs the uploaded function bundles (in their own process, see
+ * function-host.ts) as wx.cloud.callFunction and the HTTP access service would, fires their timer
+ * triggers, and serves the local CloudBase database's API at /admin.
  */
 import { randomUUID } from 'crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
+import type { LocalCloudBaseDatabase } from '../cloudbase/database';
+import { serveDatabase } from '../cloudbase/http';
+import { FunctionFailure, startFunctionProcess, type FunctionProcess } from './function-process';
 import type { LoadedFunction } from './function-registry';
 import { Base64Policy, fromFunctionResult, toIntegratedRequest } from './integrated-http';
-import { runWithCaller, type Caller } from './wx-context';
+import type { Caller } from './wx-context';
 
 export interface CloudRuntimeOptions {
   host?: string;
   port: number;
   functions: LoadedFunction[];
+  /** The functions' own settings (OTT_*, …), given the runtime's URL; the runtime adds CloudBase's variables. */
+  functionEnv: (runtimeUrl: string) => NodeJS.ProcessEnv;
+  /** The local CloudBase database the functions' SDK reaches at <url>/admin. */
+  database: LocalCloudBaseDatabase;
   /** HTTP access routes: path (e.g. /ottpay/callback) → function name. */
   routes: Record<string, string>;
   envId?: string;
@@ -34,6 +42,10 @@ export interface CloudRuntimeOptions {
 export interface CloudRuntime {
   url: string;
   port: number;
+  /** Where the SDKs reach the local database: <url>/admin. */
+  databaseUrl: string;
+  /** The process the functions run in. */
+  functionProcess: FunctionProcess;
   invoke(name: string, event: unknown, caller?: Caller): Promise<unknown>;
   close(): Promise<void>;
 }
@@ -112,6 +124,7 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
   const envId = options.envId ?? 'local';
   const log = options.log ?? (() => undefined);
   const byName = new Map(options.functions.map((f) => [f.name, f]));
+  let functionProcess: FunctionProcess | undefined;
 
   async function invoke(name: string, event: unknown, caller: Caller = {}): Promise<unknown> {
     const fn = byName.get(name);
@@ -128,14 +141,15 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
     });
     let outcome = 'failed';
     try {
-      const running = runWithCaller(caller, envId, () => new Promise<unknown>((resolve) => resolve(fn.main(event, context))));
+      if (!functionProcess) throw new InvocationError(503, -501001, 'the functions are still starting');
+      const running = functionProcess.invoke(name, event, context, caller);
       const result = await Promise.race([running, timeout]);
       outcome = describeResult(result);
       return result;
     } catch (error) {
       outcome = `failed: ${((error as Error)?.message ?? String(error)).split('\n')[0]}`;
       if (error instanceof InvocationError) throw error;
-      throw new InvocationError(500, -504002, `functions execute fail: ${(error as Error)?.stack ?? String(error)}`);
+      throw new InvocationError(500, -504002, `functions execute fail: ${error instanceof FunctionFailure ? error.message : ((error as Error)?.stack ?? String(error))}`);
     } finally {
       clearTimeout(timer);
       const who = caller.openid ?? (caller.customUserId ?? caller.uid ? `app user ${caller.customUserId ?? caller.uid}` : undefined);
@@ -146,6 +160,10 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}`);
     const body = await readBody(req);
+    if (url.pathname === '/admin' && req.method === 'POST') {
+      await serveDatabase(options.database, body, res);
+      return;
+    }
     if (url.pathname.startsWith('/functions/') && req.method === 'POST') {
       const name = decodeURIComponent(url.pathname.slice('/functions/'.length));
       let event: unknown;
@@ -222,6 +240,28 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
     server.listen(options.port, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}`;
+  try {
+    functionProcess = await startFunctionProcess({
+      functions: options.functions,
+      envId,
+      log,
+      env: {
+        ...options.functionEnv(url),
+        // what CloudBase gives every function: its environment, and the way to its database
+        TCB_ENV: envId,
+        SCF_NAMESPACE: envId,
+        TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${url}/admin` }),
+        TENCENTCLOUD_SECRETID: 'local',
+        TENCENTCLOUD_SECRETKEY: 'local',
+        SILENCE: 'true',
+      },
+    });
+  } catch (error) {
+    server.closeAllConnections();
+    server.close();
+    throw error;
+  }
 
   const timers: NodeJS.Timeout[] = [];
   const period = options.timerPeriodMs ?? 0;
@@ -243,11 +283,14 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
   }
 
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
+    databaseUrl: `${url}/admin`,
+    functionProcess,
     invoke,
     close: async () => {
       timers.forEach(clearInterval);
+      await functionProcess?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

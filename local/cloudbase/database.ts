@@ -143,6 +143,8 @@ export class LocalCloudBaseDatabase {
   readonly switches: DatabaseSwitches;
   /** Every request fails with a 503 while true: the database is down. */
   unavailable = false;
+  /** Requests answered so far (the round trips a client made). */
+  requests = 0;
   private readonly collections = new Map<string, Promise<Datastore<Doc>>>();
   private readonly writing = new Map<string, Promise<unknown>>();
   private failures: Failure[] = [];
@@ -182,6 +184,12 @@ export class LocalCloudBaseDatabase {
     return (await this.open(name)).findAsync({});
   }
 
+  /** One document by `_id`, bypassing faults (the sandbox console reads the merchant's side while the database is down). */
+  async document(name: string, id: string): Promise<Doc | undefined> {
+    if (!this.hasCollection(name)) return undefined;
+    return (await (await this.open(name)).findOneAsync({ _id: id })) ?? undefined;
+  }
+
   /** Stores a document as it is, whatever it holds (old data, a console edit). */
   async putDocument(name: string, doc: { _id: string } & Doc): Promise<void> {
     const ds = await this.open(name, true);
@@ -193,6 +201,7 @@ export class LocalCloudBaseDatabase {
   async handle(params: Doc): Promise<DatabaseReply> {
     const action = String(params.action ?? '');
     const op = OP_OF_ACTION[action];
+    this.requests += 1;
     if (this.switches.latencyMs > 0) await sleep(this.switches.latencyMs);
     if (this.closed || this.unavailable) return { kind: 'status', status: 503 };
     const index = op ? this.failures.findIndex((f) => f.ops.includes(op)) : -1;

@@ -14,7 +14,6 @@ import { startLocalStack, type LocalStack } from '../../local/stack';
 import type { OrderStore } from '../../server/orders/store';
 import { seal } from '../../server/ottpay/codec';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Forwards 127.0.0.1:<port> to `target()`, delaying as a link with round-trip time `rttMs()` would. */
 export async function delayingProxy(target: () => URL, rttMs: () => number): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
@@ -61,16 +60,6 @@ export function aroundEveryCall(inner: OrderStore, around: (call: () => Promise<
   });
 }
 
-/** Every store call first waits one round trip; `calls` counts them. */
-export function delayingStore(inner: OrderStore, rttMs: () => number, calls: { count: number }): OrderStore {
-  return aroundEveryCall(inner, async (call) => {
-    calls.count += 1;
-    const rtt = rttMs();
-    if (rtt > 0) await sleep(rtt);
-    return call();
-  });
-}
-
 export interface PathFigures {
   /** OTT Pay round trips: extra time under OTT latency ÷ RTT. */
   ott: number;
@@ -90,8 +79,6 @@ export type LatencyReport = Record<'create' | 'callback' | 'query' | 'refund', P
 interface Setup {
   stack: LocalStack;
   ottRtt: { value: number };
-  storeRtt: { value: number };
-  storeCalls: { count: number };
   proxy: Awaited<ReturnType<typeof delayingProxy>>;
   close(): Promise<void>;
 }
@@ -99,8 +86,6 @@ interface Setup {
 async function setUp(): Promise<Setup> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ottpay-bench-latency-'));
   const ottRtt = { value: 0 };
-  const storeRtt = { value: 0 };
-  const storeCalls = { count: 0 };
   // The proxy's target is known once the sandbox listens.
   let target = new URL('http://127.0.0.1:9/processV2');
   const proxy = await delayingProxy(() => target, () => ottRtt.value);
@@ -111,14 +96,11 @@ async function setUp(): Promise<Setup> {
     sweepIntervalMs: 0,
     log: () => undefined,
     env: { OTT_API_URL: proxy.url, QUERY_PENDING_AFTER_MS: '0', QUERY_THROTTLE_MS: '0', OTT_TIMEOUT_MS: '20000' },
-    wrapStore: (store) => delayingStore(store, () => storeRtt.value, storeCalls),
   });
   target = new URL(`${stack.sandbox.url}/processV2`);
   return {
     stack,
     ottRtt,
-    storeRtt,
-    storeCalls,
     proxy,
     close: async () => {
       await stack.close();
@@ -142,12 +124,12 @@ function median(values: number[]): number {
 
 /** The four paths once, each timed; returns ms per path and the store calls each made. */
 async function paths(setup: Setup, tag: string): Promise<Record<keyof Omit<LatencyReport, 'rttMs' | 'ottConnections' | 'measuredCalls'>, { ms: number; calls: number }>> {
-  const { stack, storeCalls } = setup;
+  const { stack } = setup;
   const timed = async (run: () => Promise<unknown>) => {
-    const before = storeCalls.count;
+    const before = stack.database.requests;
     const started = performance.now();
     await run();
-    return { ms: performance.now() - started, calls: storeCalls.count - before };
+    return { ms: performance.now() - started, calls: stack.database.requests - before };
   };
   const newOrder = async (label: string) => (await call(stack, 'createPayment', { amountCents: 1234, requestId: `bench-latency-${tag}-${label}` }, 'o-bench')).orderId as string;
   /** Paid at the acquirer with its call-back held back, so that the measured path is the one that settles it. */
@@ -187,7 +169,7 @@ export async function measureRoundTrips(rttMs: number, rounds = 5): Promise<Late
     const underOtt = await runs('ott');
     const ottConnections = setup.proxy.connections() - connectionsBefore;
     setup.ottRtt.value = 0;
-    setup.storeRtt.value = rttMs;
+    setup.stack.database.switches.latencyMs = rttMs;
     const underStore = await runs('store');
     const figure = (name: 'create' | 'callback' | 'query' | 'refund'): PathFigures => {
       const baseline = median(base.map((r) => r[name].ms));

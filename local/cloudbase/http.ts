@@ -1,0 +1,27 @@
+/** The local CloudBase database over HTTP, at the path the SDKs call (`/admin`). */
+import type { ServerResponse } from 'http';
+import type { LocalCloudBaseDatabase } from './database';
+
+/** Answers one POST /admin whose body is `body`, as CloudBase's API gateway would. */
+export async function serveDatabase(database: LocalCloudBaseDatabase, body: Buffer, res: ServerResponse): Promise<void> {
+  let params: Record<string, unknown>;
+  try {
+    params = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ code: 'INVALID_PARAM', message: 'the request body is not JSON' }));
+    return;
+  }
+  const reply = await database.handle(params);
+  if (reply.kind === 'lost') {
+    res.destroy();
+    return;
+  }
+  if (reply.kind === 'status') {
+    res.writeHead(reply.status, { 'content-type': 'text/html' });
+    res.end(`<html><body>${reply.status}</body></html>`);
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(reply.body));
+}
