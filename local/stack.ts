@@ -10,7 +10,7 @@ import { APP_PAYMENTS, ConfigurationError, configurationProblems } from '../serv
 import { createCloudBaseStore } from '../server/orders/cloudbase-store';
 import { documentToOrder } from '../server/orders/documents';
 import { orderIdOfAttempt } from '../server/orders/model';
-import { COLLECTIONS } from '../server/orders/store';
+import { COLLECTIONS, type OrderStore } from '../server/orders/store';
 import { buildStaleFunctions } from '../scripts/build-functions';
 import { NotDone, runOps, UsageError } from '../scripts/ops';
 import { LocalCloudBaseDatabase, type DatabaseSwitches } from './cloudbase/database';
@@ -43,6 +43,8 @@ export interface LocalStack {
   runtime: CloudRuntime;
   /** The local CloudBase database (its fault switches). */
   database: LocalCloudBaseDatabase;
+  /** The orders as the stack's tools read them: the production adapter through node-sdk, in-process. */
+  store: OrderStore;
   callbackUrl: string;
   setStoreAvailable(available: boolean): void;
   close(): Promise<void>;
@@ -190,6 +192,7 @@ async function startHoldingLock(
     sandbox,
     runtime,
     database,
+    store: toolStore,
     callbackUrl,
     setStoreAvailable: (available) => {
       database.unavailable = !available;

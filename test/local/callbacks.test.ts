@@ -1,7 +1,6 @@
 import { createHash } from 'crypto';
 import { statSync } from 'fs';
 import { join } from 'path';
-import { getPlatform } from '../../server/app/platform';
 import { historyProblems } from '../../server/orders/history';
 import { REJECTED_BODY_KEPT } from '../../server/payments/payment-callback';
 import { seal } from '../../server/ottpay/codec';
@@ -157,8 +156,7 @@ describe('paymentCallback', () => {
   it('keeps of a rejected call-back only its hash, size, reason, first bytes and a few headers', async () => {
     const junk = JSON.stringify({ data: 'x'.repeat(100_000), md5: 'Z' });
     expect(await postRaw(stack.callbackUrl, junk, { 'content-type': 'application/json', 'x-junk': 'y'.repeat(5000) })).toEqual({ status: 400, text: 'FAIL' });
-    const platform = await getPlatform(() => Promise.reject(new Error('the local stack provides the platform')));
-    const [stored] = await platform.store.listCallbacks({ limit: 1 });
+    const [stored] = await stack.store.listCallbacks({ limit: 1 });
     expect(stored).toMatchObject({ bytes: junk.length, sha256: createHash('sha256').update(junk).digest('hex'), verdict: 'rejected: MALFORMED_MD5' });
     expect(stored.body).toBe(junk.slice(0, REJECTED_BODY_KEPT));
     expect(stored.headers).not.toHaveProperty('x-junk');
@@ -228,10 +226,9 @@ describe('paymentCallback', () => {
   });
 });
 
-/** What the functions stored, read through the platform the local stack provided. */
+/** What the functions stored, read through the production adapter, as the stack's tools read them. */
 async function storedRecords(orderId: string) {
-  const platform = await getPlatform(() => Promise.reject(new Error('the local stack provides the platform')));
-  const [order, callbacks] = await Promise.all([platform.store.getOrder(orderId), platform.store.listCallbacks({ orderId, limit: 100 })]);
+  const [order, callbacks] = await Promise.all([stack.store.getOrder(orderId), stack.store.listCallbacks({ orderId, limit: 100 })]);
   return { order, callbacks };
 }
 

@@ -1,5 +1,4 @@
 import type { ResponseFaultMode } from '../../local/sandbox';
-import { getPlatform } from '../../server/app/platform';
 import { historyProblems } from '../../server/orders/history';
 import type { Order } from '../../server/orders/model';
 import type { SweepReport } from '../../server/payments/sweep';
@@ -24,8 +23,7 @@ async function stateOf(orderId: string): Promise<string> {
 }
 
 async function stored(orderId: string): Promise<Order> {
-  const platform = await getPlatform(() => Promise.reject(new Error('the local stack provides the platform')));
-  const order = await platform.store.getOrder(orderId);
+  const order = await stack.store.getOrder(orderId);
   if (!order) throw new Error(`no order ${orderId}`);
   return order;
 }
