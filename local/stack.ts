@@ -7,14 +7,13 @@ import { randomUUID } from 'crypto';
 import { join, resolve } from 'path';
 import type { CreatePaymentResult } from '../typings/payments';
 import { APP_PAYMENTS, ConfigurationError, configurationProblems } from '../server/app/configuration';
-import { createCloudBaseStore } from '../server/orders/cloudbase-store';
 import { documentToOrder } from '../server/orders/documents';
 import { orderIdOfAttempt } from '../server/orders/model';
 import { COLLECTIONS, type OrderStore } from '../server/orders/store';
 import { buildStaleFunctions } from '../scripts/build-functions';
 import { NotDone, runOps, UsageError } from '../scripts/ops';
 import { LocalCloudBaseDatabase, type DatabaseSwitches } from './cloudbase/database';
-import { inProcessDatabase, releaseInProcess } from './cloudbase/sdk-bindings';
+import { localOrderStore, releaseInProcess } from './cloudbase/sdk-bindings';
 import { loadFunctions } from './cloud-runtime/function-registry';
 import { ControlRefusal, startCloudRuntime, type CloudRuntime } from './cloud-runtime/server';
 import { acquireDataLock, type DataLock } from './data-lock';
@@ -142,7 +141,7 @@ async function startHoldingLock(
   const built = await buildStaleFunctions();
   if (built.length > 0) log(`[cloud] built ${built.join(', ')}`);
   // the stack's own tools (ops, the console) reach the database in-process through the real node-sdk
-  const toolStore = createCloudBaseStore(inProcessDatabase(database, 'node-sdk'), { wrapWrites: false });
+  const toolStore = localOrderStore(database);
   const functionEnv: NodeJS.ProcessEnv = {
     ...env,
     OTT_API_URL: env.OTT_API_URL || `${sandbox.url}/processV2`,

@@ -23,10 +23,11 @@ import { mkdtempSync, rmSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import Datastore from '@seald-io/nedb';
 import { isEntryPoint } from '../server/app/entry-point';
 import { documentToOrder } from '../server/orders/documents';
 import type { Order } from '../server/orders/model';
+import { COLLECTIONS } from '../server/orders/store';
+import { LocalCloudBaseDatabase } from '../local/cloudbase/database';
 import { reconcile, type AcquirerTransaction, type DriverRequest, type Figures, type Information } from './chaos-reconcile';
 import { applyReadings, DEFAULT_READINGS, type Readings } from '../local/sandbox/readings';
 import { DEFAULT_SET, FUNCTION_SETTINGS, readingSet, ReadingUsageError, refundDelayMs, sampleSets, READING_SETS, type ReadingSet } from './chaos-readings';
@@ -450,9 +451,8 @@ async function settle(chaos: Chaos, refundDelay: number): Promise<void> {
 }
 
 async function storedOrders(dataDir: string): Promise<Order[]> {
-  const orders = new Datastore<Record<string, unknown>>({ filename: join(dataDir, 'cloud', 'orders.db') });
-  await orders.loadDatabaseAsync();
-  return (await orders.findAsync({})).map(documentToOrder);
+  const database = new LocalCloudBaseDatabase({ dir: join(dataDir, 'cloud'), readOnly: true });
+  return (await database.documents(COLLECTIONS.orders)).map(documentToOrder);
 }
 
 const USAGE = 'options: --seed N, --rounds N, --readings sample|all|default, --sample N, --reading NAME=VALUE, --short, --full, --json';

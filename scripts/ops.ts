@@ -19,7 +19,8 @@ import { CLOUDBASE_INDEXES } from '../server/orders/indexes';
 import type { ChangeContext } from '../server/orders/history';
 import { heldCents, toOrderView, type Order } from '../server/orders/model';
 import { acceptReview, recordOttRefund, releaseRefund, type Refusal, type Resolution } from '../server/orders/review-exits';
-import { openNedbStore } from '../server/orders/nedb-store';
+import { LocalCloudBaseDatabase } from '../local/cloudbase/database';
+import { localOrderStore, releaseInProcess } from '../local/cloudbase/sdk-bindings';
 import { allOf, createdCursor, openRefundCursor, pagesOf } from '../server/orders/paging';
 import { COLLECTIONS, type OrderStore } from '../server/orders/store';
 import { OttClient } from '../server/ottpay/client';
@@ -94,22 +95,21 @@ function localEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   };
 }
 
-/** The local store when no stack runs: read-only, but for requery, which takes the folder's lock while it writes. */
+/** The local database's files when no stack runs: read-only, but for requery, which takes the folder's lock while it writes. */
 async function openLocal(env: NodeJS.ProcessEnv, command: Command): Promise<Target> {
   const dataDir = resolve(env.LOCAL_DATA_DIR ?? '.local-data');
-  const storeDir = join(dataDir, 'cloud');
-  if (!WRITERS.includes(command)) {
-    const store = await openNedbStore(storeDir, { readOnly: true });
-    return { store, env: localEnv(env), close: () => store.close() };
-  }
+  const open = (readOnly: boolean, release: () => void = () => undefined): Target => {
+    const database = new LocalCloudBaseDatabase({ dir: join(dataDir, 'cloud'), readOnly });
+    const close = async () => {
+      database.close();
+      releaseInProcess(database);
+      release();
+    };
+    return { store: localOrderStore(database), env: localEnv(env), close };
+  };
+  if (!WRITERS.includes(command)) return open(true);
   const lock = acquireDataLock(dataDir, `npm run ops -- ${command}`);
-  try {
-    const store = await openNedbStore(storeDir);
-    return { store, env: localEnv(env), close: () => store.close().finally(() => lock.release()) };
-  } catch (error) {
-    lock.release();
-    throw error;
-  }
+  return open(false, () => lock.release());
 }
 
 function nodeSdkDatabase(env: NodeJS.ProcessEnv): CloudBaseDatabase {

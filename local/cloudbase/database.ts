@@ -55,6 +55,8 @@ export interface DatabaseSwitches {
   enforceIndexes: boolean;
   /** Added to every answer: the round trip of a database across a network. */
   latencyMs: number;
+  /** Most documents one query answers, whatever its limit (the server SDKs' documented cap is 1,000). */
+  documentCap: number;
 }
 
 export const DEFAULT_SWITCHES: DatabaseSwitches = {
@@ -62,6 +64,7 @@ export const DEFAULT_SWITCHES: DatabaseSwitches = {
   duplicateCode: 'DATABASE_DUPLICATE_WRITE',
   enforceIndexes: true,
   latencyMs: 0,
+  documentCap: 1000,
 };
 
 export interface FailureSpec {
@@ -81,6 +84,8 @@ export interface LocalDatabaseOptions {
   readOnly?: boolean;
   indexes?: Readonly<Record<string, readonly IndexSpec[]>>;
   switches?: Partial<DatabaseSwitches>;
+  /** Told of every request of the database API, before faults (a round trip counter). */
+  onRequest?: (op: DatabaseOp | 'addCollection', collection: string) => void;
   /** Told of every query refused for want of an index. */
   onRefusedQuery?: (collection: string, reason: string) => void;
 }
@@ -202,6 +207,7 @@ export class LocalCloudBaseDatabase {
     const action = String(params.action ?? '');
     const op = OP_OF_ACTION[action];
     this.requests += 1;
+    this.options.onRequest?.(op ?? 'addCollection', String(params.collectionName ?? ''));
     if (this.switches.latencyMs > 0) await sleep(this.switches.latencyMs);
     if (this.closed || this.unavailable) return { kind: 'status', status: 503 };
     const index = op ? this.failures.findIndex((f) => f.ops.includes(op)) : -1;
@@ -224,7 +230,8 @@ export class LocalCloudBaseDatabase {
   private open(name: string, create = false): Promise<Datastore<Doc>> {
     let opened = this.collections.get(name);
     if (opened) return opened;
-    if (!create && !existsSync(this.file(name))) throw new DatabaseError('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}. Please check your request, but if the problem persists, contact us.`);
+    // read-only tools look at a data folder as it is: a collection not made yet is empty
+    if (!create && !this.options.readOnly && !existsSync(this.file(name))) throw new DatabaseError('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}. Please check your request, but if the problem persists, contact us.`);
     opened = (async () => {
       if (this.options.readOnly) {
         const ds = new Datastore<Doc>({ inMemoryOnly: true });
@@ -234,7 +241,11 @@ export class LocalCloudBaseDatabase {
       const ds = new Datastore<Doc>({ filename: this.file(name) });
       await ds.loadDatabaseAsync();
       return ds;
-    })();
+    })().then(async (ds) => {
+      // the embedded store's own indexes, on the first field of each declared index, keep large collections quick
+      for (const index of this.indexes[name] ?? []) await ds.ensureIndexAsync({ fieldName: index.fields[0].field });
+      return ds;
+    });
     this.collections.set(name, opened);
     opened.catch(() => this.collections.delete(name));
     return opened;
@@ -295,7 +306,7 @@ export class LocalCloudBaseDatabase {
       case 'get': {
         const sort = sortOf(parseField(params, 'order'));
         if (params.queryType !== 'DOC') this.refuseUnindexed(name, rawQuery as Doc ?? {}, sort);
-        const limit = Math.min(1000, Math.max(0, Number(params.limit ?? 100)));
+        const limit = Math.min(this.switches.documentCap, Math.max(0, Number(params.limit ?? 100)));
         const offset = Math.max(0, Number(params.offset ?? 0));
         let cursor = ds.findAsync(query);
         if (sort.length > 0) cursor = cursor.sort(Object.fromEntries(sort));

@@ -65,7 +65,32 @@ export function toStoreQuery(query: unknown): Doc {
       out.push(translateCondition(key, value));
     }
   }
-  return out.length === 1 ? out[0] : out.length === 0 ? {} : { $and: out };
+  return merged(out);
+}
+
+/**
+ * The conditions of a conjunction as one object where their fields do not clash (a field's
+ * operators are merged), so that NeDB can use an index on them; the rest stays under $and.
+ */
+function merged(conditions: Doc[]): Doc {
+  const flat: Doc[] = [];
+  for (const condition of conditions) {
+    const keys = Object.keys(condition);
+    if (keys.length === 1 && keys[0] === '$and') flat.push(...(condition.$and as Doc[]));
+    else flat.push(condition);
+  }
+  const out: Doc = {};
+  const rest: Doc[] = [];
+  for (const condition of flat) {
+    for (const [key, value] of Object.entries(condition)) {
+      const existing = out[key];
+      if (existing === undefined) out[key] = value;
+      else if (isOperatorObject(existing) && isOperatorObject(value) && Object.keys(value).every((op) => !(op in existing))) out[key] = { ...existing, ...value };
+      else rest.push({ [key]: value });
+    }
+  }
+  if (rest.length > 0) out.$and = [...((out.$and as Doc[] | undefined) ?? []), ...rest];
+  return out;
 }
 
 interface FieldUse {

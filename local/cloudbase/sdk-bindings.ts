@@ -4,7 +4,8 @@
  * In-process, the seam is the request class of @cloudbase/database (`Db.reqClass`): every query
  * the SDK builds is serialised exactly as on the wire and handed to the database without HTTP.
  */
-import type { CloudBaseDatabaseLike } from '../../server/orders/cloudbase-store';
+import { createCloudBaseStore, type CloudBaseDatabaseLike } from '../../server/orders/cloudbase-store';
+import type { OrderStore } from '../../server/orders/store';
 import type { LocalCloudBaseDatabase } from './database';
 
 type Doc = Record<string, unknown>;
@@ -64,6 +65,11 @@ export function inProcessDatabase(database: LocalCloudBaseDatabase, sdk: SdkName
   }
   installRouter();
   return db;
+}
+
+/** The production order store over a local database, through node-sdk in-process (what the local tools use). */
+export function localOrderStore(database: LocalCloudBaseDatabase, options: { now?: () => Date } = {}): OrderStore {
+  return createCloudBaseStore(inProcessDatabase(database, 'node-sdk'), { wrapWrites: false, now: options.now });
 }
 
 /** Forgets an in-process binding (its database is closed). */

@@ -84,7 +84,7 @@ export async function runSweepBacklog(scenario: BacklogScenario = DEFAULT_BACKLO
     ...(scenario.budgetMs === undefined ? {} : { sweepBudgetMs: scenario.budgetMs }),
     ...(scenario.queryTimeoutMs === undefined ? {} : { sweepQueryTimeoutMs: scenario.queryTimeoutMs }),
   };
-  const h = await openHarness('cloudbase', { ott: { timeoutMs: scenario.ottTimeoutMs }, settings });
+  const h = await openHarness('wx-server-sdk', { ott: { timeoutMs: scenario.ottTimeoutMs }, settings });
   try {
     const lost = (await seedBacklog(h, scenario.orders))[scenario.lostAt];
     h.acquirer.pay(lost.orderId);

@@ -1,9 +1,9 @@
 /**
- * A Platform for the payment services over either store adapter (NeDB in a temporary folder, or
- * the CloudBase adapter over the in-memory FakeCloudBase in wx-server-sdk mode), with the fake
- * acquirer, a clock the test moves, and settings read from an env object. The store is wrapped
- * so a test can make compare-and-sets lose and (for NeDB, which has no fault switch of its own)
- * make the backend fail like FakeCloudBase does.
+ * A Platform for the payment services over the production store adapter, through either real SDK
+ * (wx-server-sdk as the functions use it, or @cloudbase/node-sdk as the tools do) against the
+ * local CloudBase database in a temporary folder, with the fake acquirer, a clock the test moves,
+ * and settings read from an env object. The database's own switches make the backend fail; the
+ * store is wrapped so a test can make compare-and-sets lose.
  */
 import { mkdtemp, rm } from 'fs/promises';
 import os from 'os';
@@ -17,7 +17,6 @@ import { FunctionFailure } from '../../../server/functions/failure';
 import { createCloudBaseStore } from '../../../server/orders/cloudbase-store';
 import { documentToOrder } from '../../../server/orders/documents';
 import type { Order, RawCallback } from '../../../server/orders/model';
-import { openNedbStore, type NedbOrderStore } from '../../../server/orders/nedb-store';
 import {
   COLLECTIONS,
   StoreUnavailableError,
@@ -33,12 +32,13 @@ import { OrderBusyError } from '../../../server/payments/order-updates';
 import { handlePaymentCallback, type HttpResponse } from '../../../server/payments/payment-callback';
 import { inFlightMs } from '../../../server/payments/settlement';
 import { sweep, type SweepReport } from '../../../server/payments/sweep';
-import { FakeCloudBase } from '../orders/fake-cloudbase';
+import { LocalCloudBaseDatabase } from '../../../local/cloudbase/database';
+import { inProcessDatabase, releaseInProcess, type SdkName } from '../../../local/cloudbase/sdk-bindings';
 import { testConfig } from '../ottpay/fake-ott';
 import { AcquirerCrash, FakeAcquirer, type AcquirerReadings } from './fake-acquirer';
 
-export type StoreKind = 'nedb' | 'cloudbase';
-export const STORE_KINDS: readonly StoreKind[] = ['nedb', 'cloudbase'];
+export type StoreKind = SdkName;
+export const STORE_KINDS: readonly StoreKind[] = ['wx-server-sdk', 'node-sdk'];
 
 /** 10:00 in Toronto. */
 export const T0 = Date.parse('2026-03-02T15:00:00.000Z');
@@ -83,47 +83,6 @@ export interface BackendFaults {
   failNext(count?: number, opts?: { ops?: readonly StoreOp[]; afterWrite?: boolean }): void;
 }
 
-/** NeDB has no fault switch: this wrapper fails calls the way FakeCloudBase does. */
-class FailingStore implements OrderStore, BackendFaults {
-  private unavailable = false;
-  private failures: { ops: readonly StoreOp[]; afterWrite: boolean }[] = [];
-
-  constructor(private readonly inner: OrderStore) {}
-
-  setUnavailable(on: boolean): void {
-    this.unavailable = on;
-  }
-
-  failNext(count = 1, opts: { ops?: readonly StoreOp[]; afterWrite?: boolean } = {}): void {
-    for (let i = 0; i < count; i += 1) this.failures.push({ ops: opts.ops ?? ['add', 'get', 'update'], afterWrite: opts.afterWrite ?? false });
-  }
-
-  private async run<T>(op: StoreOp, what: string, call: () => Promise<T>): Promise<T> {
-    const index = this.failures.findIndex((f) => f.ops.includes(op));
-    const failure = index >= 0 ? this.failures.splice(index, 1)[0] : this.unavailable ? { afterWrite: false } : undefined;
-    if (failure && !failure.afterWrite) throw new StoreUnavailableError(`${what} failed (injected fault)`);
-    const result = await call();
-    if (failure) throw new StoreUnavailableError(`${what} failed after the write (injected fault)`);
-    return result;
-  }
-
-  createOrder = (order: Order) => this.run('add', 'createOrder', () => this.inner.createOrder(order));
-  getOrder = (orderId: string) => this.run('get', 'getOrder', () => this.inner.getOrder(orderId));
-  replaceOrder = (next: Order, expectedVersion: number) => this.run('update', 'replaceOrder', () => this.inner.replaceOrder(next, expectedVersion));
-  listOrdersByOpenid = (openid: string, page: { limit: number; before?: OrderPageCursor }) =>
-    this.run('get', 'listOrdersByOpenid', () => this.inner.listOrdersByOpenid(openid, page));
-  listDueOrders = (dueBy: string, limit: number, after?: DuePageCursor) => this.run('get', 'listDueOrders', () => this.inner.listDueOrders(dueBy, limit, after));
-  listOrdersByState = (states: OrderState[], opts: { createdBefore?: string } & Page<OrderPageCursor>) =>
-    this.run('get', 'listOrdersByState', () => this.inner.listOrdersByState(states, opts));
-  listOrdersWithOpenRefund = (openedBefore: string, page: number | Page<OpenRefundPageCursor>) =>
-    this.run('get', 'listOrdersWithOpenRefund', () => this.inner.listOrdersWithOpenRefund(openedBefore, page));
-  listOrdersCreatedBetween = (fromIso: string, toIso: string, page: Page<OrderPageCursor> & { newestFirst?: boolean }) =>
-    this.run('get', 'listOrdersCreatedBetween', () => this.inner.listOrdersCreatedBetween(fromIso, toIso, page));
-  listOrdersPaidBetween = (fromIso: string, toIso: string, page: Page<PaidPageCursor>) =>
-    this.run('get', 'listOrdersPaidBetween', () => this.inner.listOrdersPaidBetween(fromIso, toIso, page));
-  recordCallback = (raw: RawCallback) => this.run('add', 'recordCallback', () => this.inner.recordCallback(raw));
-  listCallbacks = (opts: { orderId?: string; limit: number }) => this.run('get', 'listCallbacks', () => this.inner.listCallbacks(opts));
-}
 
 /** Other writers win the race: the next `n` compare-and-sets report a changed version without writing. */
 class ContendedStore implements OrderStore {
@@ -199,6 +158,8 @@ export interface Harness {
   clock: TestClock;
   /** The backend failing (FakeCloudBase's own switches, or the NeDB wrapper's). */
   backend: BackendFaults;
+  /** Every database request so far, as "op collection" (one round trip each). */
+  storeCalls: string[];
   contention: ContendedStore;
   /** How long a STARTED attempt or a sent refund counts as in flight. */
   inFlightMs: number;
@@ -219,28 +180,23 @@ export async function openHarness(kind: StoreKind, options: HarnessOptions = {})
   const settings: PaymentSettings = { ...loadPaymentSettings({ MERCHANT_STAFF_OPENIDS: STAFF.openid, ...options.env }), ...options.settings };
   const acquirer = new FakeAcquirer({ now: clock.now, merchantId: ottConfig.merchantId, signKey: ottConfig.signKey, readings: options.readings });
 
-  let base: OrderStore;
-  let backend: BackendFaults;
-  let peekAll: () => Promise<Order[]>;
-  let dispose: () => Promise<void>;
-  if (kind === 'nedb') {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'payments-invariants-'));
-    const nedb: NedbOrderStore = await openNedbStore(dir, { now: clock.now });
-    const failing = new FailingStore(nedb);
-    base = failing;
-    backend = failing;
-    peekAll = () => nedb.listOrdersCreatedBetween('2000-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z', { limit: 1000 });
-    dispose = async () => {
-      await nedb.close().catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
-    };
-  } else {
-    const fake = new FakeCloudBase({ mode: 'wx-server-sdk' });
-    base = createCloudBaseStore(fake.database, { wrapWrites: true, now: clock.now });
-    backend = fake;
-    peekAll = async () => fake.documents(COLLECTIONS.orders).map(documentToOrder);
-    dispose = async () => undefined;
-  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'payments-invariants-'));
+  const storeCalls: string[] = [];
+  const database = new LocalCloudBaseDatabase({ dir, onRequest: (op, collection) => storeCalls.push(`${op} ${collection}`) });
+  for (const name of Object.values(COLLECTIONS)) await database.createCollection(name);
+  const base = createCloudBaseStore(inProcessDatabase(database, kind), { wrapWrites: kind === 'wx-server-sdk', now: clock.now });
+  const backend: BackendFaults = {
+    setUnavailable: (on) => {
+      database.unavailable = on;
+    },
+    failNext: (count, opts) => database.failNext(count, opts),
+  };
+  const peekAll = async () => (await database.documents(COLLECTIONS.orders)).map(documentToOrder);
+  const dispose = async () => {
+    database.close();
+    releaseInProcess(database);
+    await rm(dir, { recursive: true, force: true });
+  };
   const contention = new ContendedStore(base);
   const platform: Platform = { settings, ottConfig, ott: acquirer, store: contention, now: clock.now, log: silentLogger };
 
@@ -256,6 +212,7 @@ export async function openHarness(kind: StoreKind, options: HarnessOptions = {})
     acquirer,
     clock,
     backend,
+    storeCalls,
     contention,
     inFlightMs: inFlightMs(platform),
     call: (service, event, caller = PAYER) => framed(() => service(event, caller, platform)),

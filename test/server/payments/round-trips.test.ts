@@ -1,28 +1,26 @@
 /**
  * In production a payment's time is network round trips to the database and to OTT Pay. These
- * tests count them per path against the CloudBase adapter (each database call is one round trip),
+ * tests count them per path against the CloudBase adapter through wx-server-sdk (each database request is one round trip),
  * so a change that adds one fails here.
  */
 import type { CreatePaymentResult } from '../../../typings/payments';
 import { createPayment } from '../../../server/payments/create-payment';
 import { queryPayment } from '../../../server/payments/query-payment';
 import { refund } from '../../../server/payments/refund';
-import type { FakeCloudBase } from '../orders/fake-cloudbase';
 import { openHarness, PAYER, SECOND, STAFF, type Harness } from './harness';
 
 let h: Harness;
 beforeEach(async () => {
-  h = await openHarness('cloudbase', { env: { QUERY_PENDING_AFTER_MS: '0', QUERY_THROTTLE_MS: '0' } });
+  h = await openHarness('wx-server-sdk', { env: { QUERY_PENDING_AFTER_MS: '0', QUERY_THROTTLE_MS: '0' } });
 });
 afterEach(() => h.dispose());
 
 /** The database calls and OTT Pay calls `run` makes. */
 async function countCalls(run: () => Promise<unknown>): Promise<{ store: string[]; ott: number }> {
-  const fake = h.backend as unknown as FakeCloudBase;
-  const storeBefore = fake.calls.length;
+  const storeBefore = h.storeCalls.length;
   const ottBefore = h.acquirer.calls.length;
   await run();
-  return { store: fake.calls.slice(storeBefore).map((c) => `${c.op} ${c.collection}`), ott: h.acquirer.calls.length - ottBefore };
+  return { store: h.storeCalls.slice(storeBefore), ott: h.acquirer.calls.length - ottBefore };
 }
 
 async function created(requestId: string): Promise<string> {

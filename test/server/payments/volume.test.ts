@@ -1,5 +1,5 @@
 /**
- * A busy day: 10,000 orders created today, on both store adapters. Takings, the recent list and
+ * A busy day: 10,000 orders created today, in the local CloudBase database through both SDKs. Takings, the recent list and
  * the export must be complete whatever a backend caps a query at, and unpaid orders can neither
  * hide paid ones nor count.
  */
@@ -13,12 +13,12 @@ import { loadPaymentSettings } from '../../../server/app/settings';
 import { newOrder } from '../../../server/orders/attempts';
 import { createCloudBaseStore } from '../../../server/orders/cloudbase-store';
 import { orderIdFor, type Order } from '../../../server/orders/model';
-import { openNedbStore } from '../../../server/orders/nedb-store';
-import type { OrderStore } from '../../../server/orders/store';
+import { COLLECTIONS, type OrderStore } from '../../../server/orders/store';
 import { merchantSummary, takings } from '../../../server/payments/merchant-summary';
 import { runOps } from '../../../scripts/ops';
 import { testConfig } from '../ottpay/fake-ott';
-import { FakeCloudBase } from '../orders/fake-cloudbase';
+import { LocalCloudBaseDatabase } from '../../../local/cloudbase/database';
+import { inProcessDatabase, releaseInProcess, type SdkName } from '../../../local/cloudbase/sdk-bindings';
 
 const NOW = new Date('2026-11-21T20:00:00.000Z');
 const ZONE = 'America/Toronto';
@@ -50,35 +50,26 @@ const EXPECTED = {
   reviewHeldCents: 0,
 };
 
-/** A backend that answers at most 100 documents (CloudBase's smaller cap), whatever was asked: nothing may rely on a page being full. */
-function capped(store: OrderStore): OrderStore {
-  return {
-    ...store,
-    listOrdersCreatedBetween: async (from, to, page) => (await store.listOrdersCreatedBetween(from, to, page)).slice(0, 100),
-    listOrdersPaidBetween: async (from, to, page) => (await store.listOrdersPaidBetween(from, to, page)).slice(0, 100),
-  };
-}
-
 function platformOver(store: OrderStore): Platform {
   const ottConfig = testConfig('http://127.0.0.1:9/unused');
   const settings = loadPaymentSettings({ MERCHANT_STAFF_OPENIDS: STAFF.openid, MERCHANT_TIME_ZONE: ZONE });
   return { settings, ottConfig, ott: {} as Platform['ott'], store, now: () => NOW, log: silentLogger };
 }
 
-describe.each(['nedb', 'cloudbase'] as const)('a day of 10,000 orders (%s store)', (kind) => {
+describe.each(['wx-server-sdk', 'node-sdk'] as SdkName[])('a day of 10,000 orders (through %s)', (sdk) => {
   let store: OrderStore;
   let dir = '';
-  let close = async () => undefined as void;
+  let database: LocalCloudBaseDatabase;
+  const close = async () => {
+    database.close();
+    releaseInProcess(database);
+  };
 
   beforeAll(async () => {
-    if (kind === 'nedb') {
-      dir = await mkdtemp(path.join(os.tmpdir(), 'orders-volume-'));
-      const nedb = await openNedbStore(path.join(dir, 'cloud'));
-      store = nedb;
-      close = () => nedb.close();
-    } else {
-      store = createCloudBaseStore(new FakeCloudBase({ mode: 'wx-server-sdk' }).database, { wrapWrites: true });
-    }
+    dir = await mkdtemp(path.join(os.tmpdir(), 'orders-volume-'));
+    database = new LocalCloudBaseDatabase({ dir: path.join(dir, 'cloud') });
+    for (const name of Object.values(COLLECTIONS)) await database.createCollection(name);
+    store = createCloudBaseStore(inProcessDatabase(database, sdk), { wrapWrites: sdk === 'wx-server-sdk' });
     for (let i = 0; i < ORDERS.length; i += 500) await Promise.all(ORDERS.slice(i, i + 500).map((o) => store.createOrder(o)));
   }, 60_000);
 
@@ -92,7 +83,12 @@ describe.each(['nedb', 'cloudbase'] as const)('a day of 10,000 orders (%s store)
   });
 
   it('gives the same takings from a backend that caps every query at 100', async () => {
-    expect(await takings(platformOver(capped(store)), DAY.date, DAY.start, DAY.end)).toEqual(EXPECTED);
+    database.switches.documentCap = 100;
+    try {
+      expect(await takings(platformOver(store), DAY.date, DAY.start, DAY.end)).toEqual(EXPECTED);
+    } finally {
+      database.switches.documentCap = 1000;
+    }
   });
 
   it('lists the 20 most recent orders of the day for staff', async () => {
@@ -102,7 +98,7 @@ describe.each(['nedb', 'cloudbase'] as const)('a day of 10,000 orders (%s store)
     expect(summary.recent.map((o) => o.orderId)).toEqual(ORDERS.slice(-20).reverse().map((o) => o.orderId));
   });
 
-  if (kind === 'nedb') {
+  if (sdk === 'node-sdk') {
     it('exports every order of the day, oldest first, streamed', async () => {
       await close();
       const chunks: string[] = [];
