@@ -78,8 +78,8 @@ export interface FailureSpec {
 }
 
 export interface LocalDatabaseOptions {
-  /** Folder of the data files. */
-  dir: string;
+  /** Folder of the data files; without one, the data lives in memory only (tests that need no restart). */
+  dir?: string;
   /** Load the files without ever writing them; writes are refused. */
   readOnly?: boolean;
   indexes?: Readonly<Record<string, readonly IndexSpec[]>>;
@@ -159,7 +159,7 @@ export class LocalCloudBaseDatabase {
   constructor(private readonly options: LocalDatabaseOptions) {
     this.switches = { ...DEFAULT_SWITCHES, ...options.switches };
     this.indexes = options.indexes ?? CLOUDBASE_INDEXES;
-    if (!options.readOnly) mkdirSync(options.dir, { recursive: true });
+    if (options.dir !== undefined && !options.readOnly) mkdirSync(options.dir, { recursive: true });
   }
 
   /** The next `count` requests among `ops` (all by default) fail as `spec` says. */
@@ -173,7 +173,8 @@ export class LocalCloudBaseDatabase {
 
   /** True when the collection exists. */
   hasCollection(name: string): boolean {
-    return this.collections.has(name) || existsSync(this.file(name));
+    const file = this.file(name);
+    return this.collections.has(name) || (file !== undefined && existsSync(file));
   }
 
   /** Creates the collection (its data file) if it does not exist. */
@@ -223,29 +224,26 @@ export class LocalCloudBaseDatabase {
     this.closed = true;
   }
 
-  private file(name: string): string {
-    return join(this.options.dir, `${name}.db`);
+  private file(name: string): string | undefined {
+    return this.options.dir === undefined ? undefined : join(this.options.dir, `${name}.db`);
   }
 
   private open(name: string, create = false): Promise<Datastore<Doc>> {
     let opened = this.collections.get(name);
     if (opened) return opened;
     // read-only tools look at a data folder as it is: a collection not made yet is empty
-    if (!create && !this.options.readOnly && !existsSync(this.file(name))) throw new DatabaseError('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}. Please check your request, but if the problem persists, contact us.`);
+    const file = this.file(name);
+    if (!create && !this.options.readOnly && (file === undefined || !existsSync(file))) throw new DatabaseError('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}. Please check your request, but if the problem persists, contact us.`);
     opened = (async () => {
-      if (this.options.readOnly) {
+      if (file === undefined || this.options.readOnly) {
         const ds = new Datastore<Doc>({ inMemoryOnly: true });
-        if (existsSync(this.file(name))) await ds.insertAsync(readDataFile(this.file(name)));
+        if (file !== undefined && existsSync(file)) await ds.insertAsync(readDataFile(file));
         return ds;
       }
-      const ds = new Datastore<Doc>({ filename: this.file(name) });
+      const ds = new Datastore<Doc>({ filename: file });
       await ds.loadDatabaseAsync();
       return ds;
-    })().then(async (ds) => {
-      // the embedded store's own indexes, on the first field of each declared index, keep large collections quick
-      for (const index of this.indexes[name] ?? []) await ds.ensureIndexAsync({ fieldName: index.fields[0].field });
-      return ds;
-    });
+    })();
     this.collections.set(name, opened);
     opened.catch(() => this.collections.delete(name));
     return opened;
@@ -350,7 +348,7 @@ export class LocalCloudBaseDatabase {
     let modified = 0;
     for (const doc of targets) {
       const next = params.merge === false && !Object.keys(update).some((k) => k.startsWith('$')) ? { ...update, _id: doc._id } : model.modify(doc, update);
-      if (model.serialize(next) === model.serialize(doc)) continue;
+      if (this.switches.updatedMeans === 'modified' && model.serialize(next) === model.serialize(doc)) continue;
       await ds.updateAsync({ _id: doc._id }, next, {});
       modified += 1;
     }

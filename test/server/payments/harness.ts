@@ -1,13 +1,10 @@
 /**
  * A Platform for the payment services over the production store adapter, through either real SDK
  * (wx-server-sdk as the functions use it, or @cloudbase/node-sdk as the tools do) against the
- * local CloudBase database in a temporary folder, with the fake acquirer, a clock the test moves,
+ * local CloudBase database (in memory), with the fake acquirer, a clock the test moves,
  * and settings read from an env object. The database's own switches make the backend fail; the
  * store is wrapped so a test can make compare-and-sets lose.
  */
-import { mkdtemp, rm } from 'fs/promises';
-import os from 'os';
-import path from 'path';
 import type { ErrorCode, OrderState } from '../../../typings/payments';
 import { silentLogger } from '../../../server/app/log';
 import type { Platform } from '../../../server/app/platform';
@@ -180,9 +177,8 @@ export async function openHarness(kind: StoreKind, options: HarnessOptions = {})
   const settings: PaymentSettings = { ...loadPaymentSettings({ MERCHANT_STAFF_OPENIDS: STAFF.openid, ...options.env }), ...options.settings };
   const acquirer = new FakeAcquirer({ now: clock.now, merchantId: ottConfig.merchantId, signKey: ottConfig.signKey, readings: options.readings });
 
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'payments-invariants-'));
   const storeCalls: string[] = [];
-  const database = new LocalCloudBaseDatabase({ dir, onRequest: (op, collection) => storeCalls.push(`${op} ${collection}`) });
+  const database = new LocalCloudBaseDatabase({ onRequest: (op, collection) => storeCalls.push(`${op} ${collection}`) });
   for (const name of Object.values(COLLECTIONS)) await database.createCollection(name);
   const base = createCloudBaseStore(inProcessDatabase(database, kind), { wrapWrites: kind === 'wx-server-sdk', now: clock.now });
   const backend: BackendFaults = {
@@ -195,7 +191,6 @@ export async function openHarness(kind: StoreKind, options: HarnessOptions = {})
   const dispose = async () => {
     database.close();
     releaseInProcess(database);
-    await rm(dir, { recursive: true, force: true });
   };
   const contention = new ContendedStore(base);
   const platform: Platform = { settings, ottConfig, ott: acquirer, store: contention, now: clock.now, log: silentLogger };
