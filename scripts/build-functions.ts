@@ -4,7 +4,7 @@
  * installs it from the function's package.json).
  */
 import { build } from 'esbuild';
-import { existsSync, readdirSync, renameSync, statSync, writeFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { isEntryPoint } from '../server/app/entry-point';
 
@@ -19,8 +19,30 @@ export function functionNames(): string[] {
     .sort();
 }
 
+/** The version of a package installed here. */
+function installedVersion(name: string): string {
+  return (JSON.parse(readFileSync(resolve(__dirname, '..', 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * CloudBase installs each function's dependencies from its package.json, with no lock file: the
+ * wx-server-sdk pinned there must be exactly the one the tests here ran against.
+ */
+export function sdkPinProblem(name: string, manifest: { dependencies?: Record<string, string> }, installed: string): string | undefined {
+  const pinned = manifest.dependencies?.['wx-server-sdk'];
+  if (pinned === installed) return undefined;
+  return `cloudfunctions/${name}/package.json asks for wx-server-sdk ${pinned ?? '(none)'}, but the tests run ${installed}: pin exactly "${installed}" (or install and test the other)`;
+}
+
+function checkSdkPin(name: string): void {
+  const manifest = JSON.parse(readFileSync(join(FUNCTIONS_DIR, name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const problem = sdkPinProblem(name, manifest, installedVersion('wx-server-sdk'));
+  if (problem) throw new Error(problem);
+}
+
 /** Writes cloudfunctions/<name>/index.js in one step (a temporary file renamed over it), so a reader never sees half a bundle. */
 export async function buildFunction(name: string): Promise<{ name: string; bytes: number; inputs: string[] }> {
+  checkSdkPin(name);
   const outfile = join(FUNCTIONS_DIR, name, 'index.js');
   const result = await build({
     entryPoints: [join(FUNCTIONS_DIR, name, 'src', 'index.ts')],

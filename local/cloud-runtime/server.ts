@@ -161,7 +161,7 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
     const url = new URL(req.url ?? '/', `http://${host}`);
     const body = await readBody(req);
     if (url.pathname === '/admin' && req.method === 'POST') {
-      await serveDatabase(options.database, body, res);
+      await serveDatabase(options.database, req, body, res);
       return;
     }
     if (url.pathname.startsWith('/functions/') && req.method === 'POST') {

@@ -150,6 +150,8 @@ export class LocalCloudBaseDatabase {
   unavailable = false;
   /** Requests answered so far (the round trips a client made). */
   requests = 0;
+  /** The SDKs that called over HTTP, as they name themselves (`x-sdk-version`). */
+  readonly clients = new Set<string>();
   private readonly collections = new Map<string, Promise<Datastore<Doc>>>();
   private readonly writing = new Map<string, Promise<unknown>>();
   private failures: Failure[] = [];
@@ -203,8 +205,9 @@ export class LocalCloudBaseDatabase {
     await ds.insertAsync(doc);
   }
 
-  /** Answers one request of the database API; `params` is its JSON body. */
-  async handle(params: Doc): Promise<DatabaseReply> {
+  /** Answers one request of the database API; `params` is its JSON body, `client` the SDK that sent it. */
+  async handle(params: Doc, client?: string): Promise<DatabaseReply> {
+    if (client) this.clients.add(client);
     const action = String(params.action ?? '');
     const op = OP_OF_ACTION[action];
     this.requests += 1;

@@ -1,9 +1,9 @@
 /** The local CloudBase database over HTTP, at the path the SDKs call (`/admin`). */
-import type { ServerResponse } from 'http';
+import type { IncomingMessage, ServerResponse } from 'http';
 import type { LocalCloudBaseDatabase } from './database';
 
 /** Answers one POST /admin whose body is `body`, as CloudBase's API gateway would. */
-export async function serveDatabase(database: LocalCloudBaseDatabase, body: Buffer, res: ServerResponse): Promise<void> {
+export async function serveDatabase(database: LocalCloudBaseDatabase, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
   let params: Record<string, unknown>;
   try {
     params = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -12,7 +12,8 @@ export async function serveDatabase(database: LocalCloudBaseDatabase, body: Buff
     res.end(JSON.stringify({ code: 'INVALID_PARAM', message: 'the request body is not JSON' }));
     return;
   }
-  const reply = await database.handle(params);
+  const sdk = req.headers['x-sdk-version'] ?? req.headers['user-agent'];
+  const reply = await database.handle(params, typeof sdk === 'string' ? sdk : undefined);
   if (reply.kind === 'lost') {
     res.destroy();
     return;

@@ -20,8 +20,9 @@ function withoutOtt(base: Omit<Platform, 'ottConfig' | 'ott'>): Platform {
 
 export async function cloudBasePlatform(needs: Needs = CALLS_OTT): Promise<Platform> {
   const settings = loadPaymentSettings();
-  // DYNAMIC_CURRENT_ENV: the environment the function runs in; the SDK types it as a symbol its init type does not list.
-  cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+  // DYNAMIC_CURRENT_ENV: the environment the function runs in; `timeout` is handed on to node-sdk's
+  // requests. The SDK's init type lists neither.
+  cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV, timeout: settings.databaseTimeoutMs } as unknown as Parameters<typeof cloud.init>[0]);
   const base = { settings, store: createCloudBaseStore(cloud.database(), { wrapWrites: true }), now: () => new Date(), log: jsonLineLogger() };
   if (!needs.ott) return withoutOtt(base);
   const ottConfig = loadOttConfig();

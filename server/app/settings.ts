@@ -40,6 +40,11 @@ export interface PaymentSettings {
   tipReading: TipReading;
   /** The sweep's own STATUS_QUERYs give up after this long (at most OTT_TIMEOUT_MS): a slow answer waits for the next run instead of holding a slot. */
   sweepQueryTimeoutMs: number;
+  /**
+   * Each database request gives up after this long. The SDK's own limit (15 s) is longer than some
+   * functions' timeouts, which would end a function without an answer instead of a clean failure.
+   */
+  databaseTimeoutMs: number;
   /** An attempt OTT answers with a status outside the documented list this many times goes to REVIEW (unknown_status). */
   unknownStatusReviewAfter: number;
   /** How long an exchange rate read from OTT Pay is reused (D13). */
@@ -137,6 +142,7 @@ export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): Payme
     callbackSettles: callbackSettles(env, problems),
     tipReading: tipReading(env, problems),
     sweepQueryTimeoutMs: number('SWEEP_QUERY_TIMEOUT_MS', 3_000, 500, 20_000),
+    databaseTimeoutMs: number('DATABASE_TIMEOUT_MS', 5_000, 500, 15_000),
     unknownStatusReviewAfter: number('OTT_UNKNOWN_STATUS_REVIEW_AFTER', 3, 1, 100),
     rateCacheMs: 600_000,
   };

@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import { join } from 'path';
-import { buildFunction, FUNCTIONS_DIR, functionNames } from '../../scripts/build-functions';
+import { buildFunction, FUNCTIONS_DIR, functionNames, sdkPinProblem } from '../../scripts/build-functions';
 
 jest.setTimeout(60_000);
 
@@ -16,6 +16,13 @@ describe('npm run build', () => {
   it('bundles every function', () => {
     expect(names).toEqual(['collectByQr', 'createAppPayment', 'createPayment', 'exchangeRate', 'listPayments', 'merchantSummary', 'paymentCallback', 'queryPayment', 'refund', 'sweep']);
     for (const { bytes } of built) expect(bytes).toBeGreaterThan(1000);
+  });
+
+  it('refuses a function whose package.json does not pin exactly the wx-server-sdk the tests ran', () => {
+    expect(sdkPinProblem('refund', { dependencies: { 'wx-server-sdk': '4.0.2' } }, '4.0.2')).toBeUndefined();
+    expect(sdkPinProblem('refund', { dependencies: { 'wx-server-sdk': '~4.0.2' } }, '4.0.2')).toMatch(/asks for wx-server-sdk ~4.0.2, but the tests run 4.0.2: pin exactly "4.0.2"/);
+    expect(sdkPinProblem('refund', {}, '4.0.2')).toMatch(/wx-server-sdk \(none\)/);
+    expect(require('wx-server-sdk/package.json').version).toBe(require('../../package.json').dependencies['wx-server-sdk']);
   });
 
   it('never bundles the local development tools or the embedded store', () => {

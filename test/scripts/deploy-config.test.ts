@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { FUNCTIONS_DIR, functionNames } from '../../scripts/build-functions';
 import { loadFunctions } from '../../local/cloud-runtime/function-registry';
+import { loadPaymentSettings } from '../../server/app/settings';
 
 const root = join(FUNCTIONS_DIR, '..');
 const read = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8'));
@@ -57,6 +58,11 @@ describe('cloudbaserc.json, as `tcb fn deploy` reads it', () => {
     }
   });
 
+  it('gives every function longer than a database request may take, so a slow database ends it with an answer', () => {
+    const { databaseTimeoutMs } = loadPaymentSettings({});
+    expect(Math.min(...rc.functions.map((fn) => fn.timeout * 1000))).toBeGreaterThan(databaseTimeoutMs);
+  });
+
   it('is where the local runtime takes each function’s timeout from', () => {
     const loaded = loadFunctions(FUNCTIONS_DIR);
     for (const fn of rc.functions) expect(loaded.find((f) => f.name === fn.name)?.timeoutSeconds).toBe(fn.timeout);
@@ -64,9 +70,9 @@ describe('cloudbaserc.json, as `tcb fn deploy` reads it', () => {
 });
 
 describe('function packages', () => {
-  it('every function package names wx-server-sdk, which the bundles leave out', () => {
+  it('every function package pins exactly the wx-server-sdk the tests ran, which the bundles leave out', () => {
     for (const name of functionNames()) {
-      expect(read(`cloudfunctions/${name}/package.json`).dependencies).toEqual({ 'wx-server-sdk': '~4.0.2' });
+      expect(read(`cloudfunctions/${name}/package.json`).dependencies).toEqual({ 'wx-server-sdk': '4.0.2' });
     }
   });
 });

@@ -1,0 +1,46 @@
+/**
+ * The uploaded bundles, with the real wx-server-sdk, against the local CloudBase database when it
+ * is slow, fails at its gateway, or loses an answer after a write.
+ */
+import { COLLECTIONS } from '../../server/orders/store';
+import { newRequestId, PAYER, startTestStack, type TestStack } from './harness';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ env: { DATABASE_TIMEOUT_MS: '700' } });
+});
+afterAll(() => stack.close());
+afterEach(() => stack.database.clearFailures());
+
+it('runs the functions from their bundles through wx-server-sdk over HTTP', async () => {
+  const created = await stack.call('createPayment', { amountCents: 1500, requestId: newRequestId('sdk') }, PAYER);
+  expect(created.ok).toBe(true);
+  expect([...stack.database.clients]).toEqual([expect.stringMatching(/^wx-server-sdk\/4\.0\.2$/)]);
+});
+
+it('ends listPayments with SERVICE_UNAVAILABLE well inside its 10 s timeout when the database is slower than DATABASE_TIMEOUT_MS', async () => {
+  stack.database.failNext(1, { ops: ['get'], slowMs: 3000 });
+  const started = Date.now();
+  const result = await stack.call('listPayments', {}, PAYER);
+  expect(result).toMatchObject({ ok: false, code: 'SERVICE_UNAVAILABLE' });
+  expect(Date.now() - started).toBeLessThan(2500);
+  expect(await stack.call('listPayments', {}, PAYER)).toMatchObject({ ok: true });
+});
+
+it('answers SERVICE_UNAVAILABLE when the database gateway answers 502, and the next call works', async () => {
+  stack.database.failNext(1, { ops: ['get'], status: 502 });
+  expect(await stack.call('listPayments', {}, PAYER)).toMatchObject({ ok: false, code: 'SERVICE_UNAVAILABLE' });
+  expect(await stack.call('listPayments', {}, PAYER)).toMatchObject({ ok: true });
+});
+
+it('keeps one order when the answer to its insert was lost and the payer retries', async () => {
+  const requestId = newRequestId('lost-insert');
+  stack.database.failNext(1, { ops: ['add'], afterWrite: true });
+  const first = await stack.call('createPayment', { amountCents: 2100, requestId }, PAYER);
+  const second = await stack.call('createPayment', { amountCents: 2100, requestId }, PAYER);
+  const ids = [first, second].filter((r) => r.ok).map((r) => (r as { orderId: string }).orderId);
+  expect(new Set(ids).size).toBeLessThanOrEqual(1);
+  expect(second.ok).toBe(true);
+  const stored = (await stack.database.documents(COLLECTIONS.orders)).filter((d) => d.requestId === requestId);
+  expect(stored).toHaveLength(1);
+});
