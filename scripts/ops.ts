@@ -20,6 +20,7 @@ import type { ChangeContext } from '../server/orders/history';
 import { heldCents, toOrderView, type Order } from '../server/orders/model';
 import { acceptReview, recordOttRefund, releaseRefund, type Refusal, type Resolution } from '../server/orders/review-exits';
 import { LocalCloudBaseDatabase } from '../local/cloudbase/database';
+import { runProbe, type ProbeDatabase } from './database-probe';
 import { localOrderStore, releaseInProcess } from '../local/cloudbase/sdk-bindings';
 import { allOf, createdCursor, openRefundCursor, pagesOf } from '../server/orders/paging';
 import { COLLECTIONS, type OrderStore } from '../server/orders/store';
@@ -51,7 +52,9 @@ export const USAGE = `usage: npm run --silent ops -- [--local] <command>
                                    booked and OTT never acknowledged it
   export YYYY-MM-DD [--out FILE]   that day's orders (merchant time zone) as CSV, oldest first, on stdout or into FILE
   setup                            CloudBase: create the collections, and list the indexes to add in the console
-  doctor                           check an environment: store reachable, configuration complete, call-back URL answers
+  doctor [--probe]                 check an environment: store reachable, configuration complete, call-back URL answers;
+                                   --probe (CloudBase): a few raw database requests, CloudBase's replies beside the local
+                                   database's
 
   --local   the local stack (LOCAL_DATA_DIR) instead of CloudBase (TCB_ENV_ID, TCB_SECRET_ID, TCB_SECRET_KEY)
   --help    this text
@@ -312,7 +315,7 @@ async function doctor(target: Target, out: (text: string) => void): Promise<void
 }
 
 async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void, options: OpsOptions = {}): Promise<void> {
-  refuseFlagsNpmTook(['local', 'older-than-minutes', 'out', 'by', 'why', 'amount', 'attempt'], env);
+  refuseFlagsNpmTook(['local', 'older-than-minutes', 'out', 'by', 'why', 'amount', 'attempt', 'probe'], env);
   const { values, positionals, help } = readCommandLine(args, {
     local: { type: 'boolean', default: false },
     'older-than-minutes': { type: 'string' },
@@ -321,6 +324,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
     why: { type: 'string' },
     amount: { type: 'string' },
     attempt: { type: 'string' },
+    probe: { type: 'boolean', default: false },
   });
   const [command, ...params] = positionals;
   if (help || command === undefined || command === 'help') {
@@ -333,6 +337,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
   const minutes = wholeNumber('older-than-minutes', values['older-than-minutes'] as string | undefined, 10);
   if (command === 'export') calendarDate(params[0], 'export');
   if (values.out !== undefined && command !== 'export') throw new UsageError('--out goes with export');
+  if (values.probe === true && (command !== 'doctor' || values.local === true)) throw new UsageError('--probe goes with doctor, on CloudBase');
   for (const option of ['by', 'why'] as const) {
     if (values[option] !== undefined && !RESOLUTIONS.includes(command)) throw new UsageError(`--${option} goes with ${RESOLUTIONS.join(', ')}`);
   }
@@ -363,6 +368,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
     if (command === 'review') return await review(target, minutes, out);
     if (command === 'export') return await exportDay(target, params[0], out);
     if (command === 'setup') return await setup(target, out);
+    if (command === 'doctor' && values.probe === true) return await runProbe(target.database as unknown as ProbeDatabase, out);
     if (command === 'doctor') return await doctor(target, out);
     const order = await target.store.getOrder(params[0]);
     if (!order) throw new NotDone(`no order ${params[0]}`);

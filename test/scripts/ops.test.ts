@@ -3,7 +3,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { NotDone, runOps } from '../../scripts/ops';
 import { environmentWithout, runScript } from '../run-script';
-import { FakeCloudBase } from '../server/orders/fake-cloudbase';
+import { LocalCloudBaseDatabase } from '../../local/cloudbase/database';
+import { inProcessDatabase } from '../../local/cloudbase/sdk-bindings';
 import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
 import { seal } from '../../server/ottpay/codec';
 import { newRequestId, PAYER, STAFF, startTestStack, type TestStack } from '../local/harness';
@@ -175,19 +176,19 @@ describe('npm run ops as a process', () => {
 });
 
 describe('npm run ops against CloudBase', () => {
+  /** An environment's database: node-sdk in-process against a local CloudBase database. */
   function cloudbase() {
-    const fake = new FakeCloudBase({ mode: 'node-sdk' });
-    const created: string[] = [];
-    const database = { ...fake.database, createCollection: async (name: string) => (created.includes(name) ? { code: 'DATABASE_COLLECTION_ALREADY_EXIST', message: 'already exists' } : (created.push(name), {})) };
-    return { database, created };
+    const environment = new LocalCloudBaseDatabase({});
+    const database = inProcessDatabase(environment, 'node-sdk') as ReturnType<typeof inProcessDatabase> & { createCollection(name: string): Promise<unknown> };
+    return { database, environment };
   }
   const credentials = { TCB_ENV_ID: 'env-1', TCB_SECRET_ID: 'id', TCB_SECRET_KEY: 'key' };
 
   it('setup creates the collections once and lists the indexes to add', async () => {
-    const { database, created } = cloudbase();
+    const { database, environment } = cloudbase();
     let out = '';
     await runOps(['setup'], credentials, (text) => (out += text), { cloudbase: () => database });
-    expect(created).toEqual(['orders', 'ott_callbacks']);
+    expect(['orders', 'ott_callbacks'].map((name) => environment.hasCollection(name))).toEqual([true, true]);
     expect(out).toContain('collection orders: created');
     expect(out).toContain('  orders: nextCheckAt asc');
     out = '';
@@ -195,8 +196,21 @@ describe('npm run ops against CloudBase', () => {
     expect(out).toContain('collection ott_callbacks: already there');
   });
 
-  it('doctor checks the collections, the settings and that the call-back URL refuses an unsigned call-back', async () => {
+  it('doctor --probe prints the raw replies of a few requests beside the local database’s', async () => {
     const { database } = cloudbase();
+    let out = '';
+    await runOps(['doctor', '--probe'], credentials, (text) => (out += text), { cloudbase: () => database });
+    expect(out).toMatch(/insert the same _id again {2}\(same\)\n {2}cloudbase: \{"error":\{"code":"DATABASE_DUPLICATE_WRITE"/);
+    expect(out).toMatch(/20 compare-and-sets at once on version 0 {2}\(same\)\n {2}cloudbase: \{"winners":1,/);
+    expect(out).toMatch(/read a collection that does not exist {2}\(same\)\n {2}cloudbase: \{"error":\{"code":"DATABASE_COLLECTION_NOT_EXIST","message":"Db or Table not exist/);
+    expect(out).toContain('query no index serves (filter n, sort m)');
+    await expect(runOps(['doctor', '--probe', '--local'], credentials, () => undefined)).rejects.toThrow('--probe goes with doctor, on CloudBase');
+  });
+
+  it('doctor checks the collections, the settings and that the call-back URL refuses an unsigned call-back', async () => {
+    const { database, environment } = cloudbase();
+    await environment.createCollection('orders');
+    await environment.createCollection('ott_callbacks');
     const stack = await startTestStack();
     try {
       const env = { ...credentials, OTT_API_URL: `${stack.sandbox.url}/processV2`, OTT_MERCHANT_ID: 'SB00000001', OTT_OPERATOR_ID: '0000000001', OTT_SIGN_KEY: '0123456789ABCDEF', OTT_CALLBACK_URL: stack.callbackUrl, MERCHANT_STAFF_OPENIDS: 'o-staff' };
