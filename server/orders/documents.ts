@@ -4,7 +4,7 @@ import { InvalidVersionError } from './store';
 /** A record as a document-database backend holds it: the record's own id doubles as `_id`. */
 export type StoredDocument = { _id: string } & Record<string, unknown>;
 
-/** Field names CloudBase or NeDB add to documents themselves. */
+/** Field names CloudBase adds to documents itself. */
 const BACKEND_FIELDS = new Set(['_id', '_openid']);
 
 function withoutUndefined(value: unknown): unknown {

@@ -74,7 +74,7 @@ export class TestClock {
 
 export type StoreOp = 'add' | 'get' | 'update';
 
-/** The backend failing, as FakeCloudBase does it: before the call, or after a write landed (its reply lost). */
+/** The database failing: before the request, or after a write landed (its answer lost). */
 export interface BackendFaults {
   setUnavailable(on: boolean): void;
   failNext(count?: number, opts?: { ops?: readonly StoreOp[]; afterWrite?: boolean }): void;
@@ -153,7 +153,7 @@ export interface Harness {
   platform: Platform;
   acquirer: FakeAcquirer;
   clock: TestClock;
-  /** The backend failing (FakeCloudBase's own switches, or the NeDB wrapper's). */
+  /** The local database's fault switches. */
   backend: BackendFaults;
   /** Every database request so far, as "op collection" (one round trip each). */
   storeCalls: string[];
