@@ -13,6 +13,7 @@ import { COLLECTIONS, type OrderStore } from '../server/orders/store';
 import { buildStaleFunctions } from '../scripts/build-functions';
 import { NotDone, runOps, UsageError } from '../scripts/ops';
 import { LocalCloudBaseDatabase, type DatabaseSwitches } from './cloudbase/database';
+import { controlDatabase, DatabaseControlError } from './cloudbase/control';
 import { localOrderStore, releaseInProcess } from './cloudbase/sdk-bindings';
 import { loadFunctions } from './cloud-runtime/function-registry';
 import { ControlRefusal, startCloudRuntime, type CloudRuntime } from './cloud-runtime/server';
@@ -167,6 +168,14 @@ async function startHoldingLock(
         const available = (body as { available?: unknown }).available;
         if (typeof available === 'boolean') database.unavailable = !available;
         return { available: !database.unavailable };
+      },
+      database: (body) => {
+        try {
+          return controlDatabase(database, body);
+        } catch (error) {
+          if (error instanceof DatabaseControlError) throw new ControlRefusal(error.message);
+          throw error;
+        }
       },
     },
     textControls: {

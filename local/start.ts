@@ -9,6 +9,7 @@ async function main(): Promise<void> {
       '',
       `OTT Pay sandbox      ${stack.sandbox.url}   (console: open it in a browser)`,
       `Local cloud runtime  ${stack.runtime.url}   (POST /functions/<name>, header x-wx-openid)`,
+      `Local database       ${stack.runtime.databaseUrl}   (CloudBase's database API; faults: POST /local/database)`,
       `Payment call-backs   ${stack.callbackUrl}`,
       '',
     ].join('\n'),

@@ -226,7 +226,11 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       const failure =
-        error instanceof InvocationError ? error : new InvocationError(500, -504002, (error as Error)?.message ?? String(error));
+        error instanceof InvocationError
+          ? error
+          : error instanceof ControlRefusal
+            ? new InvocationError(error.status, -501001, error.message)
+            : new InvocationError(500, -504002, (error as Error)?.message ?? String(error));
       log(`error ${req.method} ${req.url}: ${failure.message.split('\n')[0]}`);
       if (!res.headersSent) {
         sendJson(res, failure.status, { errCode: failure.errCode, errMsg: `cloud.callFunction:fail errCode: ${failure.errCode} | errMsg: ${failure.message}` });

@@ -173,6 +173,11 @@ export class LocalCloudBaseDatabase {
     this.failures = [];
   }
 
+  /** How many injected failures are still to come. */
+  pendingFailures(): number {
+    return this.failures.length;
+  }
+
   /** True when the collection exists. */
   hasCollection(name: string): boolean {
     const file = this.file(name);

@@ -44,3 +44,23 @@ it('keeps one order when the answer to its insert was lost and the payer retries
   const stored = (await stack.database.documents(COLLECTIONS.orders)).filter((d) => d.requestId === requestId);
   expect(stored).toHaveLength(1);
 });
+
+describe('POST /local/database', () => {
+  const control = (body: unknown) => stack.post(`${stack.runtime.url}/local/database`, body);
+
+  it('sets a switch and a fault, and says how they stand', async () => {
+    const reply = await control({ switches: { updatedMeans: 'modified' }, failNext: { count: 2, ops: ['get'], status: 502 } });
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.text)).toMatchObject({ available: true, switches: { updatedMeans: 'modified', enforceIndexes: true }, pendingFailures: 2 });
+    expect(await stack.call('listPayments', {}, PAYER)).toMatchObject({ ok: false, code: 'SERVICE_UNAVAILABLE' });
+    expect(JSON.parse((await control({ clearFailures: true, switches: { updatedMeans: 'matched' } })).text)).toMatchObject({ pendingFailures: 0 });
+    expect(await stack.call('listPayments', {}, PAYER)).toMatchObject({ ok: true });
+  });
+
+  it('refuses what it does not know, changing nothing', async () => {
+    expect(await control({ switches: { updatedMeans: 'sometimes' } })).toEqual({ status: 400, text: expect.stringContaining('updatedMeans must be one of matched, modified') });
+    expect(await control({ switches: { latency: 5 } })).toEqual({ status: 400, text: expect.stringContaining('no switch latency') });
+    expect(await control({ failNext: { ops: ['drop'] } })).toEqual({ status: 400, text: expect.stringContaining('failNext.ops must list some of') });
+    expect(JSON.parse((await control({})).text)).toMatchObject({ pendingFailures: 0, switches: { updatedMeans: 'matched' } });
+  });
+});
