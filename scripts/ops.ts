@@ -272,10 +272,15 @@ async function setup(target: Target, out: (text: string) => void): Promise<void>
     if (reply?.code && !exists) throw new NotDone(`creating ${name} failed: ${reply.code} ${reply.message ?? ''}`);
     out(`collection ${name}: ${exists ? 'already there' : 'created'}\n`);
   }
-  out('\nIn the console (Database → each collection): set the permission to "only cloud functions may read and write", and add these indexes:\n');
+  // node-sdk has no call that makes an index: they are made by hand, once, in the console
+  out('\nNow in the CloudBase console (WeChat DevTools → 云开发 / Cloud Development → 数据库 / Database), for each collection:\n');
+  out('  1. 数据权限 / Permissions: choose "仅管理端可读写" (only the admin side and cloud functions may read and write).\n');
+  out('  2. 索引管理 / Indexes → 新建索引 / Add index, once per line below: the name, then each field in this order with\n');
+  out('     its direction (升序 = asc, 降序 = desc), 非唯一 / not unique.\n');
   for (const [name, indexes] of Object.entries(CLOUDBASE_INDEXES)) {
-    for (const index of indexes) out(`  ${name}: ${index.fields.map((f) => `${f.field} ${f.direction}`).join(' + ')}\n`);
+    for (const index of indexes) out(`  ${name}: ${index.name}: ${index.fields.map((f) => `${f.field} ${f.direction}`).join(' + ')}\n`);
   }
+  out('Each ends with the field its listing breaks ties on; without these indexes a large collection makes listings time out.\n');
 }
 
 async function doctor(target: Target, out: (text: string) => void): Promise<void> {

@@ -190,7 +190,7 @@ describe('npm run ops against CloudBase', () => {
     await runOps(['setup'], credentials, (text) => (out += text), { cloudbase: () => database });
     expect(['orders', 'ott_callbacks'].map((name) => environment.hasCollection(name))).toEqual([true, true]);
     expect(out).toContain('collection orders: created');
-    expect(out).toContain('  orders: nextCheckAt asc');
+    expect(out).toContain('  orders: nextCheckAt_orderId: nextCheckAt asc + orderId asc\n');
     out = '';
     await runOps(['setup'], credentials, (text) => (out += text), { cloudbase: () => database });
     expect(out).toContain('collection ott_callbacks: already there');
