@@ -94,6 +94,17 @@ interface Failure extends FailureSpec {
   ops: readonly DatabaseOp[];
 }
 
+/**
+ * The embedded store's own indexes, which keep range reads of a large collection quick. Only on
+ * fields whose values are mostly distinct: NeDB updates an index entry in time proportional to the
+ * documents sharing its value, so a field like `state` or `nextCheckAt` (null once settled) would
+ * make every write slow. Sparse: documents without the field (an unpaid order's `paidAt`) stay out.
+ */
+const STORE_INDEXES: Record<string, string[]> = {
+  orders: ['createdAt', 'paidAt'],
+  ott_callbacks: ['orderId', 'receivedAt'],
+};
+
 class DatabaseError extends Error {
   constructor(
     readonly code: string,
@@ -184,11 +195,11 @@ export class LocalCloudBaseDatabase {
     return this.collections.has(name) || (file !== undefined && existsSync(file));
   }
 
-  /** Creates the collection (its data file) if it does not exist. */
+  /** Creates the collection (its data file) if it does not exist, and loads it; true when it was created. */
   async createCollection(name: string): Promise<boolean> {
-    if (this.hasCollection(name)) return false;
+    const created = !this.hasCollection(name);
     await this.open(name, true);
-    return true;
+    return created;
   }
 
   /** Every document of a collection, decoded, bypassing faults (for tests and tools). */
@@ -251,7 +262,10 @@ export class LocalCloudBaseDatabase {
       const ds = new Datastore<Doc>({ filename: file });
       await ds.loadDatabaseAsync();
       return ds;
-    })();
+    })().then(async (ds) => {
+      for (const fieldName of STORE_INDEXES[name] ?? []) await ds.ensureIndexAsync({ fieldName, sparse: true });
+      return ds;
+    });
     this.collections.set(name, opened);
     opened.catch(() => this.collections.delete(name));
     return opened;

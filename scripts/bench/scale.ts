@@ -4,7 +4,7 @@
  * day is exported through it.
  */
 import { spawn } from 'child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { issueAttempt, newOrder, reportPaid } from '../../server/orders/attempts';
@@ -36,9 +36,15 @@ function writeDataSet(dir: string, count: number): number {
   return statSync(join(cloud, 'orders.db')).size;
 }
 
+/** Resident memory of a process and all its descendants (the stack and its function process). */
 function rssOf(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) * 1024 : NaN;
+  let total = match ? Number(match[1]) * 1024 : NaN;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+    for (const child of children === '' ? [] : children.split(' ')) total += rssOf(Number(child));
+  }
+  return total;
 }
 
 export interface ScaleFigures {
