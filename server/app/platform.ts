@@ -1,7 +1,7 @@
 /**
- * Everything a payment function needs from its surroundings. In CloudBase it is built from
- * wx-server-sdk and the functions' environment variables; the local runtime provides its own
- * (embedded store, sandbox credentials) before any function runs.
+ * Everything a payment function needs from its surroundings, built from wx-server-sdk and the
+ * functions' environment variables (in CloudBase, and in the local runtime alike). Tests hand the
+ * payment services a platform of their own.
  */
 import type { OrderStore } from '../orders/store';
 import type { OttConfig } from '../ottpay/config';
@@ -23,24 +23,12 @@ export interface Platform {
 
 export type PlatformFactory = () => Promise<Platform>;
 
-let factory: PlatformFactory | undefined;
 let instance: Promise<Platform> | undefined;
 
-/** Replaces how the platform is built (the local runtime and tests call this first). */
-export function providePlatform(next: PlatformFactory): void {
-  factory = next;
-  instance = undefined;
-}
-
-/** True once the local runtime or a test has said how the platform is built. */
-export function platformProvided(): boolean {
-  return factory !== undefined;
-}
-
 /** The platform, built once per function instance; a failed build is retried on the next call. */
-export function getPlatform(fallback: PlatformFactory): Promise<Platform> {
+export function getPlatform(build: PlatformFactory): Promise<Platform> {
   if (!instance) {
-    instance = (factory ?? fallback)().catch((error: unknown) => {
+    instance = build().catch((error: unknown) => {
       instance = undefined;
       throw error;
     });

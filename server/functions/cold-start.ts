@@ -1,13 +1,11 @@
 /**
  * A deployed function's configuration, checked once when its module loads (its cold start), with
- * one log line naming every problem. The local runtime checks the same at `npm start` instead.
+ * one log line naming every problem (`npm start` also checks the same before anything starts).
  */
 import { configurationProblems, type Needs } from '../app/configuration';
-import { platformProvided } from '../app/platform';
 import type { SettingProblem } from '../app/settings';
 
 export function coldStartProblems(name: string, needs: Needs, env: NodeJS.ProcessEnv = process.env): readonly SettingProblem[] {
-  if (platformProvided()) return [];
   const problems = configurationProblems(env, needs);
   if (problems.length > 0) {
     const listed = problems.map((p) => `${p.variable} ${p.problem}`).join('; ');

@@ -2,6 +2,9 @@
  * The uploaded bundles, with the real wx-server-sdk, against the local CloudBase database when it
  * is slow, fails at its gateway, or loses an answer after a write.
  */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { DEFAULT_SWITCHES } from '../../local/cloudbase/database';
 import { COLLECTIONS } from '../../server/orders/store';
 import { newRequestId, PAYER, startTestStack, type TestStack } from './harness';
 
@@ -63,4 +66,13 @@ describe('POST /local/database', () => {
     expect(await control({ failNext: { ops: ['drop'] } })).toEqual({ status: 400, text: expect.stringContaining('failNext.ops must list some of') });
     expect(JSON.parse((await control({})).text)).toMatchObject({ pendingFailures: 0, switches: { updatedMeans: 'matched' } });
   });
+});
+
+it("the README's local CloudBase section explains every switch of the local database", () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## The local CloudBase'), readme.indexOf('\n## ', readme.indexOf('## The local CloudBase') + 5));
+  const documented = [...section.matchAll(/^\| `switches\.(\w+)` \|/gm)].map((m) => m[1]);
+  expect(documented.sort()).toEqual(Object.keys(DEFAULT_SWITCHES).sort());
+  for (const field of ['available', 'failNext', 'clearFailures']) expect(section).toContain(`| \`${field}\` |`);
+  expect(section).toContain('ops -- doctor --probe');
 });

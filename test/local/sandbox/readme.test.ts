@@ -64,7 +64,7 @@ async function runInOneShell(commands: string[], between: () => Promise<void>): 
     `step_done() { local status=$?; printf '\\n${STEP_DONE} %s\\n' "$status"; [ "$status" -eq 0 ] || exit "$status"; read -r _; }`,
     ...commands.flatMap((command) => [command, 'step_done']),
   ].join('\n');
-  const shell = spawn('bash', ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const shell = spawn('bash', ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LOCAL_DATA_DIR: dataDir } });
   const outputs: string[] = [];
   const statuses: number[] = [];
   let stdout = '';
@@ -138,8 +138,13 @@ it('the payment on the command line runs as the README writes it and ends PAID',
   };
   const outputs = await runInOneShell(runnable, callbacksArrived);
   expect(outputs).toHaveLength(commands.length);
-  expect(outputs[outputs.length - 1]).toContain('"state":"PAID"');
-}, 20_000);
+  expect(outputs[outputs.length - 2]).toContain('"state":"PAID"');
+  // what ops show prints: the order as stored in the local database, with its raw call-back
+  const shown = JSON.parse(outputs[outputs.length - 1]) as { order: { state: string; orderId: string }; callbacks: { verdict: string }[] };
+  expect(shown.order.state).toBe('PAID');
+  expect(outputs.map((o) => o.trim())).toContain(shown.order.orderId);
+  expect(shown.callbacks.map((c) => c.verdict)).toContain('verified');
+}, 30_000);
 
 it("the sandbox's section explains every switch and reading by the console's name for it, and names the console's endpoints", async () => {
   const text = section(readFileSync(README, 'utf8'), '## The OTT Pay sandbox');
