@@ -252,7 +252,10 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
       log,
       env: {
         ...options.functionEnv(url),
-        // what CloudBase gives every function: its environment, and the way to its database
+        // what CloudBase gives every function: its environment, the way to its database, and the
+        // sign that it runs in a cloud function (without it the SDK probes the cloud's metadata
+        // service before every request, 30 ms each time off the cloud)
+        TENCENTCLOUD_RUNENV: 'SCF',
         TCB_ENV: envId,
         SCF_NAMESPACE: envId,
         TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${url}/admin` }),

@@ -1,7 +1,6 @@
 /**
- * The real CloudBase SDKs bound to a local database. Over HTTP, the SDKs are pointed at the local
- * database's URL (the functions do it with TCB_CONTEXT_CNFG, tools with node-sdk's `serviceUrl`).
- * In-process, the seam is the request class of @cloudbase/database (`Db.reqClass`): every query
+ * The real CloudBase SDKs bound to a local database in-process. (Over HTTP, the functions reach it
+ * through TCB_CONTEXT_CNFG, set by the local runtime.) The seam is the request class of @cloudbase/database (`Db.reqClass`): every query
  * the SDK builds is serialised exactly as on the wire and handed to the database without HTTP.
  */
 import { createCloudBaseStore, type CloudBaseDatabaseLike } from '../../server/orders/cloudbase-store';
@@ -75,12 +74,4 @@ export function localOrderStore(database: LocalCloudBaseDatabase, options: { now
 /** Forgets an in-process binding (its database is closed). */
 export function releaseInProcess(database: LocalCloudBaseDatabase): void {
   for (const [env, bound] of inProcess) if (bound === database) inProcess.delete(env);
-}
-
-/** node-sdk talking HTTP to a local database's URL (`…/admin`). */
-export function httpDatabase(serviceUrl: string, options: { timeoutMs?: number } = {}): CloudBaseDatabaseLike {
-  const tcb = require('@cloudbase/node-sdk') as { init(options: object): { database(): unknown } };
-  const db = tcb.init({ env: 'local', secretId: 'local', secretKey: 'local', serviceUrl, timeout: options.timeoutMs }).database() as CloudBaseDatabaseLike;
-  installRouter();
-  return db;
 }
