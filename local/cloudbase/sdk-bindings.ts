@@ -1,7 +1,8 @@
 /**
- * The real CloudBase SDKs bound to a local database in-process. (Over HTTP, the functions reach it
- * through TCB_CONTEXT_CNFG, set by the local runtime.) The seam is the request class of @cloudbase/database (`Db.reqClass`): every query
- * the SDK builds is serialised exactly as on the wire and handed to the database without HTTP.
+ * The real CloudBase SDKs bound to a local database in-process (the functions reach it over HTTP,
+ * through the TCB_CONTEXT_CNFG the local runtime sets). The seam is the request class of
+ * @cloudbase/database (`Db.reqClass`): every query the SDK builds is serialised exactly as on the
+ * wire and handed to the database without HTTP.
  */
 import { createCloudBaseStore, type CloudBaseDatabaseLike } from '../../server/orders/cloudbase-store';
 import type { OrderStore } from '../../server/orders/store';
