@@ -40,8 +40,19 @@ export function pendingFailure(orderId: string): FunctionFailure {
 function notPayable(order: Order): FunctionFailure {
   const message = isPaidState(order.state)
     ? 'This payment is already paid. Start a new payment to pay again.'
-    : `This payment is ${order.state.toLowerCase()} and cannot be paid. Start a new payment.`;
+    : order.state === 'REVIEW'
+      ? 'This payment is being checked with OTT Pay. Ask the shop before paying again.'
+      : `This payment is ${order.state.toLowerCase()} and cannot be paid. Start a new payment.`;
   return new FunctionFailure('PAYMENT_REJECTED', message, order.orderId);
+}
+
+/**
+ * An order whose issued details the payer may still be given: a pending one, or one in REVIEW only
+ * because OTT keeps answering a status it does not document (the payer may be paying right now;
+ * a payment on those details settles the order as any other).
+ */
+function detailsMayBeGivenAgain(order: Order): boolean {
+  return isPending(order.state) || (order.state === 'REVIEW' && order.reviewKind === 'unknown_status');
 }
 
 /** The attempt OTT Pay is to be asked about now, recorded on the order before OTT is called. */
@@ -55,7 +66,7 @@ async function attemptToAsk(platform: Platform, order: Order): Promise<{ order: 
   });
   if (changed) return { order: after, attempt: latestAttempt(after) };
   const issued = payableAttempt(after);
-  if (isPending(after.state) && issued) return { order: after, issued };
+  if (issued && detailsMayBeGivenAgain(after)) return { order: after, issued };
   if (!isPending(after.state)) throw notPayable(after);
   throw pendingFailure(after.orderId);
 }

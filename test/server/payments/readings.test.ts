@@ -140,6 +140,11 @@ describe.each(STORE_KINDS)('every reading of OTT Pay over the %s store', (kind) 
       expect(review.attempts[0]).toMatchObject({ state: 'ISSUED', lastUnknownStatus: 'USERPAYING' });
       expect(review.nextCheckAt).not.toBeNull();
 
+      // the payer tapping Pay again gets the same details back, not "start a new payment"
+      const again = expectOk(await h.call(createPayment, { amountCents: AMOUNT, tipCents: TIP, requestId: 'undocumented-001' }));
+      expect(again.orderId).toBe(orderId);
+      expect((await h.peek(orderId)).attempts).toHaveLength(1);
+
       h.acquirer.pay(orderId);
       await sweepFor(HOUR, 30 * MINUTE);
       expect(await h.peek(orderId)).toMatchObject({ state: 'PAID' });
