@@ -12,6 +12,8 @@ export const SANDBOX_CREDENTIALS = {
   nativeAppId: 'wx00000000sandboxapp',
   /** Key the simulated WeChat Pay signs payInfo with (D15), and the in-app reply's `wxapikey`; WeChat's real key never leaves WeChat. */
   wechatApiKey: 'SANDBOXWECHATPAYAPIKEY0000000000',
+  /** What the local scheduler sends to the sweep's HTTP route (SWEEP_SECRET). */
+  sweepSecret: 'local-sweep-secret-known-to-everyone-0000',
 } as const;
 
 export const DEFAULT_SANDBOX_PORT = 8700;

@@ -16,12 +16,15 @@ import { LocalCloudBaseDatabase, type DatabaseSwitches } from './cloudbase/datab
 import { controlDatabase, DatabaseControlError } from './cloudbase/control';
 import { localOrderStore, releaseInProcess } from './cloudbase/sdk-bindings';
 import { loadFunctions } from './cloud-runtime/function-registry';
-import { ControlRefusal, startCloudRuntime, type CloudRuntime } from './cloud-runtime/server';
+import { ControlRefusal, startCloudRuntime, type CloudRuntime, type FunctionsPlatform } from './cloud-runtime/server';
+import { startSweepScheduler } from './cloud-runtime/sweep-scheduler';
 import { acquireDataLock, type DataLock } from './data-lock';
 import { CONSOLE_PAYER_OPENID, readingsFromEnvironment, startSandbox, type MerchantSide, type Sandbox, type SandboxOptions } from './sandbox';
 import { DEFAULT_LOCAL_CLOUD_PORT, DEFAULT_SANDBOX_PORT, SANDBOX_CREDENTIALS } from './sandbox-credentials';
 
 export const CALLBACK_ROUTE = '/ottpay/callback';
+/** The sweep's HTTP route, for a scheduler outside CloudBase (functions V2 has no timers). */
+export const SWEEP_ROUTE = '/sweep';
 /** The openid the local stack treats as staff unless MERCHANT_STAFF_OPENIDS says otherwise. */
 export const LOCAL_STAFF_OPENID = 'o-local-staff';
 
@@ -30,8 +33,10 @@ export interface LocalStackOptions {
   dataDir?: string;
   sandboxPort?: number;
   cloudPort?: number;
-  /** Period of the sweep timer; 0 disables it. */
+  /** Period of the sweep timer (V1) or of the local scheduler calling the sweep's route (V2); 0 disables it. */
   sweepIntervalMs?: number;
+  /** Which CloudBase function platform the runtime imitates (LOCAL_FUNCTIONS_PLATFORM; 'v1' by default). */
+  platform?: FunctionsPlatform;
   sandbox?: Partial<SandboxOptions>;
   log?: (line: string) => void;
   /** Readings and latency of the local CloudBase database. */
@@ -48,6 +53,12 @@ export interface LocalStack {
   callbackUrl: string;
   setStoreAvailable(available: boolean): void;
   close(): Promise<void>;
+}
+
+function platformFrom(env: NodeJS.ProcessEnv): FunctionsPlatform {
+  const value = env.LOCAL_FUNCTIONS_PLATFORM?.trim().toLowerCase() || 'v1';
+  if (value !== 'v1' && value !== 'v2') throw new Error("LOCAL_FUNCTIONS_PLATFORM must be 'v1' or 'v2'");
+  return value;
 }
 
 function portFrom(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
@@ -150,9 +161,12 @@ async function startHoldingLock(
     OTT_OPERATOR_ID: credentials.operatorId,
     OTT_SIGN_KEY: credentials.signKey,
     MERCHANT_STAFF_OPENIDS: env.MERCHANT_STAFF_OPENIDS ?? LOCAL_STAFF_OPENID,
+    SWEEP_SECRET: env.SWEEP_SECRET || SANDBOX_CREDENTIALS.sweepSecret,
     OTT_APP_API_URL: env.OTT_APP_API_URL || `${sandbox.url}/inAppPay`,
     WECHAT_APP_ID: env.WECHAT_APP_ID || SANDBOX_CREDENTIALS.nativeAppId,
   };
+  const platform = options.platform ?? platformFrom(env);
+  const sweepIntervalMs = options.sweepIntervalMs ?? Number(env.SWEEP_INTERVAL_MS || 60_000);
   const callbackUrlOf = (runtimeUrl: string) => env.OTT_CALLBACK_URL || `${runtimeUrl}/http${CALLBACK_ROUTE}`;
 
   const runtime = await startCloudRuntime({
@@ -160,9 +174,10 @@ async function startHoldingLock(
     functions: loadFunctions(resolve(__dirname, '..', 'cloudfunctions')),
     database,
     functionEnv: (runtimeUrl) => ({ ...functionEnv, OTT_CALLBACK_URL: callbackUrlOf(runtimeUrl) }),
-    routes: { [CALLBACK_ROUTE]: 'paymentCallback' },
+    routes: { [CALLBACK_ROUTE]: 'paymentCallback', [SWEEP_ROUTE]: 'sweep' },
     appId: SANDBOX_CREDENTIALS.appId,
-    timerPeriodMs: options.sweepIntervalMs ?? Number(env.SWEEP_INTERVAL_MS || 60_000),
+    platform,
+    timerPeriodMs: sweepIntervalMs,
     controls: {
       store: (body) => {
         const available = (body as { available?: unknown }).available;
@@ -195,6 +210,10 @@ async function startHoldingLock(
   });
   const callbackUrl = callbackUrlOf(runtime.url);
   lock.update({ cloudUrl: runtime.url });
+  const scheduler =
+    platform === 'v2' && sweepIntervalMs > 0
+      ? startSweepScheduler(`${runtime.url}/http${SWEEP_ROUTE}`, functionEnv.SWEEP_SECRET ?? '', sweepIntervalMs, (line) => log(`[scheduler] ${line}`))
+      : undefined;
 
   return {
     sandbox,
@@ -206,6 +225,7 @@ async function startHoldingLock(
       database.unavailable = !available;
     },
     close: async () => {
+      scheduler?.stop();
       await runtime.close();
       await sandbox.close();
       database.close();

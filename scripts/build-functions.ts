@@ -1,7 +1,7 @@
 /**
  * `npm run build`: bundles each cloudfunctions/<name>/src/index.ts into the index.js WeChat
- * DevTools uploads. Shared server code is inlined; wx-server-sdk stays external (CloudBase
- * installs it from the function's package.json).
+ * DevTools uploads. Shared server code is inlined; the CloudBase SDKs stay external (CloudBase
+ * installs them from the function's package.json).
  */
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'fs';
@@ -10,8 +10,11 @@ import { isEntryPoint } from '../server/app/entry-point';
 
 export const FUNCTIONS_DIR = resolve(__dirname, '..', 'cloudfunctions');
 
-/** Node 16 is the oldest runtime CloudBase offers for functions. */
-export const RUNTIME_TARGET = 'node16';
+/** The oldest runtime the functions are tested on (CI runs Node 20 and 24; cloudbaserc.json deploys Nodejs24.11). */
+export const RUNTIME_TARGET = 'node20';
+
+/** The SDKs each function's package.json pins exactly, external to the bundle. */
+export const PINNED_SDKS = ['wx-server-sdk', '@cloudbase/node-sdk'] as const;
 
 export function functionNames(): string[] {
   return readdirSync(FUNCTIONS_DIR)
@@ -25,24 +28,26 @@ function installedVersion(name: string): string {
 }
 
 /**
- * CloudBase installs each function's dependencies from its package.json, with no lock file: the
- * wx-server-sdk pinned there must be exactly the one the tests here ran against.
+ * CloudBase installs each function's dependencies from its package.json, with no lock file: each
+ * SDK pinned there must be exactly the one the tests here ran against.
  */
-export function sdkPinProblem(name: string, manifest: { dependencies?: Record<string, string> }, installed: string): string | undefined {
-  const pinned = manifest.dependencies?.['wx-server-sdk'];
+export function sdkPinProblem(name: string, manifest: { dependencies?: Record<string, string> }, installed: string, sdk: string = 'wx-server-sdk'): string | undefined {
+  const pinned = manifest.dependencies?.[sdk];
   if (pinned === installed) return undefined;
-  return `cloudfunctions/${name}/package.json asks for wx-server-sdk ${pinned ?? '(none)'}, but the tests run ${installed}: pin exactly "${installed}" (or install and test the other)`;
+  return `cloudfunctions/${name}/package.json asks for ${sdk} ${pinned ?? '(none)'}, but the tests run ${installed}: pin exactly "${installed}" (or install and test the other)`;
 }
 
-function checkSdkPin(name: string): void {
+function checkSdkPins(name: string): void {
   const manifest = JSON.parse(readFileSync(join(FUNCTIONS_DIR, name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-  const problem = sdkPinProblem(name, manifest, installedVersion('wx-server-sdk'));
-  if (problem) throw new Error(problem);
+  for (const sdk of PINNED_SDKS) {
+    const problem = sdkPinProblem(name, manifest, installedVersion(sdk), sdk);
+    if (problem) throw new Error(problem);
+  }
 }
 
 /** Writes cloudfunctions/<name>/index.js in one step (a temporary file renamed over it), so a reader never sees half a bundle. */
 export async function buildFunction(name: string): Promise<{ name: string; bytes: number; inputs: string[] }> {
-  checkSdkPin(name);
+  checkSdkPins(name);
   const outfile = join(FUNCTIONS_DIR, name, 'index.js');
   const result = await build({
     entryPoints: [join(FUNCTIONS_DIR, name, 'src', 'index.ts')],
@@ -51,7 +56,7 @@ export async function buildFunction(name: string): Promise<{ name: string; bytes
     platform: 'node',
     format: 'cjs',
     target: RUNTIME_TARGET,
-    external: ['wx-server-sdk'],
+    external: [...PINNED_SDKS],
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',

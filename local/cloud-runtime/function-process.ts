@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'child_process';
 import { join } from 'path';
 import type { InvokeMessage, HostMessage } from './function-host';
 import type { LoadedFunction } from './function-registry';
+import type { HttpReply } from './integrated-http';
 import type { Caller } from './wx-context';
 
 export interface FunctionProcessOptions {
@@ -18,8 +19,19 @@ export interface FunctionProcessOptions {
   log: (line: string) => void;
 }
 
+/** An HTTP access call, as it arrived. */
+export interface HttpCall {
+  method: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The query string, without '?'. */
+  query: string;
+}
+
 export interface FunctionProcess {
   invoke(name: string, event: unknown, context: Record<string, unknown>, caller: Caller): Promise<unknown>;
+  /** Functions V2: an HTTP access call goes to the function as the request itself (V1 makes it an event). */
+  http?(name: string, call: HttpCall): Promise<HttpReply>;
   /** The host's process id (tests kill it). */
   pid(): number | undefined;
   close(): Promise<void>;
@@ -30,7 +42,7 @@ export class FunctionFailure extends Error {}
 
 const HOST = join(__dirname, 'function-host.ts');
 
-function forwardLines(stream: NodeJS.ReadableStream | null, log: (line: string) => void): void {
+export function forwardLines(stream: NodeJS.ReadableStream | null, log: (line: string) => void): void {
   if (!stream) return;
   let pending = '';
   stream.setEncoding('utf8');

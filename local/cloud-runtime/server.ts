@@ -8,6 +8,8 @@ import { createServer, IncomingMessage, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import type { LocalCloudBaseDatabase } from '../cloudbase/database';
 import { serveDatabase } from '../cloudbase/http';
+import { dirname, join } from 'path';
+import { startFrameworkProcess } from './framework-process';
 import { FunctionFailure, startFunctionProcess, type FunctionProcess } from './function-process';
 import type { LoadedFunction } from './function-registry';
 import { Base64Policy, fromFunctionResult, toIntegratedRequest } from './integrated-http';
@@ -29,6 +31,13 @@ export interface CloudRuntimeOptions {
   base64Bodies?: Base64Policy;
   /** Period of every timer trigger locally; 0 disables timers. */
   timerPeriodMs?: number;
+  /**
+   * Which of CloudBase's function platforms to imitate: 'v1' (SCF: one call at a time per
+   * instance as far as the functions can tell, the caller in environment variables, timers,
+   * temporary keys) or 'v2' (the functions framework: calls interleaved in one process, the caller
+   * in `context`, no timers, the database reached only with the API key).
+   */
+  platform?: FunctionsPlatform;
   /** Extra JSON endpoints under /local/<name> for the developer's tools. */
   controls?: Record<string, (body: unknown) => Promise<unknown> | unknown>;
   /**
@@ -39,7 +48,13 @@ export interface CloudRuntimeOptions {
   log?: (line: string) => void;
 }
 
+export type FunctionsPlatform = 'v1' | 'v2';
+
+/** The API key the local database asks of functions V2 (local only: any value would do). */
+export const LOCAL_API_KEY = 'local-api-key-for-functions-v2';
+
 export interface CloudRuntime {
+  platform: FunctionsPlatform;
   url: string;
   port: number;
   /** Where the SDKs reach the local database: <url>/admin. */
@@ -122,11 +137,13 @@ async function serveText(res: ServerResponse, run: () => Promise<void>): Promise
 export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<CloudRuntime> {
   const host = options.host ?? '127.0.0.1';
   const envId = options.envId ?? 'local';
+  const platform = options.platform ?? 'v1';
   const log = options.log ?? (() => undefined);
   const byName = new Map(options.functions.map((f) => [f.name, f]));
   let functionProcess: FunctionProcess | undefined;
 
-  async function invoke(name: string, event: unknown, caller: Caller = {}): Promise<unknown> {
+  /** Runs one call of the function `name` within its timeout, with a log line of how it went. */
+  async function withTimeout<T>(name: string, call: (fn: LoadedFunction, context: Record<string, unknown>) => Promise<T>, who?: string): Promise<T> {
     const fn = byName.get(name);
     if (!fn) throw new InvocationError(404, -501000, `FUNCTION_NOT_FOUND: no cloud function named ${name}`);
     const requestId = randomUUID();
@@ -142,8 +159,7 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
     let outcome = 'failed';
     try {
       if (!functionProcess) throw new InvocationError(503, -501001, 'the functions are still starting');
-      const running = functionProcess.invoke(name, event, context, caller);
-      const result = await Promise.race([running, timeout]);
+      const result = await Promise.race([call(fn, context), timeout]);
       outcome = describeResult(result);
       return result;
     } catch (error) {
@@ -152,16 +168,20 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
       throw new InvocationError(500, -504002, `functions execute fail: ${error instanceof FunctionFailure ? error.message : ((error as Error)?.stack ?? String(error))}`);
     } finally {
       clearTimeout(timer);
-      const who = caller.openid ?? (caller.customUserId ?? caller.uid ? `app user ${caller.customUserId ?? caller.uid}` : undefined);
       log(`${name} ${outcome} ${Date.now() - started}ms${who ? ` (${who})` : ''}`);
     }
+  }
+
+  function invoke(name: string, event: unknown, caller: Caller = {}): Promise<unknown> {
+    const who = caller.openid ?? (caller.customUserId ?? caller.uid ? `app user ${caller.customUserId ?? caller.uid}` : undefined);
+    return withTimeout(name, (fn, context) => functionProcess!.invoke(fn.name, event, context, caller), who);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}`);
     const body = await readBody(req);
     if (url.pathname === '/admin' && req.method === 'POST') {
-      await serveDatabase(options.database, req, body, res);
+      await serveDatabase(options.database, req, body, res, platform === 'v2' ? LOCAL_API_KEY : undefined);
       return;
     }
     if (url.pathname.startsWith('/functions/') && req.method === 'POST') {
@@ -189,6 +209,14 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
       const routePath = url.pathname.slice('/http'.length);
       const name = options.routes[routePath];
       if (!name) throw new InvocationError(404, -501000, `no HTTP access route ${routePath}`);
+      if (functionProcess?.http) {
+        const headers: Record<string, string> = {};
+        for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+        const reply = await withTimeout(name, (fn) => functionProcess!.http!(fn.name, { method: req.method ?? 'GET', headers, body, query: url.search.slice(1) }));
+        res.writeHead(reply.status, reply.headers);
+        res.end(reply.body);
+        return;
+      }
       const event = toIntegratedRequest(
         { method: req.method ?? 'GET', url, routePath, headers: req.headers, body },
         envId,
@@ -246,24 +274,37 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}`;
   try {
-    functionProcess = await startFunctionProcess({
-      functions: options.functions,
-      envId,
-      log,
-      env: {
-        ...options.functionEnv(url),
-        // what CloudBase gives every function: its environment, the way to its database, and the
-        // sign that it runs in a cloud function (without it the SDK probes the cloud's metadata
-        // service before every request, 30 ms each time off the cloud)
-        TENCENTCLOUD_RUNENV: 'SCF',
-        TCB_ENV: envId,
-        SCF_NAMESPACE: envId,
-        TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${url}/admin` }),
-        TENCENTCLOUD_SECRETID: 'local',
-        TENCENTCLOUD_SECRETKEY: 'local',
-        SILENCE: 'true',
-      },
-    });
+    const settings = options.functionEnv(url);
+    const database = { TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${url}/admin` }), SILENCE: 'true' };
+    functionProcess =
+      platform === 'v2'
+        ? await startFrameworkProcess({
+            functions: options.functions,
+            envId,
+            log,
+            functionsRoot: dirname(dirname(options.functions[0]?.bundle ?? join(process.cwd(), 'cloudfunctions', 'none', 'index.js'))),
+            // what functions V2 gives: no environment id, no temporary keys; the merchant's API key
+            // and environment id are the functions' own settings (TCB_CONTEXT_CNFG only points the
+            // SDK at the local database)
+            env: { ...settings, CLOUDBASE_APIKEY: settings.CLOUDBASE_APIKEY ?? LOCAL_API_KEY, CLOUDBASE_ENV_ID: settings.CLOUDBASE_ENV_ID ?? envId, ...database },
+          })
+        : await startFunctionProcess({
+            functions: options.functions,
+            envId,
+            log,
+            env: {
+              ...settings,
+              // what CloudBase V1 gives every function: its environment, the way to its database,
+              // temporary keys, and the sign that it runs in a cloud function (without it the SDK
+              // probes the cloud's metadata service before every request, 30 ms each time off the cloud)
+              TENCENTCLOUD_RUNENV: 'SCF',
+              TCB_ENV: envId,
+              SCF_NAMESPACE: envId,
+              TENCENTCLOUD_SECRETID: 'local',
+              TENCENTCLOUD_SECRETKEY: 'local',
+              ...database,
+            },
+          });
   } catch (error) {
     server.closeAllConnections();
     server.close();
@@ -271,7 +312,8 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
   }
 
   const timers: NodeJS.Timeout[] = [];
-  const period = options.timerPeriodMs ?? 0;
+  // functions V2 has no timer triggers
+  const period = platform === 'v2' ? 0 : (options.timerPeriodMs ?? 0);
   if (period > 0) {
     for (const fn of options.functions) {
       for (const trigger of fn.timers) {
@@ -290,6 +332,7 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
   }
 
   return {
+    platform,
     url,
     port,
     databaseUrl: `${url}/admin`,

@@ -2,8 +2,17 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { LocalCloudBaseDatabase } from './database';
 
-/** Answers one POST /admin whose body is `body`, as CloudBase's API gateway would. */
-export async function serveDatabase(database: LocalCloudBaseDatabase, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+/**
+ * Answers one POST /admin whose body is `body`, as CloudBase's API gateway would. With `apiKey`
+ * (functions V2), a request without `Authorization: Bearer <apiKey>` is refused (our reading:
+ * the gateway's own words for it are not known here).
+ */
+export async function serveDatabase(database: LocalCloudBaseDatabase, req: IncomingMessage, body: Buffer, res: ServerResponse, apiKey?: string): Promise<void> {
+  if (apiKey !== undefined && req.headers.authorization !== `Bearer ${apiKey}`) {
+    res.writeHead(401, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ code: 'INVALID_ACCESS_TOKEN', message: 'the request carries no valid API key (API Key 设置)' }));
+    return;
+  }
   let params: Record<string, unknown>;
   try {
     params = JSON.parse(body.toString('utf8')) as Record<string, unknown>;

@@ -8,7 +8,9 @@ import { loadInAppConfig } from './in-app-settings';
 import { CALLS_OTT, type Needs } from './configuration';
 import { jsonLineLogger } from './log';
 import type { Platform } from './platform';
-import { loadPaymentSettings } from './settings';
+import { databaseAccess } from './database-access';
+import { loadPaymentSettings, type PaymentSettings } from './settings';
+import type { OrderStore } from '../orders/store';
 
 /** A function that never calls OTT Pay is given no OTT settings: reaching for them is a defect. */
 function withoutOtt(base: Omit<Platform, 'ottConfig' | 'ott'>): Platform {
@@ -18,12 +20,28 @@ function withoutOtt(base: Omit<Platform, 'ottConfig' | 'ott'>): Platform {
   return Object.defineProperties(base, { ottConfig: { get: refuse }, ott: { get: refuse } }) as Platform;
 }
 
+/**
+ * The database: with CLOUDBASE_APIKEY (functions V2, which hands a function no temporary keys)
+ * through @cloudbase/node-sdk, which sends the key as a bearer token from 3.18.0 on (the node-sdk
+ * wx-server-sdk 4.0.2 brings, 3.17.2, ignores it); otherwise through wx-server-sdk and the keys
+ * CloudBase gives the function (V1). The environment id is passed explicitly either way.
+ */
+function openStore(settings: PaymentSettings, env: NodeJS.ProcessEnv = process.env): OrderStore {
+  const access = databaseAccess(env);
+  if (access.kind === 'apiKey') {
+    // loaded only here: V1 never needs the newer SDK
+    const tcb = require('@cloudbase/node-sdk') as typeof import('@cloudbase/node-sdk');
+    const app = tcb.init({ env: access.envId, accessKey: access.apiKey, timeout: settings.databaseTimeoutMs });
+    return createCloudBaseStore(app.database(), { wrapWrites: false });
+  }
+  // `timeout` is handed on to node-sdk's requests; the SDK's init type does not list it
+  cloud.init({ env: access.envId, timeout: settings.databaseTimeoutMs } as unknown as Parameters<typeof cloud.init>[0]);
+  return createCloudBaseStore(cloud.database(), { wrapWrites: true });
+}
+
 export async function cloudBasePlatform(needs: Needs = CALLS_OTT): Promise<Platform> {
   const settings = loadPaymentSettings();
-  // DYNAMIC_CURRENT_ENV: the environment the function runs in; `timeout` is handed on to node-sdk's
-  // requests. The SDK's init type lists neither.
-  cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV, timeout: settings.databaseTimeoutMs } as unknown as Parameters<typeof cloud.init>[0]);
-  const base = { settings, store: createCloudBaseStore(cloud.database(), { wrapWrites: true }), now: () => new Date(), log: jsonLineLogger() };
+  const base = { settings, store: openStore(settings), now: () => new Date(), log: jsonLineLogger() };
   if (!needs.ott) return withoutOtt(base);
   const ottConfig = loadOttConfig();
   const platform: Platform = { ...base, ottConfig, ott: new OttClient(ottConfig) };

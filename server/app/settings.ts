@@ -49,7 +49,14 @@ export interface PaymentSettings {
   unknownStatusReviewAfter: number;
   /** How long an exchange rate read from OTT Pay is reused (D13). */
   rateCacheMs: number;
+  /** SWEEP_STEP_ORDERS: at most this many due orders are looked at by a step of normal traffic, once a minute; 0: no steps. */
+  sweepStepOrders: number;
+  /** SWEEP_SECRET: what a scheduler calling the sweep's HTTP route must send; null: the route refuses everyone. */
+  sweepSecret: string | null;
 }
+
+/** The shortest SWEEP_SECRET accepted: it is all that stands between the internet and the sweep. */
+export const MIN_SWEEP_SECRET_LENGTH = 32;
 
 /** A variable and what is wrong with it; never its value. */
 export interface SettingProblem {
@@ -113,6 +120,16 @@ function callbackSettles(env: NodeJS.ProcessEnv, problems: SettingProblem[]): 'd
   return 'direct';
 }
 
+function sweepSecret(env: NodeJS.ProcessEnv, problems: SettingProblem[]): string | null {
+  const value = env.SWEEP_SECRET?.trim() ?? '';
+  if (value === '') return null;
+  if (value.length < MIN_SWEEP_SECRET_LENGTH || !/^[A-Za-z0-9_-]+$/.test(value)) {
+    problems.push({ variable: 'SWEEP_SECRET', problem: `must be at least ${MIN_SWEEP_SECRET_LENGTH} letters, digits, '-' or '_' (for example: openssl rand -hex 24)` });
+    return null;
+  }
+  return value;
+}
+
 const HOUR = 3_600_000;
 
 /** Reads the settings; every problem is reported at once in one SettingsError. */
@@ -145,6 +162,8 @@ export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): Payme
     databaseTimeoutMs: number('DATABASE_TIMEOUT_MS', 5_000, 500, 15_000),
     unknownStatusReviewAfter: number('OTT_UNKNOWN_STATUS_REVIEW_AFTER', 3, 1, 100),
     rateCacheMs: 600_000,
+    sweepStepOrders: number('SWEEP_STEP_ORDERS', 8, 0, 50),
+    sweepSecret: sweepSecret(env, problems),
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

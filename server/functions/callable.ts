@@ -1,13 +1,14 @@
 /**
- * The frame of every function the mini-program calls: the caller comes from getWXContext()
- * (never from the event), read before the first await; bad events and business errors become
- * { ok: false, code, message }; only defects throw.
+ * The frame of every function the mini-program (or the merchant's app) calls: the caller comes
+ * from the platform (never from the event), read before the first await; bad events and business
+ * errors become { ok: false, code, message }; only defects throw.
  */
-import * as cloud from 'wx-server-sdk';
 import type { FunctionError } from '../../typings/payments';
 import { cloudBasePlatform } from '../app/cloudbase-platform';
 import { CALLS_OTT, type Needs } from '../app/configuration';
-import { appUser, appUserId } from './app-user';
+import { callerOf, type Caller } from './invocation';
+import { logUnhandledRejections } from './unhandled';
+import { trafficSweepStep } from '../payments/sweep-runs';
 import { coldStartProblems, NOT_CONFIGURED_MESSAGE } from './cold-start';
 import { getPlatform, type Platform } from '../app/platform';
 import { StoreUnavailableError } from '../orders/store';
@@ -15,40 +16,35 @@ import { OrderBusyError } from '../payments/order-updates';
 import { eventObject } from './event-fields';
 import { FunctionFailure } from './failure';
 
-export interface Caller {
-  /** The payer's id: the mini-program user's openid, or `app:` and the id of a CloudBase user of the merchant's app. */
-  openid: string;
-  /** The mini-program's AppID; '' for an app user. */
-  appid: string;
-  kind: 'miniprogram' | 'app';
-}
-
-/** Who calls, from the platform (never from the event): a mini-program user, else a signed-in app user, else nobody. */
-function callerNow(): Caller | null {
-  const context = cloud.getWXContext();
-  const openid = String(context.OPENID ?? '');
-  if (openid !== '') return { openid, appid: String(context.APPID ?? ''), kind: 'miniprogram' };
-  const id = appUserId(appUser());
-  return id === '' ? null : { openid: `app:${id}`, appid: '', kind: 'app' };
-}
+export type { Caller } from './invocation';
 
 export type CallableHandler<R> = (event: Record<string, unknown>, caller: Caller, platform: Platform) => Promise<R>;
 
-/** `needs`: whether the function calls OTT Pay, and so needs its settings. */
-export function callable<R>(name: string, handler: CallableHandler<R>, needs: Needs = CALLS_OTT): (event: unknown) => Promise<R | FunctionError> {
+export interface CallableOptions {
+  /** Whether the function calls OTT Pay, and so needs its settings. */
+  needs?: Needs;
+  /** Beside its answer, the function runs a small step of the sweep at most once a minute (see sweep-runs.ts). */
+  sweepStep?: boolean;
+}
+
+export function callable<R>(name: string, handler: CallableHandler<R>, options: CallableOptions = {}): (event: unknown, context?: unknown) => Promise<R | FunctionError> {
+  const needs = options.needs ?? CALLS_OTT;
   const problems = coldStartProblems(name, needs);
-  return (event: unknown) => {
-    const caller = callerNow();
+  logUnhandledRejections();
+  return (event: unknown, context?: unknown) => {
+    const { caller } = callerOf(context);
     if (!caller) return Promise.resolve({ ok: false, code: 'FORBIDDEN', message: `${name} can only be called from the mini-program or the merchant's app signed in to CloudBase` });
     if (problems.length > 0) return Promise.resolve({ ok: false, code: 'CONFIGURATION_ERROR', message: NOT_CONFIGURED_MESSAGE });
-    return run(name, handler, event, caller, needs);
+    return run(name, handler, event, caller, needs, options.sweepStep === true);
   };
 }
 
-async function run<R>(name: string, handler: CallableHandler<R>, event: unknown, caller: Caller, needs: Needs): Promise<R | FunctionError> {
+async function run<R>(name: string, handler: CallableHandler<R>, event: unknown, caller: Caller, needs: Needs, sweepStep: boolean): Promise<R | FunctionError> {
   const platform = await getPlatform(() => cloudBasePlatform(needs));
   try {
-    return await handler(eventObject(event), caller, platform);
+    if (!sweepStep) return await handler(eventObject(event), caller, platform);
+    const [result] = await Promise.all([handler(eventObject(event), caller, platform), trafficSweepStep(platform)]);
+    return result;
   } catch (error) {
     if (error instanceof FunctionFailure) return error.toResult();
     if (error instanceof StoreUnavailableError) {

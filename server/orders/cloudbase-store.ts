@@ -17,6 +17,8 @@ import {
   type Page,
   type PaidPageCursor,
   type StoreOptions,
+  type SweepRunRecord,
+  type SweepState,
 } from './store';
 
 /**
@@ -126,6 +128,25 @@ function updatedCount(res: unknown): number {
   const updated = stats !== undefined ? stats.updated : r.updated;
   if (typeof updated !== 'number') throw new Error('database result has no update count');
   return updated;
+}
+
+/** The one document of the sweep_state collection: the sweep's lease and its latest runs. */
+const SWEEP_DOCUMENT = 'sweep';
+
+function documentToSweepState(doc: Doc): SweepState {
+  const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+  const count = (value: unknown): number => (typeof value === 'number' ? value : 0);
+  const lastRun: SweepRunRecord | null =
+    typeof doc.lastRunAt === 'string'
+      ? { at: doc.lastRunAt, by: doc.lastRunBy as SweepRunRecord['by'], complete: doc.lastRunComplete === true, checked: count(doc.lastRunChecked), failed: count(doc.lastRunFailed) }
+      : null;
+  return {
+    leaseUntil: text(doc.leaseUntil),
+    holder: text(doc.holder),
+    lastStartedAt: text(doc.lastStartedAt),
+    lastCompletedAt: typeof doc.lastCompletedAt === 'string' ? doc.lastCompletedAt : null,
+    lastRun,
+  };
 }
 
 export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: CloudBaseStoreOptions): OrderStore {
@@ -268,5 +289,34 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
         const query = filtered.orderBy('receivedAt', 'desc').orderBy('_id', 'desc');
         return documentsOf(await query.limit(limit).get()).map(documentToCallback);
       }, COLLECTIONS.callbacks),
+
+    claimSweepLease: (holder: string, claim: { now: string; until: string; startedBefore?: string }) =>
+      run('claimSweepLease', async () => {
+        const first: StoredDocument = { _id: SWEEP_DOCUMENT, leaseUntil: claim.until, holder, lastStartedAt: claim.now, lastCompletedAt: null, lastRunAt: null };
+        const { created, doc } = await insertOnce(COLLECTIONS.sweeps, first);
+        if (created) return true;
+        // our own insert whose reply was lost
+        if (doc.holder === holder && doc.leaseUntil === claim.until) return true;
+        const free: Record<string, unknown> = { _id: SWEEP_DOCUMENT, leaseUntil: _().lte(claim.now) };
+        if (claim.startedBefore !== undefined) free.lastStartedAt = _().lte(claim.startedBefore);
+        const res = await collection(COLLECTIONS.sweeps).where(free).update(write({ leaseUntil: claim.until, holder, lastStartedAt: claim.now }));
+        return updatedCount(res) === 1;
+      }, COLLECTIONS.sweeps),
+
+    endSweepRun: (holder: string, record: SweepRunRecord) =>
+      run('endSweepRun', async () => {
+        // flat fields: an update of a field inside a null one would be refused
+        const fields: Record<string, unknown> = { lastRunAt: record.at, lastRunBy: record.by, lastRunComplete: record.complete, lastRunChecked: record.checked, lastRunFailed: record.failed };
+        if (record.complete) fields.lastCompletedAt = record.at;
+        const released = await collection(COLLECTIONS.sweeps).where({ _id: SWEEP_DOCUMENT, holder }).update(write({ ...fields, leaseUntil: record.at }));
+        // the lease ran out and another run holds it now: record this run all the same
+        if (updatedCount(released) === 0) await collection(COLLECTIONS.sweeps).where({ _id: SWEEP_DOCUMENT }).update(write(fields));
+      }, COLLECTIONS.sweeps),
+
+    getSweepState: () =>
+      run('getSweepState', async () => {
+        const doc = await fetchById(COLLECTIONS.sweeps, SWEEP_DOCUMENT);
+        return doc ? documentToSweepState(doc) : null;
+      }, COLLECTIONS.sweeps),
   };
 }

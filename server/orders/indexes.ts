@@ -29,5 +29,7 @@ export const CLOUDBASE_INDEXES: Readonly<Record<CollectionName, readonly IndexSp
     index('orderId_receivedAt_id', ['orderId', 'asc'], ['receivedAt', 'desc'], ['_id', 'desc']),
     index('receivedAt_id', ['receivedAt', 'desc'], ['_id', 'desc']),
   ],
+  // one document, read and written by _id
+  sweep_state: [],
 };
 

@@ -5,6 +5,7 @@ import type { Order, RawCallback } from './model';
 export const COLLECTIONS = {
   orders: 'orders',
   callbacks: 'ott_callbacks',
+  sweeps: 'sweep_state',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -83,6 +84,36 @@ export interface OrderStore {
   recordCallback(raw: RawCallback): Promise<string>;
   /** Newest first, by (receivedAt desc, id desc). */
   listCallbacks(opts: { orderId?: string; limit: number }): Promise<RawCallback[]>;
+  /**
+   * Takes the sweep's lease for `holder` until `until` if nobody holds it at `now` and (when
+   * `startedBefore` is given) no run started after that time; false when another holds it.
+   */
+  claimSweepLease(holder: string, claim: { now: string; until: string; startedBefore?: string }): Promise<boolean>;
+  /** Gives the lease back (if `holder` still holds it) and records the run that ended at `at`. */
+  endSweepRun(holder: string, run: SweepRunRecord): Promise<void>;
+  /** The lease and the latest runs; null before the first run. */
+  getSweepState(): Promise<SweepState | null>;
+}
+
+/** How a sweep run was started: the V1 timer, the secret HTTP route, or a step of normal traffic. */
+export type SweepTrigger = 'timer' | 'route' | 'traffic';
+
+export interface SweepRunRecord {
+  at: string;
+  by: SweepTrigger;
+  /** The run reached the end of the due list. */
+  complete: boolean;
+  checked: number;
+  failed: number;
+}
+
+export interface SweepState {
+  leaseUntil: string;
+  holder: string;
+  lastStartedAt: string;
+  /** The end of the latest run that reached the end of the due list. */
+  lastCompletedAt: string | null;
+  lastRun: SweepRunRecord | null;
 }
 
 export interface StoreOptions {

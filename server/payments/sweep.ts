@@ -67,11 +67,19 @@ function count(report: SweepReport, before: Order, after: Order, refundWasOpen: 
   if (openRefund(after)) report.refundsOpen++;
 }
 
-export async function sweep(platform: Platform): Promise<SweepReport> {
+/** A run smaller than the whole sweep: a step of normal traffic. */
+export interface SweepLimits {
+  budgetMs: number;
+  maxOrders: number;
+}
+
+export async function sweep(platform: Platform, limits?: SweepLimits): Promise<SweepReport> {
   const started = platform.now().getTime();
-  const budgetMs = runBudgetMs(platform);
+  const budgetMs = Math.min(runBudgetMs(platform), limits?.budgetMs ?? Infinity);
+  const maxOrders = limits?.maxOrders ?? Infinity;
+  let handedOut = 0;
   const budgetUsed = () => platform.now().getTime() - started >= budgetMs;
-  const due = new DueOrders(platform.store, new Date(started).toISOString(), BATCH);
+  const due = new DueOrders(platform.store, new Date(started).toISOString(), Math.min(BATCH, maxOrders));
   const report: SweepReport = { due: 0, checked: 0, paid: 0, closed: 0, review: 0, stillPending: 0, refundsSettled: 0, refundsOpen: 0, left: 0, moreDue: false, failed: 0 };
   let unexpected: { error: unknown } | undefined;
   // Shared by every order, so an order with several attempts cannot raise the STATUS_QUERYs in flight past CONCURRENCY.
@@ -92,7 +100,8 @@ export async function sweep(platform: Platform): Promise<SweepReport> {
   };
 
   const worker = async (): Promise<void> => {
-    while (unexpected === undefined && !budgetUsed()) {
+    while (unexpected === undefined && !budgetUsed() && handedOut < maxOrders) {
+      handedOut++;
       const order = await due.next();
       if (!order) return;
       if (budgetUsed()) {

@@ -5,7 +5,7 @@ import { historyProblems } from '../../server/orders/history';
 import { REJECTED_BODY_KEPT } from '../../server/payments/payment-callback';
 import { seal } from '../../server/ottpay/codec';
 import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
-import { newRequestId, PAYER, postRaw, startTestStack, type TestStack } from './harness';
+import { newRequestId, PAYER, postRaw, startTestStack, type TestStack, sweepByTimer } from './harness';
 import type { WxPaymentParams } from '../../typings/payments';
 
 let stack: TestStack;
@@ -241,9 +241,9 @@ describe('functions no person calls', () => {
     await stack.wallet(created.payment, 'success');
     stack.sandbox.faults.reset();
     const byUser = await stack.post(`${stack.runtime.url}/functions/sweep`, {}, { 'x-wx-openid': PAYER });
-    expect(JSON.parse(byUser.text).result).toEqual({ ok: false, code: 'FORBIDDEN', message: 'sweep runs on its timer only' });
+    expect(JSON.parse(byUser.text).result).toEqual({ ok: false, code: 'FORBIDDEN', message: 'sweep runs on its timer or its HTTP route only' });
     expect((await storedRecords(created.orderId)).order).toMatchObject({ state: 'PAYING' });
-    await stack.runtime.invoke('sweep', { Type: 'Timer' });
+    await sweepByTimer(stack);
     expect((await storedRecords(created.orderId)).order).toMatchObject({ state: 'PAID' });
   });
 

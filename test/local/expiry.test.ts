@@ -1,4 +1,4 @@
-import { newRequestId, PAYER, startTestStack, type TestStack } from './harness';
+import { newRequestId, PAYER, startTestStack, type TestStack, sweepByTimer } from './harness';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -17,14 +17,14 @@ describe('an order whose payment details may still be paid', () => {
     const created = await stack.call('createPayment', { amountCents: 3700, requestId: newRequestId('expiry') }, PAYER);
     if (!created.ok) throw new Error(created.code);
     await sleep(1100);
-    await stack.runtime.invoke('sweep', {});
+    await sweepByTimer(stack);
     expect((await stored(created.orderId)).state).toBe('PAYING');
     stack.sandbox.faults.set({ drop: 'all' });
     await stack.wallet(created.payment, 'success');
     stack.sandbox.faults.reset();
     const due = (await stored(created.orderId)).nextCheckAt!;
     await sleep(Math.max(0, Date.parse(due) - Date.now()) + 50);
-    await stack.runtime.invoke('sweep', {});
+    await sweepByTimer(stack);
     expect(await stored(created.orderId)).toMatchObject({ state: 'PAID', nextCheckAt: null });
   });
 
@@ -32,7 +32,7 @@ describe('an order whose payment details may still be paid', () => {
     const created = await stack.call('createPayment', { amountCents: 3800, requestId: newRequestId('expired') }, PAYER);
     if (!created.ok) throw new Error(created.code);
     await sleep(2100);
-    await stack.runtime.invoke('sweep', {});
+    await sweepByTimer(stack);
     const order = await stored(created.orderId);
     expect(order).toMatchObject({ state: 'CLOSED', nextCheckAt: null });
     expect(order.attempts[0]).toMatchObject({ state: 'NOT_PAID', outcome: 'expired' });

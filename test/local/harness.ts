@@ -7,6 +7,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import type { CloudFunctions, WxPaymentParams } from '../../typings/payments';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
+import type { SweepRun } from '../../server/payments/sweep-runs';
+import type { SweepReport } from '../../server/payments/sweep';
 
 export const PAYER = 'o-payer-0001';
 export const OTHER_PAYER = 'o-payer-0002';
@@ -74,4 +76,11 @@ let sequence = 0;
 export function newRequestId(label = 'req'): string {
   sequence += 1;
   return `${label}-${process.pid}-${Date.now().toString(36)}-${sequence}`;
+}
+
+/** One run of the sweep, started as CloudBase V1's timer starts it; its report. */
+export async function sweepByTimer(stack: LocalStack): Promise<SweepReport> {
+  const run = (await stack.runtime.invoke('sweep', { Type: 'Timer', TriggerName: 'sweepEveryFiveMinutes', Time: new Date().toISOString() })) as SweepRun;
+  if (!run.ran) throw new Error(`the sweep did not run: another held its lease until ${run.heldUntil}`);
+  return run.report;
 }

@@ -1,4 +1,4 @@
-import { newRequestId, PAYER, STAFF, startTestStack, type TestStack } from './harness';
+import { newRequestId, PAYER, STAFF, startTestStack, type TestStack, sweepByTimer } from './harness';
 
 /** OTT_TIMEOUT_MS (500 here) plus the margin: a refund sent longer ago than this is no longer on its way. */
 const IN_FLIGHT_MS = 2_600;
@@ -98,7 +98,7 @@ describe('refunds', () => {
       expect(await stack.call('refund', { orderId, amountCents: 100, requestId: newRequestId('rf') }, STAFF)).toMatchObject({ ok: false, code: 'REFUND_OPEN', openRefund: { state: 'PENDING', amountCents: 200 } });
 
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_MS));
-      await stack.runtime.invoke('sweep', {});
+      await sweepByTimer(stack);
       expect(await order(orderId)).toMatchObject({ state: 'PARTIALLY_REFUNDED', refundedCents: 200 });
       const booked = (await stack.sandbox.transaction(orderId))!;
       expect(booked.refunds.map((r) => r.amount)).toEqual([200]);

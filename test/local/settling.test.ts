@@ -2,7 +2,7 @@ import type { ResponseFaultMode } from '../../local/sandbox';
 import { historyProblems } from '../../server/orders/history';
 import type { Order } from '../../server/orders/model';
 import type { SweepReport } from '../../server/payments/sweep';
-import { newRequestId, PAYER, startTestStack, type TestStack } from './harness';
+import { newRequestId, PAYER, startTestStack, type TestStack, sweepByTimer } from './harness';
 
 /** OTT_TIMEOUT_MS (500 here) plus the margin: a retry after this starts a new attempt. */
 const IN_FLIGHT_MS = 2_500;
@@ -39,7 +39,7 @@ async function paidWithoutCallback(amountCents: number): Promise<string> {
 }
 
 function sweep(): Promise<SweepReport> {
-  return stack.runtime.invoke('sweep', { Type: 'Timer', TriggerName: 'sweepEveryFiveMinutes' }) as Promise<SweepReport>;
+  return sweepByTimer(stack);
 }
 
 describe('a payment request whose answer is lost never strands the payer', () => {

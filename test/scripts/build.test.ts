@@ -23,6 +23,8 @@ describe('npm run build', () => {
     expect(sdkPinProblem('refund', { dependencies: { 'wx-server-sdk': '~4.0.2' } }, '4.0.2')).toMatch(/asks for wx-server-sdk ~4.0.2, but the tests run 4.0.2: pin exactly "4.0.2"/);
     expect(sdkPinProblem('refund', {}, '4.0.2')).toMatch(/wx-server-sdk \(none\)/);
     expect(require('wx-server-sdk/package.json').version).toBe(require('../../package.json').dependencies['wx-server-sdk']);
+    expect(sdkPinProblem('refund', { dependencies: { '@cloudbase/node-sdk': '3.17.2' } }, '3.18.3', '@cloudbase/node-sdk')).toMatch(/asks for @cloudbase\/node-sdk 3.17.2, but the tests run 3.18.3/);
+    expect(require('@cloudbase/node-sdk/package.json').version).toBe(require('../../package.json').dependencies['@cloudbase/node-sdk']);
   });
 
   it('never bundles the local development tools or the embedded store', () => {
@@ -41,7 +43,7 @@ describe('npm run build', () => {
           results[name] = typeof fn.main;
         }
         results.createPayment = await require(${JSON.stringify(join(FUNCTIONS_DIR, 'createPayment', 'index.js'))}).main({ amountCents: 100 }, {});
-        results.paymentCallback = await require(${JSON.stringify(join(FUNCTIONS_DIR, 'paymentCallback', 'index.js'))}).main({ httpMethod: 'POST', body: '{}' }, {});
+        results.paymentCallback = await require(${JSON.stringify(join(FUNCTIONS_DIR, 'paymentCallback', 'index.js'))}).main({ httpMethod: 'POST', headers: {}, body: '{}' }, {});
         console.log(JSON.stringify(results));
       })();`;
     const env = { PATH: process.env.PATH, OTT_SIGN_KEY: 'ABCDEF0123456789' };
@@ -63,7 +65,7 @@ describe('npm run build', () => {
         const result = await require(${JSON.stringify(join(FUNCTIONS_DIR, 'createPayment', 'index.js'))}).main({ amountCents: 100 }, {});
         console.log(JSON.stringify(result));
       })();`;
-    const env = { PATH: process.env.PATH, OTT_SIGN_KEY: 'short', MAX_AMOUNT_CENTS: 'lots', WX_CONTEXT_KEYS: 'WX_OPENID', WX_OPENID: 'o-payer' };
+    const env = { PATH: process.env.PATH, OTT_SIGN_KEY: 'short', MAX_AMOUNT_CENTS: 'lots', WX_CONTEXT_KEYS: 'WX_OPENID', WX_OPENID: 'o-payer', ...V1_GIVES };
     const run = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
     expect(run.status).toBe(0);
     const logged = run.stderr.trim().split('\n').map((line) => JSON.parse(line) as { event: string; function: string; problems: string });
@@ -75,4 +77,36 @@ describe('npm run build', () => {
     expect(JSON.parse(run.stdout.trim())).toEqual({ ok: false, code: 'CONFIGURATION_ERROR', message: 'The payment service is not set up correctly yet. Please tell the merchant.' });
     expect(run.stdout + run.stderr).not.toContain('short');
   });
+
+  it('answers CONFIGURATION_ERROR where the platform gives neither temporary keys nor an environment id and no API key is set (functions V2)', () => {
+    const script = `
+      (async () => {
+        const fn = require(${JSON.stringify(join(FUNCTIONS_DIR, 'listPayments', 'index.js'))});
+        const result = await fn.main({}, { extendedContext: { wechatContext: { openId: 'o-payer', appId: 'wx1' } } });
+        console.log(JSON.stringify(result));
+      })();`;
+    const run = spawnSync(process.execPath, ['-e', script], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout.trim())).toMatchObject({ ok: false, code: 'CONFIGURATION_ERROR' });
+    const logged = JSON.parse(run.stderr.trim().split('\n')[0]) as { problems: string };
+    expect(logged.problems).toContain('CLOUDBASE_ENV_ID must be set');
+    expect(logged.problems).toContain('CLOUDBASE_APIKEY must be set');
+  });
+
+  it('logs a promise rejected with nobody waiting, and goes on serving', () => {
+    const script = `
+      (async () => {
+        const fn = require(${JSON.stringify(join(FUNCTIONS_DIR, 'listPayments', 'index.js'))});
+        Promise.reject(new Error('a background request failed'));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        console.log(JSON.stringify(await fn.main({}, {})));
+      })();`;
+    const run = spawnSync(process.execPath, ['-e', script], { env: { PATH: process.env.PATH, ...V1_GIVES }, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('"event":"unhandled_rejection","message":"a background request failed"');
+    expect(JSON.parse(run.stdout.trim())).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
 });
+
+/** What CloudBase V1 gives every function: its environment id and temporary keys. */
+const V1_GIVES = { TCB_ENV: 'env-1', SCF_NAMESPACE: 'env-1', TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'key' };

@@ -70,9 +70,9 @@ describe('cloudbaserc.json, as `tcb fn deploy` reads it', () => {
 });
 
 describe('function packages', () => {
-  it('every function package pins exactly the wx-server-sdk the tests ran, which the bundles leave out', () => {
+  it('every function package pins exactly the SDKs the tests ran, which the bundles leave out', () => {
     for (const name of functionNames()) {
-      expect(read(`cloudfunctions/${name}/package.json`).dependencies).toEqual({ 'wx-server-sdk': '4.0.2' });
+      expect(read(`cloudfunctions/${name}/package.json`).dependencies).toEqual({ '@cloudbase/node-sdk': '3.18.3', 'wx-server-sdk': '4.0.2' });
     }
   });
 });

@@ -2,4 +2,4 @@ import { APP_PAYMENTS } from '../../../server/app/configuration';
 import { callable } from '../../../server/functions/callable';
 import { createAppPayment } from '../../../server/payments/create-app-payment';
 
-export const main = callable('createAppPayment', createAppPayment, APP_PAYMENTS);
+export const main = callable('createAppPayment', createAppPayment, { needs: APP_PAYMENTS });

@@ -1,4 +1,4 @@
 import { callable } from '../../../server/functions/callable';
 import { exchangeRate } from '../../../server/payments/exchange-rate';
 
-export const main = callable('exchangeRate', exchangeRate);
+export const main = callable('exchangeRate', exchangeRate, { sweepStep: true });

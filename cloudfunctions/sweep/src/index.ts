@@ -1,4 +1,3 @@
-import { timerTriggered } from '../../../server/functions/triggered';
-import { sweep } from '../../../server/payments/sweep';
+import { sweepTriggered } from '../../../server/functions/triggered';
 
-export const main = timerTriggered('sweep', sweep);
+export const main = sweepTriggered('sweep');

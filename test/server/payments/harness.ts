@@ -23,6 +23,7 @@ import {
   type OrderStore,
   type Page,
   type PaidPageCursor,
+  type SweepRunRecord,
 } from '../../../server/orders/store';
 import type { OttConfig } from '../../../server/ottpay/config';
 import { OrderBusyError } from '../../../server/payments/order-updates';
@@ -113,6 +114,9 @@ class ContendedStore implements OrderStore {
   listOrdersPaidBetween = (fromIso: string, toIso: string, page: Page<PaidPageCursor>) => this.inner.listOrdersPaidBetween(fromIso, toIso, page);
   recordCallback = (raw: RawCallback) => this.inner.recordCallback(raw);
   listCallbacks = (opts: { orderId?: string; limit: number }) => this.inner.listCallbacks(opts);
+  claimSweepLease = (holder: string, claim: { now: string; until: string; startedBefore?: string }) => this.inner.claimSweepLease(holder, claim);
+  endSweepRun = (holder: string, run: SweepRunRecord) => this.inner.endSweepRun(holder, run);
+  getSweepState = () => this.inner.getSweepState();
 }
 
 /** What a function returns to the mini-program, as callable.ts frames it; CRASHED: the process died. */
