@@ -33,6 +33,7 @@ import { acquireDataLock, DataDirInUseError, lockHolder } from '../local/data-lo
 import { SANDBOX_CREDENTIALS } from '../local/sandbox-credentials';
 import { csvHeader, csvRows } from './reconciliation';
 import { money, reviewLines } from './review';
+import { sweepFreshness } from './sweep-freshness';
 
 export const USAGE = `usage: npm run --silent ops -- [--local] <command>
 
@@ -160,6 +161,8 @@ async function review(target: Target, minutes: number, out: (text: string) => vo
     allOf(pagesOf((last, limit) => target.store.listOrdersWithOpenRefund(new Date(now - minutes * 60_000).toISOString(), { limit, after: openRefundCursor(last) }))),
   ]);
   out(reviewLines({ review: inReview, pending, refunding }, settings, new Date(now)));
+  const freshness = sweepFreshness(await target.store.getSweepState(), new Date(now));
+  out(`\nSweep: ${freshness.ok ? '' : 'WARNING: '}${freshness.text}\n`);
 }
 
 async function exportDay(target: Target, date: string, out: (text: string) => void): Promise<void> {
@@ -289,10 +292,21 @@ async function doctor(target: Target, out: (text: string) => void): Promise<void
     if (!ok) failed += 1;
     out(`${ok ? 'ok  ' : 'FAIL'}  ${what}: ${detail}\n`);
   };
+  /** Worth a look, but not a broken deployment (a new environment has not swept yet). */
+  const warnIf = (warn: boolean, what: string, detail: string) => out(`${warn ? 'warn' : 'ok  '}  ${what}: ${detail}\n`);
+  const reads: Record<string, () => Promise<unknown>> = {
+    [COLLECTIONS.orders]: () => target.store.listDueOrders(new Date().toISOString(), 1),
+    [COLLECTIONS.callbacks]: () => target.store.listCallbacks({ limit: 1 }),
+    [COLLECTIONS.sweeps]: () => target.store.getSweepState(),
+  };
   for (const name of Object.values(COLLECTIONS)) {
-    const read = name === COLLECTIONS.orders ? target.store.listDueOrders(new Date().toISOString(), 1) : target.store.listCallbacks({ limit: 1 });
-    const error = await read.then(() => null, (e: Error) => e);
+    const error = await reads[name]().then(() => null, (e: Error) => e);
     check(error === null, `collection ${name}`, error === null ? 'reachable' : `${error.message}${isMissingCollection((error as { cause?: unknown }).cause) ? '' : ` (${String((error as { cause?: { message?: string } }).cause?.message ?? '')})`}`);
+  }
+  const state = await target.store.getSweepState().catch(() => undefined);
+  if (state !== undefined) {
+    const freshness = sweepFreshness(state, new Date());
+    warnIf(!freshness.ok, 'sweep', freshness.text);
   }
   let callbackUrl: string | undefined;
   try {

@@ -211,12 +211,14 @@ describe('npm run ops against CloudBase', () => {
     const { database, environment } = cloudbase();
     await environment.createCollection('orders');
     await environment.createCollection('ott_callbacks');
+    await environment.createCollection('sweep_state');
     const stack = await startTestStack();
     try {
       const env = { ...credentials, OTT_API_URL: `${stack.sandbox.url}/processV2`, OTT_MERCHANT_ID: 'SB00000001', OTT_OPERATOR_ID: '0000000001', OTT_SIGN_KEY: '0123456789ABCDEF', OTT_CALLBACK_URL: stack.callbackUrl, MERCHANT_STAFF_OPENIDS: 'o-staff' };
       let out = '';
       await runOps(['doctor'], env, (text) => (out += text), { cloudbase: () => database });
-      expect(out.trim().split('\n').map((line) => line.slice(0, 4))).toEqual(['ok  ', 'ok  ', 'ok  ', 'ok  ', 'ok  ']);
+      expect(out.trim().split('\n').map((line) => line.slice(0, 4))).toEqual(['ok  ', 'ok  ', 'ok  ', 'warn', 'ok  ', 'ok  ', 'ok  ']);
+      expect(out).toContain('warn  sweep: no sweep has run yet');
       out = '';
       const broken = { ...env, OTT_SIGN_KEY: 'short', OTT_CALLBACK_URL: `${stack.sandbox.url}/nowhere` };
       await expect(runOps(['doctor'], broken, (text) => (out += text), { cloudbase: () => database })).rejects.toThrow('1 check(s) failed');
