@@ -12,10 +12,16 @@ export interface ReadingSet {
   functions: Record<string, string>;
 }
 
-/** The functions' settings a set may change; each is cleared (its default) where a set does not name it. */
-export const FUNCTION_SETTINGS = ['OTT_TIP_READING', 'CALLBACK_SETTLES'] as const;
+/**
+ * The functions' settings a set may change, and the platform the local runtime imitates; each is
+ * cleared (its default) where a set does not name it.
+ */
+export const FUNCTION_SETTINGS = ['OTT_TIP_READING', 'CALLBACK_SETTLES', 'LOCAL_FUNCTIONS_PLATFORM'] as const;
 
 export const DEFAULT_SET: ReadingSet = { name: 'default', sandbox: {}, functions: {} };
+
+/** CloudBase's functions V2 (calls interleaved in one process, the caller in context, no timers, the API key): run in every sample. */
+export const V2_SET: ReadingSet = { name: 'LOCAL_FUNCTIONS_PLATFORM=v2', sandbox: {}, functions: { LOCAL_FUNCTIONS_PLATFORM: 'v2' } };
 
 /** A delay long enough to cross the functions' refund checks under the chaos suite's fast timers. */
 export const CHAOS_REFUND_DELAY_MS = 3_000;
@@ -32,6 +38,9 @@ export const READING_SETS: readonly ReadingSet[] = [
   'callbackFields=extra',
   'CALLBACK_SETTLES=query',
 ].map((assignment) => readingSet([assignment]));
+
+/** Every set that is not the default: the readings, and functions V2. */
+export const OTHER_SETS: readonly ReadingSet[] = [V2_SET, ...READING_SETS];
 
 export class ReadingUsageError extends Error {}
 

@@ -14,8 +14,8 @@
  * of the reading: the default reading with full rounds, then the others with shorter rounds.
  *
  * Options: --seed N (repeatable runs), --rounds N (crash rounds of a full round, default 6),
- * --readings sample|all|default (default sample: the default and --sample N others, default 3,
- * chosen by the seed), --reading NAME=VALUE (repeatable: one set of these readings alone),
+ * --readings sample|all|default (default sample: the default, functions V2, and --sample N
+ * readings, default 3, chosen by the seed; all: every reading and functions V2), --reading NAME=VALUE (repeatable: one set of these readings alone),
  * --short / --full (every set with short or full rounds), --json (figures as JSON).
  */
 import { spawn, type ChildProcess } from 'child_process';
@@ -30,7 +30,7 @@ import { COLLECTIONS } from '../server/orders/store';
 import { LocalCloudBaseDatabase } from '../local/cloudbase/database';
 import { reconcile, type AcquirerTransaction, type DriverRequest, type Figures, type Information } from './chaos-reconcile';
 import { applyReadings, DEFAULT_READINGS, type Readings } from '../local/sandbox/readings';
-import { DEFAULT_SET, FUNCTION_SETTINGS, readingSet, ReadingUsageError, refundDelayMs, sampleSets, READING_SETS, type ReadingSet } from './chaos-readings';
+import { DEFAULT_SET, FUNCTION_SETTINGS, OTHER_SETS, readingSet, ReadingUsageError, refundDelayMs, sampleSets, V2_SET, type ReadingSet } from './chaos-readings';
 
 const ROOT = resolve(__dirname, '..');
 const STAFF = 'o-local-staff';
@@ -487,7 +487,7 @@ function plan(options: Options): { set: ReadingSet; profile: Profile }[] {
   const sets =
     options.assignments.length > 0
       ? [readingSet(options.assignments)]
-      : [DEFAULT_SET, ...(options.readings === 'all' ? READING_SETS : options.readings === 'sample' ? sampleSets(options.sample, random(options.seed)) : [])];
+      : [DEFAULT_SET, ...(options.readings === 'all' ? OTHER_SETS : options.readings === 'sample' ? [V2_SET, ...sampleSets(options.sample, random(options.seed))] : [])];
   return sets.map((set) => {
     const rounds = options.roundsOf === 'mixed' ? (set === DEFAULT_SET || options.assignments.length > 0 ? 'full' : 'short') : options.roundsOf;
     return { set, profile: profile(rounds, options) };

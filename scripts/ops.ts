@@ -34,6 +34,8 @@ import { SANDBOX_CREDENTIALS } from '../local/sandbox-credentials';
 import { csvHeader, csvRows } from './reconciliation';
 import { money, reviewLines } from './review';
 import { sweepFreshness } from './sweep-freshness';
+import { describeEnvironment, platformLines } from './environment-facts';
+import { checkOttCertificates, checkSweepRoute, describeObserved, probeSweepRoute } from './platform-probes';
 
 export const USAGE = `usage: npm run --silent ops -- [--local] <command>
 
@@ -53,9 +55,11 @@ export const USAGE = `usage: npm run --silent ops -- [--local] <command>
                                    booked and OTT never acknowledged it
   export YYYY-MM-DD [--out FILE]   that day's orders (merchant time zone) as CSV, oldest first, on stdout or into FILE
   setup                            CloudBase: create the collections, and list the indexes to add in the console
-  doctor [--probe]                 check an environment: store reachable, configuration complete, call-back URL answers;
-                                   --probe (CloudBase): a few raw database requests, CloudBase's replies beside the local
-                                   database's
+  doctor [--probe]                 check an environment: store reachable, configuration complete, call-back URL answers,
+                                   sweeps recent, function platform (V1/V2) and database mode, the sweep's HTTP route
+                                   (SWEEP_URL, SWEEP_SECRET), OTT Pay's certificate keys; --probe (CloudBase): a few raw
+                                   database requests, CloudBase's replies beside the local database's, and what the
+                                   functions see of their platform
 
   --local   the local stack (LOCAL_DATA_DIR) instead of CloudBase (TCB_ENV_ID, TCB_SECRET_ID, TCB_SECRET_KEY)
   --help    this text
@@ -330,7 +334,34 @@ async function doctor(target: Target, out: (text: string) => void): Promise<void
     );
     check(reply.status === 400 && reply.text === 'FAIL', 'call-back URL', reply.status === 400 ? `${callbackUrl} answers and refuses an unsigned call-back` : `${callbackUrl} answered ${reply.status || 'nothing'} ${JSON.stringify(reply.text)}; expected 400 FAIL from paymentCallback`);
   }
+  if (target.database) {
+    const facts = await describeEnvironment(target.env).then((f) => f, (e: Error) => e);
+    if (facts instanceof Error) warnIf(true, 'platform', `could not ask Tencent Cloud (DescribeEnvs): ${facts.message}`);
+    else for (const line of platformLines(facts)) line.level === 'warn' ? warnIf(true, line.what, line.detail) : check(line.level === 'ok', line.what, line.detail);
+  }
+  const route = await checkSweepRoute(target.env);
+  if (route) route.level === 'warn' ? warnIf(true, route.what, route.detail) : check(route.level === 'ok', route.what, route.detail);
+  const tls = await checkOttCertificates(target.env);
+  if (tls) warnIf(tls.level !== 'ok', tls.what, tls.detail);
   if (failed > 0) throw new NotDone(`${failed} check(s) failed`);
+}
+
+/** Two overlapping calls of the sweep's route: what the function sees of its platform, and that the lease lets one run. */
+async function probePlatform(env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<void> {
+  out('\nthe platform, as the functions see it\n');
+  if (!env.SWEEP_URL?.trim()) {
+    out('  SWEEP_URL is not set: set it (and SWEEP_SECRET) to the sweep\'s HTTP route to see what a function is handed\n');
+  } else {
+    const probes = await Promise.all([probeSweepRoute(env), probeSweepRoute(env)].map((p) => p.catch((error: Error) => ({ status: 0, reply: null, text: error.message }))));
+    for (const [i, probe] of probes.entries()) {
+      out(`  call ${i + 1} of 2 at once: HTTP ${probe?.status ?? 0} ${probe?.reply ? `ran: ${probe.reply.ran}; ${describeObserved(probe.reply.observed)}` : JSON.stringify(probe?.text ?? '')}\n`);
+      if (probe?.reply?.observed) out(`    ${JSON.stringify(probe.reply.observed)}\n`);
+    }
+    const ran = probes.filter((p) => p?.reply?.ran === true).length;
+    out(`  ${ran === 1 ? 'one ran, the other found the lease held (as it should)' : `${ran} ran: the lease did not keep them apart, or a call failed`}\n`);
+  }
+  out('  a call from the mini-program: open its Pay page, then read the first `platform.observed` line in exchangeRate\'s log\n');
+  out('  (CloudBase console → 云函数 → exchangeRate → 日志): callerSource is "context" on V2, "environment" on V1.\n');
 }
 
 async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void, options: OpsOptions = {}): Promise<void> {
@@ -387,7 +418,10 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
     if (command === 'review') return await review(target, minutes, out);
     if (command === 'export') return await exportDay(target, params[0], out);
     if (command === 'setup') return await setup(target, out);
-    if (command === 'doctor' && values.probe === true) return await runProbe(target.database as unknown as ProbeDatabase, out);
+    if (command === 'doctor' && values.probe === true) {
+      await runProbe(target.database as unknown as ProbeDatabase, out);
+      return await probePlatform(target.env, out);
+    }
     if (command === 'doctor') return await doctor(target, out);
     const order = await target.store.getOrder(params[0]);
     if (!order) throw new NotDone(`no order ${params[0]}`);

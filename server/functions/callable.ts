@@ -6,7 +6,7 @@
 import type { FunctionError } from '../../typings/payments';
 import { cloudBasePlatform } from '../app/cloudbase-platform';
 import { CALLS_OTT, type Needs } from '../app/configuration';
-import { callerOf, type Caller } from './invocation';
+import { callerOf, observePlatform, type Caller } from './invocation';
 import { logUnhandledRejections } from './unhandled';
 import { trafficSweepStep } from '../payments/sweep-runs';
 import { coldStartProblems, NOT_CONFIGURED_MESSAGE } from './cold-start';
@@ -27,12 +27,20 @@ export interface CallableOptions {
   sweepStep?: boolean;
 }
 
+/** Whether this instance has logged what its platform hands a call. */
+let observed = false;
+
 export function callable<R>(name: string, handler: CallableHandler<R>, options: CallableOptions = {}): (event: unknown, context?: unknown) => Promise<R | FunctionError> {
   const needs = options.needs ?? CALLS_OTT;
   const problems = coldStartProblems(name, needs);
   logUnhandledRejections();
   return (event: unknown, context?: unknown) => {
-    const { caller } = callerOf(context);
+    const { caller, source } = callerOf(context);
+    if (!observed) {
+      // once per instance, names only: what the platform hands a call (README, Deploying: checking a V2 environment)
+      observed = true;
+      console.log(JSON.stringify({ level: 'info', event: 'platform.observed', function: name, ...observePlatform(event, context, source), at: new Date().toISOString() }));
+    }
     if (!caller) return Promise.resolve({ ok: false, code: 'FORBIDDEN', message: `${name} can only be called from the mini-program or the merchant's app signed in to CloudBase` });
     if (problems.length > 0) return Promise.resolve({ ok: false, code: 'CONFIGURATION_ERROR', message: NOT_CONFIGURED_MESSAGE });
     return run(name, handler, event, caller, needs, options.sweepStep === true);

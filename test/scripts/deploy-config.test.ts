@@ -69,6 +69,28 @@ describe('cloudbaserc.json, as `tcb fn deploy` reads it', () => {
   });
 });
 
+describe('cloudbaserc.v2.json, for an environment on functions V2', () => {
+  const v1 = read('cloudbaserc.json') as { functions: Deployed[] };
+  const v2 = read('cloudbaserc.v2.json') as { functions: Deployed[] };
+
+  it('deploys the same functions on Node 24, the one runtime V2 runs and the one chosen on V1', () => {
+    for (const rc of [v1, v2]) expect(new Set(rc.functions.map((f) => f.runtime))).toEqual(new Set(['Nodejs24.11']));
+    expect(v2.functions.map((f) => f.name)).toEqual(v1.functions.map((f) => f.name));
+  });
+
+  it('differs only in what V2 lacks: no timer, and the API key and environment id given to every function', () => {
+    for (const fn of v2.functions) {
+      const { triggers, ...same } = v1.functions.find((f) => f.name === fn.name)!;
+      expect(fn).toEqual({ ...same, envVariables: { ...same.envVariables, CLOUDBASE_APIKEY: '{{env.CLOUDBASE_APIKEY}}', CLOUDBASE_ENV_ID: '{{env.CLOUDBASE_ENV_ID}}' } });
+      expect(triggers === undefined || fn.name === 'sweep').toBe(true);
+    }
+  });
+
+  it('gives the sweep its secret on both, for the HTTP route an outside scheduler calls', () => {
+    for (const rc of [v1, v2]) expect(rc.functions.find((f) => f.name === 'sweep')!.envVariables.SWEEP_SECRET).toBe('{{env.SWEEP_SECRET}}');
+  });
+});
+
 describe('function packages', () => {
   it('every function package pins exactly the SDKs the tests ran, which the bundles leave out', () => {
     for (const name of functionNames()) {

@@ -8,6 +8,7 @@ import { inProcessDatabase } from '../../local/cloudbase/sdk-bindings';
 import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
 import { seal } from '../../server/ottpay/codec';
 import { newRequestId, PAYER, STAFF, startTestStack, type TestStack } from '../local/harness';
+import { startTencentCloudStandIn } from './tencent-cloud-stand-in';
 
 async function ops(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   let out = '';
@@ -213,18 +214,37 @@ describe('npm run ops against CloudBase', () => {
     await environment.createCollection('ott_callbacks');
     await environment.createCollection('sweep_state');
     const stack = await startTestStack();
+    const tencentCloud = await startTencentCloudStandIn({ EnvId: 'env-1', Functions: [{ Namespace: 'env-1', Backend: 'scf' }], Databases: [{ InstanceId: 'd' }] });
     try {
-      const env = { ...credentials, OTT_API_URL: `${stack.sandbox.url}/processV2`, OTT_MERCHANT_ID: 'SB00000001', OTT_OPERATOR_ID: '0000000001', OTT_SIGN_KEY: '0123456789ABCDEF', OTT_CALLBACK_URL: stack.callbackUrl, MERCHANT_STAFF_OPENIDS: 'o-staff' };
+      const env = {
+        ...credentials,
+        OTT_API_URL: `${stack.sandbox.url}/processV2`,
+        OTT_MERCHANT_ID: 'SB00000001',
+        OTT_OPERATOR_ID: '0000000001',
+        OTT_SIGN_KEY: '0123456789ABCDEF',
+        OTT_CALLBACK_URL: stack.callbackUrl,
+        MERCHANT_STAFF_OPENIDS: 'o-staff',
+        TCB_API_ENDPOINT: tencentCloud.endpoint,
+        SWEEP_URL: `${stack.runtime.url}/http/sweep`,
+        SWEEP_SECRET: SANDBOX_CREDENTIALS.sweepSecret,
+      };
       let out = '';
       await runOps(['doctor'], env, (text) => (out += text), { cloudbase: () => database });
-      expect(out.trim().split('\n').map((line) => line.slice(0, 4))).toEqual(['ok  ', 'ok  ', 'ok  ', 'warn', 'ok  ', 'ok  ', 'ok  ']);
+      expect(out.trim().split('\n').map((line) => line.slice(0, 4))).toEqual(['ok  ', 'ok  ', 'ok  ', 'warn', 'ok  ', 'ok  ', 'ok  ', 'ok  ', 'ok  ', 'ok  ']);
       expect(out).toContain('warn  sweep: no sweep has run yet');
+      expect(out).toContain('ok    functions: V1 (Backend scf)');
+      expect(out).toMatch(/ok {4}sweep route: ran \(0 checked\); the function runs on V1 \(the HTTP access service's integrated request\)/);
+
+      out = '';
+      await expect(runOps(['doctor'], { ...env, SWEEP_SECRET: 'x'.repeat(40) }, (text) => (out += text), { cloudbase: () => database })).rejects.toThrow('1 check(s) failed');
+      expect(out).toContain("FAIL  sweep route: " + env.SWEEP_URL + ": the secret was refused (SWEEP_SECRET differs from the function's)");
       out = '';
       const broken = { ...env, OTT_SIGN_KEY: 'short', OTT_CALLBACK_URL: `${stack.sandbox.url}/nowhere` };
       await expect(runOps(['doctor'], broken, (text) => (out += text), { cloudbase: () => database })).rejects.toThrow('1 check(s) failed');
       expect(out).toContain('FAIL  OTT Pay settings: OTT_SIGN_KEY must be exactly 16 characters');
     } finally {
       await stack.close();
+      await tencentCloud.close();
     }
   });
 });
