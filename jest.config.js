@@ -2,6 +2,8 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 
 module.exports = {
+  // every core: on a 2-core machine jest's default (cores - 1) runs the files one at a time
+  maxWorkers: '100%',
   // the local stack runs the function bundles: build the stale ones once, before any worker starts
   globalSetup: '<rootDir>/test/build-bundles.js',
   projects: [

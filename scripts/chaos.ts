@@ -15,7 +15,7 @@
  *
  * Options: --seed N (repeatable runs), --rounds N (crash rounds of a full round, default 6),
  * --readings sample|all|default (default sample: the default, functions V2, and --sample N
- * readings, default 3, chosen by the seed; all: every reading and functions V2), --reading NAME=VALUE (repeatable: one set of these readings alone),
+ * readings, default 2, chosen by the seed; all: every reading and functions V2), --reading NAME=VALUE (repeatable: one set of these readings alone),
  * --short / --full (every set with short or full rounds), --json (figures as JSON).
  */
 import { spawn, type ChildProcess } from 'child_process';
@@ -464,7 +464,7 @@ function wholeNumber(option: string, text: string | undefined): number {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { seed: Date.now() % 1_000_000, rounds: 6, json: false, readings: 'sample', sample: 3, assignments: [], roundsOf: 'mixed' };
+  const options: Options = { seed: Date.now() % 1_000_000, rounds: 6, json: false, readings: 'sample', sample: 2, assignments: [], roundsOf: 'mixed' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') options.json = true;
