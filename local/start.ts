@@ -1,6 +1,6 @@
 /** `npm start`: the local stack on loopback until Ctrl-C. */
 import { ConfigurationError } from '../server/app/configuration';
-import { startLocalStack } from './stack';
+import { startLocalStack, SWEEP_ROUTE } from './stack';
 
 async function main(): Promise<void> {
   const stack = await startLocalStack();
@@ -11,6 +11,8 @@ async function main(): Promise<void> {
       `Local cloud runtime  ${stack.runtime.url}   (POST /functions/<name>, header x-wx-openid)`,
       `Local database       ${stack.runtime.databaseUrl}   (CloudBase's database API; faults: POST /local/database)`,
       `Payment call-backs   ${stack.callbackUrl}`,
+      `Sweep route          ${stack.runtime.url}/http${SWEEP_ROUTE}   (POST with Authorization: Bearer SWEEP_SECRET)`,
+      `Functions platform   ${stack.runtime.platform === 'v2' ? 'V2: the functions framework, no timers (LOCAL_FUNCTIONS_PLATFORM)' : 'V1 (LOCAL_FUNCTIONS_PLATFORM=v2 imitates V2)'}`,
       '',
     ].join('\n'),
   );

@@ -5,6 +5,7 @@
 import { holdsSecret } from '../../../server/functions/triggered';
 import { callerOf, httpRequestOf, isTimerEvent } from '../../../server/functions/invocation';
 import { databaseAccess, databaseAccessProblems } from '../../../server/app/database-access';
+import { loadPaymentSettings } from '../../../server/app/settings';
 
 const V1_CALLER = { WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID', WX_OPENID: 'o-env', WX_APPID: 'wx-env' };
 
@@ -90,5 +91,20 @@ describe('database access', () => {
     expect(databaseAccess({ TCB_ENV: 'env-1', TENCENTCLOUD_SECRETID: 'id' })).toEqual({ kind: 'temporaryKeys', envId: 'env-1' });
     expect(databaseAccessProblems({ SCF_NAMESPACE: 'env-1', TENCENTCLOUD_SECRETID: 'id' })).toEqual([]);
     expect(databaseAccessProblems({}).map((p) => p.variable)).toEqual(['CLOUDBASE_ENV_ID', 'CLOUDBASE_APIKEY']);
+  });
+});
+
+describe('SWEEP_SECRET', () => {
+  it('is a long random word or nothing: a short or odd one is refused by name, never echoed', () => {
+    expect(loadPaymentSettings({}).sweepSecret).toBeNull();
+    expect(loadPaymentSettings({ SWEEP_SECRET: 'a1'.repeat(20) }).sweepSecret).toBe('a1'.repeat(20));
+    for (const bad of ['short-secret', `${'a'.repeat(40)} b`, `${'a'.repeat(40)}!`]) {
+      expect(() => loadPaymentSettings({ SWEEP_SECRET: bad })).toThrow(/^SWEEP_SECRET must be at least 32 letters, digits/);
+      try {
+        loadPaymentSettings({ SWEEP_SECRET: bad });
+      } catch (error) {
+        expect((error as Error).message).not.toContain(bad);
+      }
+    }
   });
 });
