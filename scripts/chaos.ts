@@ -20,7 +20,6 @@
  */
 import { spawn, type ChildProcess } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
-import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { isEntryPoint } from '../server/app/entry-point';
@@ -28,6 +27,7 @@ import { documentToOrder } from '../server/orders/documents';
 import type { Order } from '../server/orders/model';
 import { COLLECTIONS } from '../server/orders/store';
 import { LocalCloudBaseDatabase } from '../local/cloudbase/database';
+import { freePort } from '../local/free-port';
 import { reconcile, type AcquirerTransaction, type DriverRequest, type Figures, type Information } from './chaos-reconcile';
 import { applyReadings, DEFAULT_READINGS, type Readings } from '../local/sandbox/readings';
 import { DEFAULT_SET, FUNCTION_SETTINGS, OTHER_SETS, readingSet, ReadingUsageError, refundDelayMs, sampleSets, V2_SET, type ReadingSet } from './chaos-readings';
@@ -78,17 +78,6 @@ function random(seed: number): () => number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 interface PaymentRequest extends DriverRequest {
   kind: 'pay' | 'qr';

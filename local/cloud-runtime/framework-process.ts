@@ -6,11 +6,11 @@
  */
 import { fork, type ChildProcess } from 'child_process';
 import { mkdtempSync } from 'fs';
-import { createServer } from 'net';
+import { freePort } from '../free-port';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { gzipSync } from 'zlib';
-import { FunctionFailure, forwardLines, type FunctionProcess, type FunctionProcessOptions, type HttpCall } from './function-process';
+import { FunctionFailure, forwardLines, stopChild, type FunctionProcess, type FunctionProcessOptions, type HttpCall } from './function-process';
 import type { HttpReply } from './integrated-http';
 import type { Caller } from './wx-context';
 
@@ -18,17 +18,6 @@ import type { Caller } from './wx-context';
 export const EXTENDED_CONTEXT_HEADER = 'x-cloudbase-extended-context';
 
 const HOST = join(__dirname, 'framework-host.ts');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** What CloudBase V2 would put in `context.extendedContext` for this caller. */
 export function extendedContext(caller: Caller, envId: string): Record<string, unknown> {
@@ -128,12 +117,7 @@ export async function startFrameworkProcess(options: FunctionProcessOptions & { 
     pid: () => child?.pid,
     async close() {
       closing = true;
-      const host = child;
-      if (!host || host.exitCode !== null) return;
-      await new Promise<void>((resolve) => {
-        host.once('exit', () => resolve());
-        host.kill('SIGTERM');
-      });
+      await stopChild(child);
     },
   };
 }

@@ -57,6 +57,15 @@ export function forwardLines(stream: NodeJS.ReadableStream | null, log: (line: s
   });
 }
 
+/** Ends a child process, if it still runs, and waits until it has. */
+export async function stopChild(host: ChildProcess | undefined): Promise<void> {
+  if (!host || host.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    host.once('exit', () => resolve());
+    host.kill('SIGTERM');
+  });
+}
+
 export async function startFunctionProcess(options: FunctionProcessOptions): Promise<FunctionProcess> {
   const bundles = Object.fromEntries(options.functions.map((f) => [f.name, f.bundle]));
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -123,12 +132,7 @@ export async function startFunctionProcess(options: FunctionProcessOptions): Pro
     pid: () => child?.pid,
     async close() {
       closing = true;
-      const host = child;
-      if (!host || host.exitCode !== null) return;
-      await new Promise<void>((resolve) => {
-        host.once('exit', () => resolve());
-        host.kill('SIGTERM');
-      });
+      await stopChild(child);
     },
   };
 }
