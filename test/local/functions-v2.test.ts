@@ -5,6 +5,7 @@
  */
 import { LOCAL_API_KEY } from '../../local/cloud-runtime/server';
 import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
+import { seal } from '../../server/ottpay/codec';
 import type { CreatePaymentResult, ListPaymentsResult } from '../../typings/payments';
 import { eventually, newRequestId, OTHER_PAYER, PAYER, postRaw, startTestStack, type TestStack } from './harness';
 
@@ -37,6 +38,20 @@ it('takes a payment: the call-back reaches paymentCallback through the framework
   expect(paid.openid).toBe(PAYER);
   const callbacks = await stack.store.listCallbacks({ orderId: paid.attempts[0].ottOrderId, limit: 5 });
   expect(callbacks.map((c) => c.verdict)).toContain('verified');
+});
+
+it.each([
+  ['JSON', 'application/json', (fields: Record<string, string>) => JSON.stringify(fields)],
+  ['a form', 'application/x-www-form-urlencoded', (fields: Record<string, string>) => new URLSearchParams(fields).toString()],
+])('reads a call-back sent as %s from the body the framework parsed, and refuses it tampered', async (_, contentType, encode) => {
+  const created = (await stack.call('createPayment', { amountCents: 1700, tipCents: 0, requestId: newRequestId('v2cb') }, PAYER)) as CreatePaymentResult;
+  if (!created.ok) throw new Error(created.code);
+  const data = { amount: '1700', order_id: created.orderId, merchant_id: SANDBOX_CREDENTIALS.merchantId, bizpay_order_id: 'WX0000000002', finish_time: '20261203120000' };
+  const fields = { rsp_code: 'SUCCESS', rsp_msg: 'success', merchant_id: SANDBOX_CREDENTIALS.merchantId, ...seal(data, SANDBOX_CREDENTIALS.signKey) };
+  const tampered = { ...fields, md5: fields.md5.slice(0, 31) + (fields.md5[31] === '0' ? '1' : '0') };
+  expect(await postRaw(stack.callbackUrl, encode(tampered), { 'content-type': contentType })).toEqual({ status: 400, text: 'FAIL' });
+  expect(await postRaw(stack.callbackUrl, encode(fields), { 'content-type': contentType })).toEqual({ status: 200, text: 'SUCCESS' });
+  expect((await stack.store.getOrder(created.orderId))?.state).toBe('PAID');
 });
 
 it('keeps two payers apart when their calls interleave in one process', async () => {
