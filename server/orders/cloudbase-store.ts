@@ -292,15 +292,16 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
 
     claimSweepLease: (holder: string, claim: { now: string; until: string; startedBefore?: string }) =>
       run('claimSweepLease', async () => {
-        const first: StoredDocument = { _id: SWEEP_DOCUMENT, leaseUntil: claim.until, holder, lastStartedAt: claim.now, lastCompletedAt: null, lastRunAt: null };
-        const { created, doc } = await insertOnce(COLLECTIONS.sweeps, first);
-        if (created) return true;
-        // our own insert whose reply was lost
-        if (doc.holder === holder && doc.leaseUntil === claim.until) return true;
+        // one round trip when the lease is free: a compare-and-set on the one document
         const free: Record<string, unknown> = { _id: SWEEP_DOCUMENT, leaseUntil: _().lte(claim.now) };
         if (claim.startedBefore !== undefined) free.lastStartedAt = _().lte(claim.startedBefore);
         const res = await collection(COLLECTIONS.sweeps).where(free).update(write({ leaseUntil: claim.until, holder, lastStartedAt: claim.now }));
-        return updatedCount(res) === 1;
+        if (updatedCount(res) === 1) return true;
+        // held, or the very first run: the insert tells them apart
+        const first: StoredDocument = { _id: SWEEP_DOCUMENT, leaseUntil: claim.until, holder, lastStartedAt: claim.now, lastCompletedAt: null, lastRunAt: null };
+        const { created, doc } = await insertOnce(COLLECTIONS.sweeps, first);
+        // created, or our own insert whose reply was lost
+        return created || (doc.holder === holder && doc.leaseUntil === claim.until);
       }, COLLECTIONS.sweeps),
 
     endSweepRun: (holder: string, record: SweepRunRecord) =>

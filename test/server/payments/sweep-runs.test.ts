@@ -79,6 +79,16 @@ describe.each(STORE_KINDS)('sweep runs through %s', (kind) => {
     expect(sweepFreshness(await h.platform.store.getSweepState(), h.clock.now()).ok).toBe(true);
   });
 
+  it('costs one database round trip to take a free lease, and one to give it back', async () => {
+    expect((await runSweep(h.platform, 'route')).ran).toBe(true);
+    const before = h.storeCalls.length;
+    const claimed = await h.platform.store.claimSweepLease('next', { now: h.clock.now().toISOString(), until: new Date(h.clock.now().getTime() + 1000).toISOString() });
+    expect(claimed).toBe(true);
+    expect(h.storeCalls.slice(before)).toEqual(['update sweep_state']);
+    await h.platform.store.endSweepRun('next', { at: h.clock.now().toISOString(), by: 'route', complete: true, checked: 0, failed: 0 });
+    expect(h.storeCalls.slice(before)).toEqual(['update sweep_state', 'update sweep_state']);
+  });
+
   it('never fails the request it runs beside when the database is down', async () => {
     h.backend.setUnavailable(true);
     await expect(trafficSweepStep(h.platform)).resolves.toBeUndefined();
