@@ -19,14 +19,17 @@ import { startLocalStack } from '../local/stack';
 import { SANDBOX_CREDENTIALS } from '../local/sandbox-credentials';
 import { seal } from '../server/ottpay/codec';
 import { measureCodec } from './bench/codec';
+import type { FunctionsPlatform } from '../local/cloud-runtime/server';
 import { measureRoundTrips, type LatencyReport } from './bench/latency';
 import { measureScale } from './bench/scale';
 import { DEFAULT_BACKLOG, measureSweepBacklog } from './bench/sweep-backlog';
 import { buildFunction, FUNCTIONS_DIR, functionNames } from './build-functions';
 
-const USAGE = `usage: npm run bench -- [--latency MS] [--scale [--sizes N,N,...]] [--json]
+const USAGE = `usage: npm run bench -- [--latency MS] [--platforms v1,v2] [--scale [--sizes N,N,...]] [--json]
 
   --latency MS   round-trip time injected between the functions and OTT Pay, and before each store call (default 20)
+  --platforms    the CloudBase function platforms the local runtime imitates for the round trips and the
+                 payments end to end, side by side (default v1,v2)
   --scale        also the local stack with 1k, 10k and 100k stored orders
   --sizes N,N    … with these numbers of orders instead
   --json         every figure as one JSON object
@@ -41,9 +44,9 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   return response.json();
 }
 
-async function payments(): Promise<{ payment_median_ms: number; payment_p95_ms: number; duplicate_callbacks_per_s: number }> {
+async function payments(platform: FunctionsPlatform): Promise<{ payment_median_ms: number; payment_p95_ms: number; duplicate_callbacks_per_s: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ottpay-bench-'));
-  const stack = await startLocalStack({ dataDir, sandboxPort: 0, cloudPort: 0, sweepIntervalMs: 0, log: () => undefined, env: { QUERY_PENDING_AFTER_MS: '0' } });
+  const stack = await startLocalStack({ dataDir, sandboxPort: 0, cloudPort: 0, sweepIntervalMs: 0, platform, log: () => undefined, env: { QUERY_PENDING_AFTER_MS: '0' } });
   try {
     const rounds = 50;
     const times: number[] = [];
@@ -103,10 +106,11 @@ function latencyTable(report: LatencyReport): string {
 }
 
 async function main(): Promise<void> {
-  refuseFlagsNpmTook(['json', 'latency', 'scale', 'sizes']);
+  refuseFlagsNpmTook(['json', 'latency', 'platforms', 'scale', 'sizes']);
   const { values, positionals, help } = readCommandLine(process.argv.slice(2), {
     json: { type: 'boolean', default: false },
     latency: { type: 'string', default: '20' },
+    platforms: { type: 'string', default: 'v1,v2' },
     scale: { type: 'boolean', default: false },
     sizes: { type: 'string', default: '1000,10000,100000' },
   });
@@ -117,6 +121,8 @@ async function main(): Promise<void> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const rtt = Number(values.latency);
   if (!Number.isInteger(rtt) || rtt < 5 || rtt > 2000) throw new UsageError('--latency takes a round-trip time in ms from 5 to 2000');
+  const platforms = String(values.platforms).split(',');
+  if (platforms.length === 0 || platforms.some((p) => p !== 'v1' && p !== 'v2')) throw new UsageError('--platforms takes v1, v2 or v1,v2');
   const sizes = values.scale === true ? String(values.sizes).split(',').map(Number) : [];
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError('--sizes takes sizes like 1000,10000');
 
@@ -130,14 +136,22 @@ async function main(): Promise<void> {
   say(`codec unseal+verify  ${codec.unseal_per_s.toLocaleString('en-CA')}/s   (node:crypto floor ${codec.native_unseal_per_s.toLocaleString('en-CA')}/s, crypto-js ${codec.cryptojs_unseal_per_s.toLocaleString('en-CA')}/s)`);
   say(`codec_vs_native ${codec.codec_vs_native}   codec_vs_cryptojs ${codec.codec_vs_cryptojs}`);
 
-  const latency = await measureRoundTrips(rtt);
-  figures.round_trips = latency;
-  say(latencyTable(latency));
-
-  const local = await payments();
-  figures.local_stack = local;
-  say(`payment end to end   median ${local.payment_median_ms} ms, p95 ${local.payment_p95_ms} ms (local stack, no injected latency)`);
-  say(`duplicate call-backs ${local.duplicate_callbacks_per_s}/s (200 concurrent, each recorded before it is acted on)`);
+  const medians: Record<string, number> = {};
+  for (const platform of platforms as FunctionsPlatform[]) {
+    say(`functions ${platform.toUpperCase()}${platform === 'v2' ? ' (the functions framework, calls interleaved in one process, the database by API key)' : ''}`);
+    const latency = await measureRoundTrips(rtt, platform);
+    figures[`round_trips_${platform}`] = latency;
+    say(latencyTable(latency));
+    const local = await payments(platform);
+    figures[`local_stack_${platform}`] = local;
+    medians[platform] = local.payment_median_ms;
+    say(`payment end to end   median ${local.payment_median_ms} ms, p95 ${local.payment_p95_ms} ms (local stack, no injected latency)`);
+    say(`duplicate call-backs ${local.duplicate_callbacks_per_s}/s (200 concurrent, each recorded before it is acted on)`);
+  }
+  if (medians.v1 && medians.v2) {
+    figures.payment_v2_vs_v1 = Math.round((medians.v2 / medians.v1) * 100) / 100;
+    say(`payment_v2_vs_v1 ${figures.payment_v2_vs_v1} (median end to end, V2 over V1)`);
+  }
 
   const backlog = await measureSweepBacklog();
   figures.sweep_backlog = backlog;

@@ -10,6 +10,7 @@ import { createConnection, createServer, type Server, type Socket } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
+import type { FunctionsPlatform } from '../../local/cloud-runtime/server';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import type { OrderStore } from '../../server/orders/store';
 import { seal } from '../../server/ottpay/codec';
@@ -83,7 +84,7 @@ interface Setup {
   close(): Promise<void>;
 }
 
-async function setUp(): Promise<Setup> {
+async function setUp(platform: FunctionsPlatform): Promise<Setup> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ottpay-bench-latency-'));
   const ottRtt = { value: 0 };
   // The proxy's target is known once the sandbox listens.
@@ -94,6 +95,7 @@ async function setUp(): Promise<Setup> {
     sandboxPort: 0,
     cloudPort: 0,
     sweepIntervalMs: 0,
+    platform,
     log: () => undefined,
     env: { OTT_API_URL: proxy.url, QUERY_PENDING_AFTER_MS: '0', QUERY_THROTTLE_MS: '0', OTT_TIMEOUT_MS: '20000' },
   });
@@ -154,8 +156,8 @@ async function paths(setup: Setup, tag: string): Promise<Record<keyof Omit<Laten
 }
 
 /** Round trips per path with the given RTT, from the medians of `rounds` warm runs. */
-export async function measureRoundTrips(rttMs: number, rounds = 5): Promise<LatencyReport> {
-  const setup = await setUp();
+export async function measureRoundTrips(rttMs: number, platform: FunctionsPlatform = 'v1', rounds = 5): Promise<LatencyReport> {
+  const setup = await setUp(platform);
   try {
     await paths(setup, 'warm-up');
     const runs = async (label: string) => {
