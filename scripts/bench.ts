@@ -79,7 +79,7 @@ async function payments(platform: FunctionsPlatform): Promise<{ payment_median_m
 /** Median ms for a fresh node to require `module`, over a few runs. */
 function loadMs(module: string): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(module)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
-  const runs = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, ['-e', script], { cwd: FUNCTIONS_DIR }).toString()));
+  const runs = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, ['-e', script], { cwd: FUNCTIONS_DIR, stdio: ['ignore', 'pipe', 'ignore'] }).toString()));
   return runs.sort((a, b) => a - b)[2];
 }
 
