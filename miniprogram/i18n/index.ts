@@ -13,8 +13,7 @@ export function pickLanguage(language: string | undefined): Language {
 /** The phone's WeChat language, read each time a page opens. */
 export function currentLanguage(): Language {
   try {
-    if (typeof wx.getAppBaseInfo === 'function') return pickLanguage(wx.getAppBaseInfo().language);
-    return pickLanguage(wx.getSystemInfoSync().language);
+    return pickLanguage(wx.getAppBaseInfo().language);
   } catch {
     return 'zh';
   }

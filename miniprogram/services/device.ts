@@ -1,6 +1,6 @@
 /** The phone's own abilities a page uses: clipboard, phone calls, the screen. */
 
-/** Copies text; WeChat itself confirms with "内容已复制" / "Copied". */
+/** Copies text; WeChat itself confirms with "内容已复制" / "Copied"; false when it could not (the caller says so). */
 export function copyText(data: string): Promise<boolean> {
   return new Promise((resolve) => {
     try {
@@ -37,10 +37,22 @@ export function brightScreen(): void {
   }
 }
 
+/**
+ * Android with automatic brightness reports the value from before it was automatic: setting that
+ * back would leave the screen fixed. -1 hands brightness back to the system there.
+ */
+function brightnessToRestore(saved: number): number {
+  try {
+    return wx.getDeviceInfo().platform === 'android' ? -1 : saved;
+  } catch {
+    return saved;
+  }
+}
+
 export function releaseScreen(): void {
   try {
     wx.setKeepScreenOn({ keepScreenOn: false });
-    if (savedBrightness !== undefined) wx.setScreenBrightness({ value: savedBrightness });
+    if (savedBrightness !== undefined) wx.setScreenBrightness({ value: brightnessToRestore(savedBrightness) });
   } catch {
     // nothing to give back
   }

@@ -21,8 +21,14 @@ function destructiveColor(): string {
   }
 }
 
-/** A yes/no question; resolves true only when the person confirms. */
-export function confirmDialog(options: ConfirmOptions): Promise<boolean> {
+/** WeChat's limit on a dialog button's label (showModal's confirmText and cancelText). */
+export const DIALOG_LABEL_MAX = 4;
+
+/** What came of a question: the person's answer, or a dialog that could not be shown (the caller says so). */
+export type Answer = 'yes' | 'no' | 'failed';
+
+/** A yes/no question; 'yes' only when the person confirms. */
+export function confirmDialog(options: ConfirmOptions): Promise<Answer> {
   return new Promise((resolve) => {
     try {
       wx.showModal({
@@ -31,11 +37,11 @@ export function confirmDialog(options: ConfirmOptions): Promise<boolean> {
         confirmText: options.confirmText,
         cancelText: options.cancelText,
         ...(options.destructive ? { confirmColor: destructiveColor() } : {}),
-        success: (res) => resolve(res.confirm === true),
-        fail: () => resolve(false),
+        success: (res) => resolve(res.confirm === true ? 'yes' : 'no'),
+        fail: () => resolve('failed'),
       });
     } catch {
-      resolve(false);
+      resolve('failed');
     }
   });
 }

@@ -116,6 +116,17 @@ describe('collect by QR code: the code', () => {
     expect(wxMock.navigateBack).toHaveBeenCalledWith({ delta: 1 });
   });
 
+  test('on Android the screen goes back to the system’s own brightness, not a remembered number', async () => {
+    useFakeClock();
+    const wxMock = installWx(handlers());
+    wxMock.getDeviceInfo.mockImplementation(() => ({ platform: 'android' }));
+    await openPage(qrPage, { amountCents: '300' });
+    expect(wxMock.setScreenBrightness).toHaveBeenCalledWith({ value: 1 });
+    qrState = 'PAID';
+    await elapse(5000);
+    expect(wxMock.setScreenBrightness).toHaveBeenLastCalledWith({ value: -1 });
+  });
+
   test('the code expires after five minutes; a payment after that still shows', async () => {
     useFakeClock();
     const wxMock = installWx(handlers());

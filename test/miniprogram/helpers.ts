@@ -172,6 +172,7 @@ interface WxMock {
   setNavigationBarTitle: jest.Mock;
   stopPullDownRefresh: jest.Mock;
   getAppBaseInfo: jest.Mock;
+  getDeviceInfo: jest.Mock;
   setClipboardData: jest.Mock;
   makePhoneCall: jest.Mock;
   setKeepScreenOn: jest.Mock;
@@ -203,6 +204,7 @@ export function installWx(handlers: Handlers, language = 'zh_CN'): WxMock {
     setNavigationBarTitle: jest.fn(),
     stopPullDownRefresh: jest.fn(),
     getAppBaseInfo: jest.fn(() => ({ language, SDKVersion: '3.8.0' })),
+    getDeviceInfo: jest.fn(() => ({ platform: 'ios' })),
     setClipboardData: jest.fn((options: { success?: () => void }) => options.success?.()),
     makePhoneCall: jest.fn(),
     setKeepScreenOn: jest.fn(),

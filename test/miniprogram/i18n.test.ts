@@ -1,6 +1,7 @@
 import { en } from '../../miniprogram/i18n/en';
 import { currentLanguage, errorMessage, format, messagesFor, pickLanguage } from '../../miniprogram/i18n/index';
 import { zh } from '../../miniprogram/i18n/zh';
+import { DIALOG_LABEL_MAX } from '../../miniprogram/services/dialog';
 import type { ErrorCode } from '../../typings/payments';
 import { installWx } from './helpers';
 
@@ -36,18 +37,18 @@ test('language from WeChat: zh* → zh, anything else → en', () => {
   expect(pickLanguage(undefined)).toBe('zh');
 });
 
-test('reads getAppBaseInfo, else getSystemInfoSync', () => {
+test('reads the language from getAppBaseInfo, and falls back to Chinese when it cannot', () => {
   const wxMock = installWx({}, 'en_US');
   expect(currentLanguage()).toBe('en');
-  const base = wxMock.getAppBaseInfo;
-  (wx as { getAppBaseInfo?: unknown }).getAppBaseInfo = undefined;
-  const system = wx.getSystemInfoSync;
-  (wx as { getSystemInfoSync: unknown }).getSystemInfoSync = () => ({ language: 'en' });
-  try {
-    expect(currentLanguage()).toBe('en');
-  } finally {
-    (wx as { getAppBaseInfo?: unknown }).getAppBaseInfo = base;
-    (wx as { getSystemInfoSync: unknown }).getSystemInfoSync = system;
+  wxMock.getAppBaseInfo.mockImplementationOnce(() => {
+    throw new Error('getAppBaseInfo:fail');
+  });
+  expect(currentLanguage()).toBe('zh');
+});
+
+test('every button of a confirmation dialog fits WeChat’s limit of 4 characters, in both languages', () => {
+  for (const messages of [zh, en]) {
+    for (const label of Object.values(messages.dialog)) expect({ label, length: [...label].length <= DIALOG_LABEL_MAX }).toEqual({ label, length: true });
   }
 });
 

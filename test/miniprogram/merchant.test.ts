@@ -27,6 +27,11 @@ describe('merchant page: takings', () => {
     expect(text(page, '#user-id')).toBe('o-new-staff-0001');
     await tap(page, '#copy-user-id');
     expect(wxMock.setClipboardData).toHaveBeenCalledWith(expect.objectContaining({ data: 'o-new-staff-0001' }));
+    expect(wxMock.showToast).not.toHaveBeenCalled();
+    // the clipboard refused (an undeclared privacy scope, for one): the person is told
+    wxMock.setClipboardData.mockImplementationOnce((options: { fail?: (r: unknown) => void }) => options.fail?.({ errMsg: 'setClipboardData:fail api scope is not declared in the privacy agreement' }));
+    await tap(page, '#copy-user-id');
+    expect(wxMock.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '复制失败，请手动记下' }));
     expect(exists(page, '#today')).toBe(false);
     expect(exists(page, '#collect')).toBe(false);
     expect(wxMock.cloud.callFunction).toHaveBeenCalledTimes(1);

@@ -66,6 +66,20 @@ describe('refund page', () => {
     expect(wxMock.navigateBack).toHaveBeenCalledWith({ delta: 1 });
   });
 
+  test('a confirmation WeChat cannot show says so and sends nothing, and the key works again', async () => {
+    const refund = jest.fn(refunded('PENDING'));
+    const wxMock = installWx({ merchantSummary: lookup(partlyRefunded), refund });
+    wxMock.showModal.mockImplementationOnce((options: { fail?: (r: unknown) => void }) => options.fail?.({ errMsg: 'showModal:fail' }));
+    const page = await openPage(refundPage, { orderId: 'ord_b' });
+    await typeKeys(page, '5');
+    await tapAction(page);
+    expect(wxMock.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '无法显示确认框，请重试' }));
+    expect(refund).not.toHaveBeenCalled();
+    wxMock.showModal.mockImplementationOnce(confirmModal);
+    await tapAction(page);
+    expect(refund).toHaveBeenCalledTimes(1);
+  });
+
   test('a refund booked at once says so', async () => {
     const wxMock = installWx({ merchantSummary: lookup(partlyRefunded), refund: refunded('SUCCEEDED') });
     wxMock.showModal.mockImplementation(confirmModal);
@@ -254,7 +268,7 @@ describe('refund page', () => {
     expect(text(page, '#full')).toBe('Full amount');
     await typeKeys(page, '2');
     await tapAction(page);
-    expect(wxMock.showModal.mock.calls[0][0]).toMatchObject({ title: 'Refund CAD 2.00?', confirmText: 'Refund' });
+    expect(wxMock.showModal.mock.calls[0][0]).toMatchObject({ title: 'Refund CAD 2.00?', confirmText: 'Yes', cancelText: 'No' });
     for (const control of tappables(page)) expect(control.ariaLabel).toEqual(expect.stringMatching(/\S/));
   });
 });

@@ -79,6 +79,9 @@ describe('result page', () => {
 
     await tap(details, '#copy');
     expect(wxMock.setClipboardData).toHaveBeenCalledWith(expect.objectContaining({ data: 'ord_1' }));
+    wxMock.setClipboardData.mockImplementationOnce((options: { fail?: (r: unknown) => void }) => options.fail?.({ errMsg: 'setClipboardData:fail' }));
+    await tap(details, '#copy');
+    expect(wxMock.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '复制失败，请手动记下' }));
 
     await elapse(60000);
     expect(calls(wxMock, 'queryPayment')).toHaveLength(3);

@@ -115,13 +115,13 @@ describe('exchange rate', () => {
 });
 
 describe('confirmDialog', () => {
-  test('true only on confirm', async () => {
+  test('yes only on confirm, and says when the dialog could not be shown', async () => {
     const wxMock = installWx({});
-    expect(await confirmDialog({ title: 't', content: 'c', confirmText: 'y', cancelText: 'n' })).toBe(false);
+    expect(await confirmDialog({ title: 't', content: 'c', confirmText: 'y', cancelText: 'n' })).toBe('no');
     wxMock.showModal.mockImplementationOnce((o: { success(r: unknown): void }) => o.success({ confirm: true, cancel: false }));
-    expect(await confirmDialog({ title: 't', content: 'c', confirmText: 'y', cancelText: 'n' })).toBe(true);
+    expect(await confirmDialog({ title: 't', content: 'c', confirmText: 'y', cancelText: 'n' })).toBe('yes');
     wxMock.showModal.mockImplementationOnce((o: { fail(r: unknown): void }) => o.fail({ errMsg: 'showModal:fail' }));
-    expect(await confirmDialog({ title: 't', content: 'c', confirmText: 'y', cancelText: 'n' })).toBe(false);
+    expect(await confirmDialog({ title: 't', content: 'c', confirmText: 'y', cancelText: 'n' })).toBe('failed');
   });
 });
 

@@ -1,5 +1,6 @@
 import { format, getMessages } from '../../i18n/index';
 import { copyText } from '../../services/device';
+import { toast } from '../../services/dialog';
 import type { OrderView } from '../../services/types';
 import { formatMoney } from '../../utils/money';
 import { groupOrderNumber } from '../../utils/order-number';
@@ -54,8 +55,8 @@ Component({
     },
   },
   methods: {
-    onCopy() {
-      if (this.data.number) copyText(this.data.number);
+    async onCopy() {
+      if (this.data.number && !(await copyText(this.data.number))) toast(getMessages().common.copyFailed);
     },
   },
 });

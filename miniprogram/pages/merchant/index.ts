@@ -1,6 +1,7 @@
 import { config } from '../../config';
 import { errorMessage, format, getMessages } from '../../i18n/index';
 import { copyText } from '../../services/device';
+import { toast } from '../../services/dialog';
 import { getMerchantSummary } from '../../services/merchant';
 import type { DailyTakings, OrderView, StaffOrderView } from '../../services/types';
 import { formatMoney } from '../../utils/money';
@@ -110,8 +111,8 @@ Component({
       this.load();
     },
 
-    onCopyUserId() {
-      copyText(this.data.userId);
+    async onCopyUserId() {
+      if (!(await copyText(this.data.userId))) toast(this.data.t.common.copyFailed);
     },
 
     onFindInput(event: WechatMiniprogram.Input) {

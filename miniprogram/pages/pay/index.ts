@@ -1,7 +1,7 @@
 import { config } from '../../config';
 import { errorMessage, format, getMessages, merchantName, type Messages } from '../../i18n/index';
 import { forgetAttempt, outcomeNow, pay, watchLatePayment } from '../../services/checkout';
-import { confirmDialog } from '../../services/dialog';
+import { confirmDialog, toast } from '../../services/dialog';
 import { getMerchantSummary } from '../../services/merchant';
 import { openResult } from '../../services/navigation';
 import { getExchangeRateE8 } from '../../services/rate';
@@ -168,16 +168,17 @@ Component({
     /** A tip far above the usual share, as a forgotten decimal point makes it, is confirmed first. */
     async tipConfirmed(amountCents: number, tipCents: number, totalCents: number): Promise<boolean> {
       if (!tipNeedsConfirmation(amountCents, tipCents, config.tipConfirmPercent)) return true;
-      const t = this.data.t.pay;
+      const { pay: t, dialog, common } = this.data.t;
       const cad = (cents: number) => money(cents, config.currency);
-      const sure = await confirmDialog({
+      const answer = await confirmDialog({
         title: format(t.bigTipTitle, { tip: cad(tipCents) }),
         content: format(t.bigTipBody, { percent: tipPercentOf(amountCents, tipCents), amount: cad(amountCents), total: cad(totalCents) }),
-        confirmText: t.bigTipConfirm,
-        cancelText: t.bigTipChange,
+        confirmText: dialog.pay,
+        cancelText: dialog.editTip,
       });
-      if (!sure && this.data.form.tip === 'custom') this.setData({ 'form.editing': 'tip' });
-      return sure;
+      if (answer === 'failed') toast(common.dialogFailed);
+      if (answer !== 'yes' && this.data.form.tip === 'custom') this.setData({ 'form.editing': 'tip' });
+      return answer === 'yes';
     },
 
     onKey(event: WechatMiniprogram.CustomEvent<{ key: string }>) {

@@ -1,7 +1,7 @@
 import { config } from '../../config';
 import { errorMessage, format, getMessages, merchantName } from '../../i18n/index';
 import { brightScreen, releaseScreen } from '../../services/device';
-import { confirmDialog } from '../../services/dialog';
+import { confirmDialog, toast } from '../../services/dialog';
 import { collectByQr } from '../../services/merchant';
 import { goBack } from '../../services/navigation';
 import { pollOrder } from '../../services/poll';
@@ -162,8 +162,10 @@ Component({
     async onNewCode() {
       const t = this.data.t.qr;
       if (this.data.mayStillBePaid) {
-        const sure = await confirmDialog({ title: t.newCodeConfirmTitle, content: t.newCodeConfirmBody, confirmText: t.newCode, cancelText: this.data.t.common.cancel });
-        if (!sure) return;
+        const { dialog, common } = this.data.t;
+        const answer = await confirmDialog({ title: t.newCodeConfirmTitle, content: t.newCodeConfirmBody, confirmText: dialog.newCode, cancelText: dialog.cancel });
+        if (answer === 'failed') toast(common.dialogFailed);
+        if (answer !== 'yes') return;
       }
       const state = pageState(this);
       state.generation++;
@@ -177,8 +179,10 @@ Component({
     async onAnother() {
       const t = this.data.t.qr;
       if (this.data.watching) {
-        const sure = await confirmDialog({ title: t.anotherConfirmTitle, content: t.anotherConfirmBody, confirmText: t.leave, cancelText: t.keepWatching });
-        if (!sure) return;
+        const { dialog, common } = this.data.t;
+        const answer = await confirmDialog({ title: t.anotherConfirmTitle, content: t.anotherConfirmBody, confirmText: dialog.leave, cancelText: dialog.stay });
+        if (answer === 'failed') toast(common.dialogFailed);
+        if (answer !== 'yes') return;
       }
       wx.redirectTo({ url: '/pages/collect/index' });
     },

@@ -118,14 +118,15 @@ Component({
       if (!parsed.ok) return;
       const money = (cents: number) => formatMoney(cents, order.currency);
       this.setData({ busy: true });
-      const confirmed = await confirmDialog({
+      const answer = await confirmDialog({
         title: format(t.refund.confirmTitle, { amount: money(parsed.cents) }),
         content: format(t.refund.confirmBody, { total: money(order.totalCents), refunded: money(order.refundedCents) }),
-        confirmText: t.refund.confirm,
-        cancelText: t.common.cancel,
+        confirmText: t.dialog.refund,
+        cancelText: t.dialog.cancel,
         destructive: true,
       });
-      if (!confirmed) {
+      if (answer !== 'yes') {
+        if (answer === 'failed') toast(t.common.dialogFailed);
         this.setData({ busy: false });
         return;
       }
