@@ -6,7 +6,9 @@
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
+import { config as miniprogramConfig } from '../miniprogram/config';
 import { isEntryPoint } from '../server/app/entry-point';
+import { sampleValueProblems } from './check-miniprogram-config';
 
 export const FUNCTIONS_DIR = resolve(__dirname, '..', 'cloudfunctions');
 
@@ -107,6 +109,9 @@ async function main(): Promise<void> {
     const { bytes } = await buildFunction(name);
     console.log(`${name.padEnd(16)} cloudfunctions/${name}/index.js  ${(bytes / 1024).toFixed(1)} KiB`);
   }
+  // the functions deploy without the mini-program; its upload is refused by check:miniprogram
+  const samples = sampleValueProblems(miniprogramConfig);
+  if (samples.length > 0) console.warn(`\nnote: miniprogram/config.ts still holds ${samples.length} sample value(s); WeChat DevTools will refuse to upload it (npm run --silent check:miniprogram)`);
 }
 
 if (isEntryPoint(__filename)) {
