@@ -113,10 +113,12 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 /** What a log line says of a function's result: ok, its error code, or its HTTP status. */
 function describeResult(result: unknown): string {
   if (typeof result !== 'object' || result === null) return 'returned';
-  const { ok, code, statusCode } = result as { ok?: unknown; code?: unknown; statusCode?: unknown };
+  const { ok, code, statusCode, status } = result as { ok?: unknown; code?: unknown; statusCode?: unknown; status?: unknown };
   if (ok === true) return 'ok';
   if (ok === false) return typeof code === 'string' ? code : 'not ok';
-  return typeof statusCode === 'number' ? `HTTP ${statusCode}` : 'returned';
+  // a function's integrated response (V1), or the reply the framework sent (V2)
+  const http = typeof statusCode === 'number' ? statusCode : status;
+  return typeof http === 'number' ? `HTTP ${http}` : 'returned';
 }
 
 async function serveText(res: ServerResponse, run: () => Promise<void>): Promise<void> {

@@ -5,7 +5,7 @@ import { historyProblems } from '../../server/orders/history';
 import { REJECTED_BODY_KEPT } from '../../server/payments/payment-callback';
 import { seal } from '../../server/ottpay/codec';
 import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
-import { newRequestId, PAYER, postRaw, startTestStack, type TestStack, sweepByTimer } from './harness';
+import { newRequestId, PAYER, postRaw, startTestStack, type TestStack, sweepByTimer, ON_V2 } from './harness';
 import type { WxPaymentParams } from '../../typings/payments';
 
 let stack: TestStack;
@@ -86,7 +86,9 @@ describe('paymentCallback', () => {
   ])('refuses a call-back %s with 400 and changes nothing', async (_label, build) => {
     const order = await newOrder(1700);
     const reply = await deliver(build(order));
-    expect(reply).toEqual({ status: 400, text: 'FAIL' });
+    // on V2 the framework itself refuses a body that is not the JSON it claims to be, with its own words
+    if (ON_V2 && _label === 'that is not JSON') expect(reply).toMatchObject({ status: 400, text: expect.stringContaining('BAD_REQUEST') });
+    else expect(reply).toEqual({ status: 400, text: 'FAIL' });
     expect(await stack.call('queryPayment', { orderId: order.orderId }, PAYER)).toMatchObject({ ok: true, order: { state: 'PAYING' } });
   });
 
@@ -211,7 +213,8 @@ describe('paymentCallback', () => {
     expect(await orderState(created.orderId)).toBe('PAID');
   });
 
-  it('reads call-backs the access service delivers base64-encoded', async () => {
+  // V1's HTTP access service only: V2 hands the function the request itself
+  (ON_V2 ? it.skip : it)('reads call-backs the access service delivers base64-encoded', async () => {
     const order = await newOrder(2300);
     const body = envelope(callbackData(order));
     const reply = (await stack.runtime.invoke('paymentCallback', {
@@ -251,7 +254,9 @@ describe('functions no person calls', () => {
     const order = await newOrder(2500);
     const event = { httpMethod: 'POST', headers: { 'content-type': 'application/json' }, body: envelope(callbackData(order)), isBase64Encoded: false };
     const byUser = await stack.post(`${stack.runtime.url}/functions/paymentCallback`, event, { 'x-wx-openid': PAYER });
-    expect(JSON.parse(byUser.text).result).toMatchObject({ statusCode: 403 });
+    // V2's framework turns the function's { statusCode: 403 } into an HTTP 403
+    if (ON_V2) expect(byUser.text).toContain('HTTP 403');
+    else expect(JSON.parse(byUser.text).result).toMatchObject({ statusCode: 403 });
     expect((await storedRecords(order.orderId)).order).toMatchObject({ state: 'PAYING' });
     expect(await deliver(event.body)).toEqual({ status: 200, text: 'SUCCESS' });
     expect(await orderState(order.orderId)).toBe('PAID');

@@ -6,7 +6,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { DEFAULT_SWITCHES } from '../../local/cloudbase/database';
 import { COLLECTIONS } from '../../server/orders/store';
-import { newRequestId, PAYER, startTestStack, type TestStack } from './harness';
+import { newRequestId, PAYER, startTestStack, type TestStack, ON_V2 } from './harness';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -18,7 +18,8 @@ afterEach(() => stack.database.clearFailures());
 it('runs the functions from their bundles through wx-server-sdk over HTTP', async () => {
   const created = await stack.call('createPayment', { amountCents: 1500, requestId: newRequestId('sdk') }, PAYER);
   expect(created.ok).toBe(true);
-  expect([...stack.database.clients]).toEqual([expect.stringMatching(/^wx-server-sdk\/4\.0\.2$/)]);
+  // V1: wx-server-sdk with the platform's keys; V2: node-sdk 3.18.3 with the API key
+  expect([...stack.database.clients]).toEqual([ON_V2 ? 'tcb-node-sdk/3.18.3' : expect.stringMatching(/^wx-server-sdk\/4\.0\.2$/)]);
 });
 
 it('ends listPayments with SERVICE_UNAVAILABLE well inside its 10 s timeout when the database is slower than DATABASE_TIMEOUT_MS', async () => {

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { CloudFunctions, WxPaymentParams } from '../../typings/payments';
+import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import type { SweepRun } from '../../server/payments/sweep-runs';
 import type { SweepReport } from '../../server/payments/sweep';
@@ -13,6 +14,8 @@ import type { SweepReport } from '../../server/payments/sweep';
 export const PAYER = 'o-payer-0001';
 export const OTHER_PAYER = 'o-payer-0002';
 export const STAFF = 'o-local-staff';
+/** The end-to-end tests run under functions V2 (LOCAL_FUNCTIONS_PLATFORM=v2) as well as V1. */
+export const ON_V2 = process.env.LOCAL_FUNCTIONS_PLATFORM === 'v2';
 
 export interface TestStack extends LocalStack {
   dataDir: string;
@@ -34,6 +37,8 @@ export async function startTestStack(options: Partial<LocalStackOptions> & { dat
     sandboxPort: 0,
     cloudPort: 0,
     sweepIntervalMs: 0,
+    // LOCAL_FUNCTIONS_PLATFORM=v2 runs every end-to-end test under functions V2
+    platform: ON_V2 ? 'v2' : 'v1',
     log: () => undefined,
     ...options,
     env: { QUERY_PENDING_AFTER_MS: '0', SWEEP_PENDING_AFTER_MS: '0', OTT_TIMEOUT_MS: '1500', ...options.env },
@@ -78,9 +83,15 @@ export function newRequestId(label = 'req'): string {
   return `${label}-${process.pid}-${Date.now().toString(36)}-${sequence}`;
 }
 
-/** One run of the sweep, started as CloudBase V1's timer starts it; its report. */
+/** One run of the sweep, started as the platform starts it (V1's timer, or on V2 a scheduler calling its route); its report. */
 export async function sweepByTimer(stack: LocalStack): Promise<SweepReport> {
-  const run = (await stack.runtime.invoke('sweep', { Type: 'Timer', TriggerName: 'sweepEveryFiveMinutes', Time: new Date().toISOString() })) as SweepRun;
+  const run = stack.runtime.platform === 'v2' ? await sweepByRoute(stack) : ((await stack.runtime.invoke('sweep', { Type: 'Timer', TriggerName: 'sweepEveryFiveMinutes', Time: new Date().toISOString() })) as SweepRun);
   if (!run.ran) throw new Error(`the sweep did not run: another held its lease until ${run.heldUntil}`);
   return run.report;
+}
+
+async function sweepByRoute(stack: LocalStack): Promise<SweepRun> {
+  const reply = await postRaw(`${stack.runtime.url}/http/sweep`, '', { authorization: `Bearer ${SANDBOX_CREDENTIALS.sweepSecret}` });
+  if (reply.status !== 200) throw new Error(`the sweep route answered ${reply.status}: ${reply.text}`);
+  return JSON.parse(reply.text) as SweepRun;
 }

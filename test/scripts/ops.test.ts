@@ -7,7 +7,7 @@ import { LocalCloudBaseDatabase } from '../../local/cloudbase/database';
 import { inProcessDatabase } from '../../local/cloudbase/sdk-bindings';
 import { SANDBOX_CREDENTIALS } from '../../local/sandbox-credentials';
 import { seal } from '../../server/ottpay/codec';
-import { newRequestId, PAYER, STAFF, startTestStack, type TestStack } from '../local/harness';
+import { newRequestId, PAYER, STAFF, startTestStack, type TestStack, ON_V2 } from '../local/harness';
 import { startTencentCloudStandIn } from './tencent-cloud-stand-in';
 
 async function ops(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
@@ -233,7 +233,7 @@ describe('npm run ops against CloudBase', () => {
       expect(out.trim().split('\n').map((line) => line.slice(0, 4))).toEqual(['ok  ', 'ok  ', 'ok  ', 'warn', 'ok  ', 'ok  ', 'ok  ', 'ok  ', 'ok  ', 'ok  ']);
       expect(out).toContain('warn  sweep: no sweep has run yet');
       expect(out).toContain('ok    functions: V1 (Backend scf)');
-      expect(out).toMatch(/ok {4}sweep route: ran \(0 checked\); the function runs on V1 \(the HTTP access service's integrated request\)/);
+      expect(out).toMatch(ON_V2 ? /ok {4}sweep route: ran \(0 checked\); the function runs on V2 \(the functions framework/ : /ok {4}sweep route: ran \(0 checked\); the function runs on V1 \(the HTTP access service's integrated request\)/);
 
       out = '';
       await expect(runOps(['doctor'], { ...env, SWEEP_SECRET: 'x'.repeat(40) }, (text) => (out += text), { cloudbase: () => database })).rejects.toThrow('1 check(s) failed');
