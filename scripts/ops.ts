@@ -34,7 +34,7 @@ import { SANDBOX_CREDENTIALS } from '../local/sandbox-credentials';
 import { csvHeader, csvRows } from './reconciliation';
 import { money, reviewLines } from './review';
 import { sweepFreshness } from './sweep-freshness';
-import { describeEnvironment, platformLines } from './environment-facts';
+import { describeEnvironment, platformLines, type PlatformLine } from './environment-facts';
 import { checkOttCertificates, checkSweepRoute, describeObserved, probeSweepRoute } from './platform-probes';
 
 export const USAGE = `usage: npm run --silent ops -- [--local] <command>
@@ -298,6 +298,7 @@ async function doctor(target: Target, out: (text: string) => void): Promise<void
   };
   /** Worth a look, but not a broken deployment (a new environment has not swept yet). */
   const warnIf = (warn: boolean, what: string, detail: string) => out(`${warn ? 'warn' : 'ok  '}  ${what}: ${detail}\n`);
+  const report = (line: PlatformLine) => (line.level === 'warn' ? warnIf(true, line.what, line.detail) : check(line.level === 'ok', line.what, line.detail));
   const reads: Record<string, () => Promise<unknown>> = {
     [COLLECTIONS.orders]: () => target.store.listDueOrders(new Date().toISOString(), 1),
     [COLLECTIONS.callbacks]: () => target.store.listCallbacks({ limit: 1 }),
@@ -337,10 +338,10 @@ async function doctor(target: Target, out: (text: string) => void): Promise<void
   if (target.database) {
     const facts = await describeEnvironment(target.env).then((f) => f, (e: Error) => e);
     if (facts instanceof Error) warnIf(true, 'platform', `could not ask Tencent Cloud (DescribeEnvs): ${facts.message}`);
-    else for (const line of platformLines(facts)) line.level === 'warn' ? warnIf(true, line.what, line.detail) : check(line.level === 'ok', line.what, line.detail);
+    else platformLines(facts).forEach(report);
   }
   const route = await checkSweepRoute(target.env);
-  if (route) route.level === 'warn' ? warnIf(true, route.what, route.detail) : check(route.level === 'ok', route.what, route.detail);
+  if (route) report(route);
   const tls = await checkOttCertificates(target.env);
   if (tls) warnIf(tls.level !== 'ok', tls.what, tls.detail);
   if (failed > 0) throw new NotDone(`${failed} check(s) failed`);
