@@ -17,6 +17,7 @@ import { controlDatabase, DatabaseControlError } from './cloudbase/control';
 import { localOrderStore, releaseInProcess } from './cloudbase/sdk-bindings';
 import { loadFunctions } from './cloud-runtime/function-registry';
 import { ControlRefusal, startCloudRuntime, type CloudRuntime, type FunctionsPlatform } from './cloud-runtime/server';
+import { firstOwner } from '../server/staff/merchant-staff';
 import { startSweepScheduler } from './cloud-runtime/sweep-scheduler';
 import { acquireDataLock, type DataLock } from './data-lock';
 import { CONSOLE_PAYER_OPENID, readingsFromEnvironment, startSandbox, type MerchantSide, type Sandbox, type SandboxOptions } from './sandbox';
@@ -25,7 +26,7 @@ import { DEFAULT_LOCAL_CLOUD_PORT, DEFAULT_SANDBOX_PORT, SANDBOX_CREDENTIALS } f
 export const CALLBACK_ROUTE = '/ottpay/callback';
 /** The sweep's HTTP route, for a scheduler outside CloudBase (functions V2 has no timers). */
 export const SWEEP_ROUTE = '/sweep';
-/** The openid the local stack treats as staff unless MERCHANT_STAFF_OPENIDS says otherwise. */
+/** The openid the local stack makes the owner of an empty staff list (the console's staff user). */
 export const LOCAL_STAFF_OPENID = 'o-local-staff';
 
 export interface LocalStackOptions {
@@ -154,13 +155,14 @@ async function startHoldingLock(
   if (built.length > 0) log(`[cloud] built ${built.join(', ')}`);
   // the stack's own tools (ops, the console) reach the database in-process through the real node-sdk
   const toolStore = localOrderStore(database);
+  const owner = await firstOwner(toolStore, LOCAL_STAFF_OPENID, 'local stack', new Date().toISOString());
+  if (owner.version === 1 && owner.members[0]?.openid === LOCAL_STAFF_OPENID) log(`[database] ${LOCAL_STAFF_OPENID} is the owner on the staff list`);
   const functionEnv: NodeJS.ProcessEnv = {
     ...env,
     OTT_API_URL: env.OTT_API_URL || `${sandbox.url}/processV2`,
     OTT_MERCHANT_ID: credentials.merchantId,
     OTT_OPERATOR_ID: credentials.operatorId,
     OTT_SIGN_KEY: credentials.signKey,
-    MERCHANT_STAFF_OPENIDS: env.MERCHANT_STAFF_OPENIDS ?? LOCAL_STAFF_OPENID,
     SWEEP_SECRET: env.SWEEP_SECRET || SANDBOX_CREDENTIALS.sweepSecret,
     OTT_APP_API_URL: env.OTT_APP_API_URL || `${sandbox.url}/inAppPay`,
     WECHAT_APP_ID: env.WECHAT_APP_ID || SANDBOX_CREDENTIALS.nativeAppId,

@@ -21,6 +21,7 @@ import { heldCents, toOrderView, type Order } from '../server/orders/model';
 import { acceptReview, recordOttRefund, releaseRefund, type Refusal, type Resolution } from '../server/orders/review-exits';
 import { LocalCloudBaseDatabase } from '../local/cloudbase/database';
 import { runProbe, type ProbeDatabase } from './database-probe';
+import { staffCommand, STAFF_USAGE } from './ops-staff';
 import { localOrderStore, releaseInProcess } from '../local/cloudbase/sdk-bindings';
 import { allOf, createdCursor, openRefundCursor, pagesOf } from '../server/orders/paging';
 import { COLLECTIONS, type OrderStore } from '../server/orders/store';
@@ -53,6 +54,7 @@ export const USAGE = `usage: npm run --silent ops -- [--local] <command>
   release-refund ORDER_ID --by NAME --why TEXT
                                    release the refund waiting for OTT, once OTT's refunded amount shows it was never
                                    booked and OTT never acknowledged it
+${STAFF_USAGE}
   export YYYY-MM-DD [--out FILE]   that day's orders (merchant time zone) as CSV, oldest first, on stdout or into FILE
   setup                            CloudBase: create the collections, and list the indexes to add in the console
   doctor [--probe]                 check an environment: store reachable, configuration complete, call-back URL answers,
@@ -65,11 +67,11 @@ export const USAGE = `usage: npm run --silent ops -- [--local] <command>
   --help    this text
 `;
 
-const COMMANDS = ['review', 'show', 'requery', 'accept', 'record-refund', 'release-refund', 'export', 'setup', 'doctor'] as const;
+const COMMANDS = ['review', 'show', 'requery', 'accept', 'record-refund', 'release-refund', 'staff', 'export', 'setup', 'doctor'] as const;
 /** Commands that change an order by hand: who and why go into its history. */
 const RESOLUTIONS = ['accept', 'record-refund', 'release-refund'];
 /** Commands that write, through the folder's lock when the local stack is not running. */
-const WRITERS = ['requery', ...RESOLUTIONS];
+const WRITERS = ['requery', 'staff', ...RESOLUTIONS];
 type Command = (typeof COMMANDS)[number];
 
 /** The parts of @cloudbase/node-sdk's database that setup uses besides the store's. */
@@ -99,7 +101,6 @@ function localEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     OTT_OPERATOR_ID: env.OTT_OPERATOR_ID || SANDBOX_CREDENTIALS.operatorId,
     OTT_SIGN_KEY: env.OTT_SIGN_KEY || SANDBOX_CREDENTIALS.signKey,
     OTT_CALLBACK_URL: env.OTT_CALLBACK_URL || `http://127.0.0.1:${env.LOCAL_CLOUD_PORT || '8701'}/http/ottpay/callback`,
-    MERCHANT_STAFF_OPENIDS: env.MERCHANT_STAFF_OPENIDS ?? 'o-local-staff',
   };
 }
 
@@ -303,6 +304,7 @@ async function doctor(target: Target, out: (text: string) => void): Promise<void
     [COLLECTIONS.orders]: () => target.store.listDueOrders(new Date().toISOString(), 1),
     [COLLECTIONS.callbacks]: () => target.store.listCallbacks({ limit: 1 }),
     [COLLECTIONS.sweeps]: () => target.store.getSweepState(),
+    [COLLECTIONS.staff]: () => target.store.getStaff(),
   };
   for (const name of Object.values(COLLECTIONS)) {
     const error = await reads[name]().then(() => null, (e: Error) => e);
@@ -322,11 +324,15 @@ async function doctor(target: Target, out: (text: string) => void): Promise<void
     check(false, 'OTT Pay settings', problems);
   }
   try {
-    const settings = loadPaymentSettings(target.env);
-    merchantTimeZone(settings);
-    check(settings.staffOpenids.size > 0, 'payment settings', settings.staffOpenids.size > 0 ? `complete, ${settings.staffOpenids.size} staff` : 'MERCHANT_STAFF_OPENIDS is empty: nobody can refund');
+    merchantTimeZone(loadPaymentSettings(target.env));
+    check(true, 'payment settings', 'complete');
   } catch (error) {
     check(false, 'payment settings', (error as Error).message);
+  }
+  const staff = await target.store.getStaff().catch(() => undefined);
+  if (staff !== undefined) {
+    const owners = staff.members.filter((m) => m.role === 'owner').length;
+    check(owners > 0, 'staff', owners > 0 ? `${owners} owner(s), ${staff.members.length - owners} other staff` : 'no owner: nobody can refund or manage staff (ops staff add USER_ID --owner --by NAME)');
   }
   if (callbackUrl !== undefined) {
     const reply = await fetch(callbackUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(10_000) }).then(
@@ -366,7 +372,7 @@ async function probePlatform(env: NodeJS.ProcessEnv, out: (text: string) => void
 }
 
 async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void, options: OpsOptions = {}): Promise<void> {
-  refuseFlagsNpmTook(['local', 'older-than-minutes', 'out', 'by', 'why', 'amount', 'attempt', 'probe'], env);
+  refuseFlagsNpmTook(['local', 'older-than-minutes', 'out', 'by', 'why', 'amount', 'attempt', 'probe', 'name', 'owner'], env);
   const { values, positionals, help } = readCommandLine(args, {
     local: { type: 'boolean', default: false },
     'older-than-minutes': { type: 'string' },
@@ -376,6 +382,8 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
     amount: { type: 'string' },
     attempt: { type: 'string' },
     probe: { type: 'boolean', default: false },
+    name: { type: 'string' },
+    owner: { type: 'boolean', default: false },
   });
   const [command, ...params] = positionals;
   if (help || command === undefined || command === 'help') {
@@ -384,14 +392,14 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
   }
   if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command ${command}`);
   const expected = ['show', 'requery', 'export', ...RESOLUTIONS].includes(command) ? 1 : 0;
-  if (params.length !== expected) throw new UsageError(expected === 0 ? `${command} takes no argument` : `${command} takes ${command === 'export' ? 'a date YYYY-MM-DD' : 'an ORDER_ID'}`);
+  if (command !== 'staff' && params.length !== expected) throw new UsageError(expected === 0 ? `${command} takes no argument` : `${command} takes ${command === 'export' ? 'a date YYYY-MM-DD' : 'an ORDER_ID'}`);
   const minutes = wholeNumber('older-than-minutes', values['older-than-minutes'] as string | undefined, 10);
   if (command === 'export') calendarDate(params[0], 'export');
   if (values.out !== undefined && command !== 'export') throw new UsageError('--out goes with export');
   if (values.probe === true && (command !== 'doctor' || values.local === true)) throw new UsageError('--probe goes with doctor, on CloudBase');
-  for (const option of ['by', 'why'] as const) {
-    if (values[option] !== undefined && !RESOLUTIONS.includes(command)) throw new UsageError(`--${option} goes with ${RESOLUTIONS.join(', ')}`);
-  }
+  if (values.why !== undefined && !RESOLUTIONS.includes(command)) throw new UsageError(`--why goes with ${RESOLUTIONS.join(', ')}`);
+  if (values.by !== undefined && !RESOLUTIONS.includes(command) && command !== 'staff') throw new UsageError(`--by goes with ${RESOLUTIONS.join(', ')} and staff`);
+  if ((values.name !== undefined || values.owner === true) && command !== 'staff') throw new UsageError('--name and --owner go with staff add');
   for (const option of ['amount', 'attempt'] as const) {
     if (values[option] !== undefined && command !== 'record-refund') throw new UsageError(`--${option} goes with record-refund`);
   }
@@ -424,6 +432,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv, out: (text: string) =
       return await probePlatform(target.env, out);
     }
     if (command === 'doctor') return await doctor(target, out);
+    if (command === 'staff') return await staffCommand(target.store, params, values, out);
     const order = await target.store.getOrder(params[0]);
     if (!order) throw new NotDone(`no order ${params[0]}`);
     if (command === 'requery') return await requery(target, order, out);

@@ -42,8 +42,12 @@ export type ErrorCode =
   | 'REQUEST_CONFLICT'
   /** No such order for this caller (someone else's order reads the same). */
   | 'NOT_FOUND'
-  /** The caller is not configured staff. */
+  /** The caller is not on the staff list (or, to change the list, not an owner). */
   | 'FORBIDDEN'
+  /** The change would leave the shop without an owner: make someone else an owner first. */
+  | 'LAST_OWNER'
+  /** The staff list holds as many people as it may; remove someone first. */
+  | 'STAFF_LIST_FULL'
   /**
    * OTT Pay has not answered (timeout, PROCESSING, SYSTEM_ERROR…) and the payer has no payment details, so nothing
    * can have been charged: retry with the same requestId; once the first try can no longer be waiting for OTT, a
@@ -205,7 +209,38 @@ export interface DailyTakings {
   reviewHeldCents: number;
 }
 /** Today's takings and the day's most recent orders; with orderId in the event, that order too. */
-export type MerchantSummaryResult = FunctionResult<{ today: DailyTakings; recent: OrderView[]; order?: StaffOrderView }>;
+export type MerchantSummaryResult = FunctionResult<{ role: StaffRole; today: DailyTakings; recent: OrderView[]; order?: StaffOrderView }>;
+
+/** An owner also manages the staff list. */
+export type StaffRole = 'owner' | 'staff';
+
+export interface StaffMemberView {
+  userId: string;
+  role: StaffRole;
+  /** What the owner calls them; may be empty. */
+  name: string;
+  addedAt: string;
+}
+
+export interface StaffChangeView {
+  at: string;
+  action: 'add' | 'remove';
+  userId: string;
+  role: StaffRole;
+  name: string;
+  /** Who made the change: a member's user id, or "ops: NAME" from the command line. */
+  by: string;
+  /** The name of the member who made it, when they are on the list now. */
+  byName: string;
+}
+
+/** merchantStaff (owners only): the list by default; `add` (or change the role or name of) and `remove` a member. */
+export type MerchantStaffEvent =
+  | { action?: 'list' }
+  | { action: 'add'; userId: string; name?: string; role?: StaffRole }
+  | { action: 'remove'; userId: string };
+/** The list after the change, owners first; the latest changes, newest first. */
+export type MerchantStaffResult = FunctionResult<{ members: StaffMemberView[]; changes: StaffChangeView[] }>;
 
 export interface CollectByQrEvent {
   amountCents: number;
@@ -236,6 +271,7 @@ export interface CloudFunctions {
   listPayments: { event: ListPaymentsEvent; result: ListPaymentsResult };
   refund: { event: RefundEvent; result: RefundResult };
   merchantSummary: { event: MerchantSummaryEvent; result: MerchantSummaryResult };
+  merchantStaff: { event: MerchantStaffEvent; result: MerchantStaffResult };
   collectByQr: { event: CollectByQrEvent; result: CollectByQrResult };
   exchangeRate: { event: ExchangeRateEvent; result: ExchangeRateResult };
 }

@@ -9,8 +9,6 @@ export interface PaymentSettings {
   maxAmountCents: number;
   /** Largest tip, in cents: MAX_TIP_CENTS (defaults to MAX_AMOUNT_CENTS). */
   maxTipCents: number;
-  /** Openids allowed to see takings, refund and collect by QR: MERCHANT_STAFF_OPENIDS, comma-separated. */
-  staffOpenids: ReadonlySet<string>;
   /** A pending order older than this is asked about at OTT Pay when its payer looks at it. */
   queryPendingAfterMs: number;
   /** The sweep queries orders pending longer than this. */
@@ -140,12 +138,6 @@ export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): Payme
   const settings: PaymentSettings = {
     maxAmountCents,
     maxTipCents: number('MAX_TIP_CENTS', maxAmountCents, 0, 100_000_000),
-    staffOpenids: new Set(
-      (env.MERCHANT_STAFF_OPENIDS ?? '')
-        .split(',')
-        .map((id) => id.trim())
-        .filter((id) => id !== ''),
-    ),
     queryPendingAfterMs: number('QUERY_PENDING_AFTER_MS', 5_000, 0, HOUR),
     sweepPendingAfterMs: number('SWEEP_PENDING_AFTER_MS', 120_000, 0, 24 * HOUR),
     closeAbandonedAfterMs: number('CLOSE_ABANDONED_AFTER_MS', 2 * HOUR, 1_000, 30 * 24 * HOUR),

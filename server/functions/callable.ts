@@ -75,10 +75,3 @@ function describeCause(cause: unknown): string | null {
   const id = code ?? errCode;
   return [id === undefined ? '' : String(id), typeof text === 'string' ? text : ''].filter(Boolean).join(' ') || null;
 }
-
-/** Staff are the openids configured in MERCHANT_STAFF_OPENIDS. */
-export function requireStaff(caller: Caller, platform: Platform): void {
-  if (!platform.settings.staffOpenids.has(caller.openid)) {
-    throw new FunctionFailure('FORBIDDEN', 'Only the merchant’s staff can do this.', undefined, caller.openid);
-  }
-}

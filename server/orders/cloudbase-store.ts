@@ -1,9 +1,11 @@
 import type { OrderState } from '../../typings/payments';
 import type { Order, RawCallback } from './model';
+import { NO_STAFF, type StaffChange, type StaffList, type StaffMember } from '../staff/staff-list';
 import { callbackToDocument, documentToCallback, documentToOrder, orderFields, orderToDocument, type StoredDocument } from './documents';
 import {
   asPage,
   checkVersions,
+  InvalidVersionError,
   clampLimit,
   COLLECTIONS,
   newRecordId,
@@ -147,6 +149,37 @@ function documentToSweepState(doc: Doc): SweepState {
     lastCompletedAt: typeof doc.lastCompletedAt === 'string' ? doc.lastCompletedAt : null,
     lastRun,
   };
+}
+
+/** The one document of the merchant_staff collection. */
+const STAFF_DOCUMENT = 'staff';
+
+function staffEntries<T>(value: unknown, what: string, read: (entry: Record<string, unknown>) => T): T[] {
+  if (!Array.isArray(value)) throw new StoreUnavailableError(`the staff list's ${what} are not a list`);
+  return value.map((entry) => {
+    if (typeof entry !== 'object' || entry === null) throw new StoreUnavailableError(`the staff list holds a ${what} entry that is not an object`);
+    return read(entry as Record<string, unknown>);
+  });
+}
+
+function documentToStaff(doc: Doc): StaffList {
+  const text = (entry: Record<string, unknown>, field: string): string => {
+    const value = entry[field];
+    if (typeof value !== 'string') throw new StoreUnavailableError(`the staff list holds an entry without ${field}`);
+    return value;
+  };
+  const role = (entry: Record<string, unknown>) => (entry.role === 'owner' ? 'owner' : 'staff');
+  if (!Number.isSafeInteger(doc.version)) throw new StoreUnavailableError('the staff list has no version');
+  const members = staffEntries<StaffMember>(doc.members, 'members', (m) => ({ openid: text(m, 'openid'), role: role(m), name: text(m, 'name'), addedAt: text(m, 'addedAt'), addedBy: text(m, 'addedBy') }));
+  const changes = staffEntries<StaffChange>(doc.changes, 'changes', (c) => ({
+    at: text(c, 'at'),
+    by: text(c, 'by'),
+    action: c.action === 'remove' ? 'remove' : 'add',
+    openid: text(c, 'openid'),
+    role: role(c),
+    name: text(c, 'name'),
+  }));
+  return { version: doc.version as number, members, changes };
 }
 
 export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: CloudBaseStoreOptions): OrderStore {
@@ -319,5 +352,26 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
         const doc = await fetchById(COLLECTIONS.sweeps, SWEEP_DOCUMENT);
         return doc ? documentToSweepState(doc) : null;
       }, COLLECTIONS.sweeps),
+
+    getStaff: () =>
+      run('getStaff', async () => {
+        const doc = await fetchById(COLLECTIONS.staff, STAFF_DOCUMENT);
+        return doc ? documentToStaff(doc) : NO_STAFF;
+      }, COLLECTIONS.staff),
+
+    replaceStaff: (next: StaffList, expectedVersion: number) =>
+      run('replaceStaff', async () => {
+        if (!Number.isSafeInteger(expectedVersion) || next.version !== expectedVersion + 1) {
+          throw new InvalidVersionError(STAFF_DOCUMENT, `refusing to write version ${String(next.version)} over version ${String(expectedVersion)}`);
+        }
+        const fields = { version: next.version, members: next.members, changes: next.changes };
+        if (expectedVersion === 0) {
+          const { created, doc } = await insertOnce(COLLECTIONS.staff, { _id: STAFF_DOCUMENT, ...fields });
+          // created, or our own insert whose reply was lost
+          return created || (doc.version === next.version && JSON.stringify(doc.changes) === JSON.stringify(next.changes));
+        }
+        const res = await collection(COLLECTIONS.staff).where({ _id: STAFF_DOCUMENT, version: expectedVersion }).update(write(fields));
+        return updatedCount(res) === 1;
+      }, COLLECTIONS.staff),
   };
 }

@@ -31,5 +31,6 @@ export const CLOUDBASE_INDEXES: Readonly<Record<CollectionName, readonly IndexSp
   ],
   // one document, read and written by _id
   sweep_state: [],
+  merchant_staff: [],
 };
 

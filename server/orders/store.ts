@@ -1,11 +1,13 @@
 import { randomBytes } from 'crypto';
 import type { OrderState } from '../../typings/payments';
 import type { Order, RawCallback } from './model';
+import type { StaffList } from '../staff/staff-list';
 
 export const COLLECTIONS = {
   orders: 'orders',
   callbacks: 'ott_callbacks',
   sweeps: 'sweep_state',
+  staff: 'merchant_staff',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -93,6 +95,10 @@ export interface OrderStore {
   endSweepRun(holder: string, run: SweepRunRecord): Promise<void>;
   /** The lease and the latest runs; null before the first run. */
   getSweepState(): Promise<SweepState | null>;
+  /** The staff list; version 0 and nobody on it before the first change. */
+  getStaff(): Promise<StaffList>;
+  /** Compare-and-set of the staff list, like replaceOrder: false if it changed since `expectedVersion`. */
+  replaceStaff(next: StaffList, expectedVersion: number): Promise<boolean>;
 }
 
 /** How a sweep run was started: the V1 timer, the secret HTTP route, or a step of normal traffic. */

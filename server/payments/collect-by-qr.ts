@@ -1,13 +1,14 @@
 /** collectByQr (staff only): an ACTIVEPAY order a customer pays by scanning a QR code with another phone. */
 import type { CollectByQrResult } from '../../typings/payments';
 import type { Platform } from '../app/platform';
-import { Caller, requireStaff } from '../functions/callable';
+import type { Caller } from '../functions/callable';
+import { requireStaff } from '../staff/staff-access';
 import { toOrderView } from '../orders/model';
 import { obtainPayableAttempt, readPaymentRequest } from './create-payment';
 
 /** The order belongs to the staff member who made it, so their queryPayment can watch it. */
 export async function collectByQr(event: Record<string, unknown>, caller: Caller, platform: Platform): Promise<CollectByQrResult> {
-  requireStaff(caller, platform);
+  await requireStaff(caller, platform);
   const request = readPaymentRequest(event, platform);
   const { order, attempt } = await obtainPayableAttempt(
     platform,

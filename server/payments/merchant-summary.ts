@@ -7,7 +7,8 @@ import type { DailyTakings, MerchantSummaryResult, StaffOrderView } from '../../
 import { localDay } from '../app/calendar';
 import type { Platform } from '../app/platform';
 import { merchantTimeZone } from '../app/settings';
-import { Caller, requireStaff } from '../functions/callable';
+import type { Caller } from '../functions/callable';
+import { requireStaff } from '../staff/staff-access';
 import { ORDER_ID, ORDER_ID_SHAPE, textField } from '../functions/event-fields';
 import { FunctionFailure } from '../functions/failure';
 import { heldCents, Order, ORDER_ID_LENGTH, orderIdOfAttempt, toOrderView, toRefundView } from '../orders/model';
@@ -68,13 +69,13 @@ export function toStaffOrderView(order: Order): StaffOrderView {
 }
 
 export async function merchantSummary(event: Record<string, unknown>, caller: Caller, platform: Platform): Promise<MerchantSummaryResult> {
-  requireStaff(caller, platform);
+  const role = await requireStaff(caller, platform);
   const found = event.orderId === undefined ? undefined : await findOrder(platform, textField(event, 'orderId', ORDER_ID, ORDER_ID_SHAPE));
   const day = localDay(merchantTimeZone(platform.settings), platform.now());
   const [today, recent] = await Promise.all([
     takings(platform, day.date, day.start, day.end),
     platform.store.listOrdersCreatedBetween(day.start.toISOString(), day.end.toISOString(), { limit: RECENT, newestFirst: true }),
   ]);
-  const summary = { ok: true as const, today, recent: recent.map(toOrderView) };
+  const summary = { ok: true as const, role, today, recent: recent.map(toOrderView) };
   return found ? { ...summary, order: toStaffOrderView(found) } : summary;
 }

@@ -213,6 +213,7 @@ describe('npm run ops against CloudBase', () => {
     await environment.createCollection('orders');
     await environment.createCollection('ott_callbacks');
     await environment.createCollection('sweep_state');
+    await environment.createCollection('merchant_staff');
     const stack = await startTestStack();
     const tencentCloud = await startTencentCloudStandIn({ EnvId: 'env-1', Functions: [{ Namespace: 'env-1', Backend: 'scf' }], Databases: [{ InstanceId: 'd' }] });
     try {
@@ -223,14 +224,18 @@ describe('npm run ops against CloudBase', () => {
         OTT_OPERATOR_ID: '0000000001',
         OTT_SIGN_KEY: '0123456789ABCDEF',
         OTT_CALLBACK_URL: stack.callbackUrl,
-        MERCHANT_STAFF_OPENIDS: 'o-staff',
         TCB_API_ENDPOINT: tencentCloud.endpoint,
         SWEEP_URL: `${stack.runtime.url}/http/sweep`,
         SWEEP_SECRET: SANDBOX_CREDENTIALS.sweepSecret,
       };
       let out = '';
+      await expect(runOps(['doctor'], env, (text) => (out += text), { cloudbase: () => database })).rejects.toThrow('1 check(s) failed');
+      expect(out).toContain('FAIL  staff: no owner: nobody can refund or manage staff (ops staff add USER_ID --owner --by NAME)');
+      await runOps(['staff', 'add', 'o-staff-owner', '--owner', '--by', 'Lin'], env, () => undefined, { cloudbase: () => database });
+      out = '';
       await runOps(['doctor'], env, (text) => (out += text), { cloudbase: () => database });
-      expect(out.trim().split('\n').map((line) => line.slice(0, 4))).toEqual(['ok  ', 'ok  ', 'ok  ', 'warn', 'ok  ', 'ok  ', 'ok  ', 'ok  ', 'ok  ', 'ok  ']);
+      expect(out.trim().split('\n').map((line) => line.slice(0, 4))).toEqual(['ok  ', 'ok  ', 'ok  ', 'ok  ', 'warn', 'ok  ', 'ok  ', 'ok  ', 'ok  ', 'ok  ', 'ok  ', 'ok  ']);
+      expect(out).toContain('ok    staff: 1 owner(s), 0 other staff');
       expect(out).toContain('warn  sweep: no sweep has run yet');
       expect(out).toContain('ok    functions: V1 (Backend scf)');
       expect(out).toMatch(ON_V2 ? /ok {4}sweep route: ran \(0 checked\); the function runs on V2 \(the functions framework/ : /ok {4}sweep route: ran \(0 checked\); the function runs on V1 \(the HTTP access service's integrated request\)/);

@@ -30,6 +30,8 @@ import { OrderBusyError } from '../../../server/payments/order-updates';
 import { handlePaymentCallback, type HttpResponse } from '../../../server/payments/payment-callback';
 import { inFlightMs } from '../../../server/payments/settlement';
 import { sweep, type SweepReport } from '../../../server/payments/sweep';
+import { firstOwner } from '../../../server/staff/merchant-staff';
+import type { StaffList } from '../../../server/staff/staff-list';
 import { LocalCloudBaseDatabase } from '../../../local/cloudbase/database';
 import { inProcessDatabase, releaseInProcess, type SdkName } from '../../../local/cloudbase/sdk-bindings';
 import { testConfig } from '../ottpay/fake-ott';
@@ -117,6 +119,8 @@ class ContendedStore implements OrderStore {
   claimSweepLease = (holder: string, claim: { now: string; until: string; startedBefore?: string }) => this.inner.claimSweepLease(holder, claim);
   endSweepRun = (holder: string, run: SweepRunRecord) => this.inner.endSweepRun(holder, run);
   getSweepState = () => this.inner.getSweepState();
+  getStaff = () => this.inner.getStaff();
+  replaceStaff = (next: StaffList, expectedVersion: number) => this.inner.replaceStaff(next, expectedVersion);
 }
 
 /** What a function returns to the mini-program, as callable.ts frames it; CRASHED: the process died. */
@@ -143,7 +147,7 @@ export async function framed<R>(run: () => Promise<R>): Promise<Called<R>> {
 export type Service<R> = (event: Record<string, unknown>, caller: Caller, platform: Platform) => Promise<R>;
 
 export interface HarnessOptions {
-  /** Environment variables of the functions (MERCHANT_STAFF_OPENIDS is set to STAFF). */
+  /** Environment variables of the functions. STAFF is the owner on the staff list. */
   env?: Record<string, string>;
   /** Settings the env cannot express (e.g. a sweep budget under SWEEP_BUDGET_MS's minimum). */
   settings?: Partial<PaymentSettings>;
@@ -178,13 +182,15 @@ export interface Harness {
 export async function openHarness(kind: StoreKind, options: HarnessOptions = {}): Promise<Harness> {
   const clock = new TestClock();
   const ottConfig = testConfig('http://127.0.0.1:9/unused', options.ott ?? {});
-  const settings: PaymentSettings = { ...loadPaymentSettings({ MERCHANT_STAFF_OPENIDS: STAFF.openid, ...options.env }), ...options.settings };
+  const settings: PaymentSettings = { ...loadPaymentSettings({ ...options.env }), ...options.settings };
   const acquirer = new FakeAcquirer({ now: clock.now, merchantId: ottConfig.merchantId, signKey: ottConfig.signKey, readings: options.readings });
 
   const storeCalls: string[] = [];
   const database = new LocalCloudBaseDatabase({ onRequest: (op, collection) => storeCalls.push(`${op} ${collection}`) });
   for (const name of Object.values(COLLECTIONS)) await database.createCollection(name);
   const base = createCloudBaseStore(inProcessDatabase(database, kind), { wrapWrites: kind === 'wx-server-sdk', now: clock.now });
+  await firstOwner(base, STAFF.openid, 'test', clock.now().toISOString());
+  storeCalls.length = 0;
   const backend: BackendFaults = {
     setUnavailable: (on) => {
       database.unavailable = on;

@@ -52,11 +52,11 @@ describe('round trips per path', () => {
     expect(settled).toEqual({ store: ['get orders'], ott: 0 });
   });
 
-  it('a refund: read, reserve, REFUND and STATUS_QUERY, write', async () => {
+  it('a refund: read the staff list and the order side by side, reserve, REFUND and STATUS_QUERY, write', async () => {
     const orderId = await created('round-trip-refund');
     h.acquirer.pay(orderId);
     await h.deliver(orderId);
     const calls = await countCalls(() => h.call(refund, { orderId, amountCents: 500, requestId: 'round-trip-refund-1' }, STAFF));
-    expect(calls).toEqual({ store: ['get orders', 'update orders', 'update orders'], ott: 2 });
+    expect(calls).toEqual({ store: ['get merchant_staff', 'get orders', 'update orders', 'update orders'], ott: 2 });
   });
 });
