@@ -7,6 +7,8 @@ export const config = {
   cloudEnv: 'your-cloud-env-id',
   /** The shop's name as payers know it, shown on the Pay, Result and QR code pages. */
   merchantName: { zh: '枫叶咖啡', en: 'Maple Leaf Café' },
+  /** One short line under the name on the Pay page: what the shop sells, or where it is. */
+  about: { zh: '咖啡与烘焙 · 温哥华', en: 'Coffee & pastries · Vancouver' },
   /**
    * How a payer reaches the shop from an unsettled payment. `customerService: true` opens WeChat
    * customer service (enable it in the mini-program admin console); otherwise `phone` is dialled.

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileS
 import { join, resolve } from 'path';
 import { config as miniprogramConfig } from '../miniprogram/config';
 import { isEntryPoint } from '../server/app/entry-point';
-import { sampleValueProblems } from './check-miniprogram-config';
+import { sampleValueProblems } from '../miniprogram/utils/sample-config';
 
 export const FUNCTIONS_DIR = resolve(__dirname, '..', 'cloudfunctions');
 

@@ -249,7 +249,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'pay-paying',
     control: '#key-action',
     async run(language) {
-      const page = await filledPay(language, { merchantSummary: () => ({ ok: true, today: TODAY, recent: RECENT }), createPayment: () => new Promise<never>(() => undefined) });
+      const page = await filledPay(language, { merchantSummary: () => ({ ok: true, role: 'owner', today: TODAY, recent: RECENT }), createPayment: () => new Promise<never>(() => undefined) });
       await tapInside(page, '#keypad', '#key-action');
       await settle();
       return shot(page, 'pay', false);
@@ -362,7 +362,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'merchant-home',
     control: '#collect',
     async run(language) {
-      stub(language, { merchantSummary: () => ({ ok: true, today: TODAY, recent: RECENT }) });
+      stub(language, { merchantSummary: () => ({ ok: true, role: 'owner', today: TODAY, recent: RECENT }) });
       return shot(await open('merchant'), 'merchant');
     },
   },
@@ -370,7 +370,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'merchant-review',
     control: '#collect',
     async run(language) {
-      stub(language, { merchantSummary: () => ({ ok: true, today: { ...TODAY, reviewCount: 2, reviewHeldCents: 5934 }, recent: RECENT }) });
+      stub(language, { merchantSummary: () => ({ ok: true, role: 'owner', today: { ...TODAY, reviewCount: 2, reviewHeldCents: 5934 }, recent: RECENT }) });
       return shot(await open('merchant'), 'merchant');
     },
   },
@@ -387,7 +387,7 @@ export const SCENARIOS: Scenario[] = [
     control: '#found',
     async run(language) {
       const found = staffOrder({ orderId: 'M2N7B4V9C6X1Z8L5K3J0H7G4FDSA', createdAt: '2024-04-26T20:11:02.000Z', paidAt: '2024-04-26T20:11:15.000Z' });
-      stub(language, { merchantSummary: (event) => ({ ok: true, today: TODAY, recent: RECENT, ...(event.orderId ? { order: found } : {}) }) });
+      stub(language, { merchantSummary: (event) => ({ ok: true, role: 'owner', today: TODAY, recent: RECENT, ...(event.orderId ? { order: found } : {}) }) });
       const page = await open('merchant');
       (page.instance as unknown as { onFindInput(e: { detail: { value: string } }): void }).onFindInput({ detail: { value: found.orderId.toLowerCase() } });
       await tap(page, '#find');
@@ -400,7 +400,7 @@ export const SCENARIOS: Scenario[] = [
     control: '#key-action',
     async run(language) {
       const paid = staffOrder({ state: 'PARTIALLY_REFUNDED', refundedCents: 1000, refunds: [{ refundId: 'R1', orderId: order({}).orderId, amountCents: 1000, state: 'SUCCEEDED', createdAt: at('19:50:00') }] });
-      stub(language, { merchantSummary: () => ({ ok: true, today: TODAY, recent: RECENT, order: paid }) });
+      stub(language, { merchantSummary: () => ({ ok: true, role: 'owner', today: TODAY, recent: RECENT, order: paid }) });
       const page = await open('refund', { orderId: paid.orderId });
       await typeOnKeypad(page, '5');
       await settle();
@@ -420,7 +420,7 @@ export const SCENARIOS: Scenario[] = [
           { refundId: 'R2', orderId: order({}).orderId, amountCents: 1967, state: 'PENDING', createdAt: at('20:02:31'), lastCheckedAt: at('20:09:02') },
         ],
       });
-      stub(language, { merchantSummary: () => ({ ok: true, today: TODAY, recent: RECENT, order: waiting }) });
+      stub(language, { merchantSummary: () => ({ ok: true, role: 'owner', today: TODAY, recent: RECENT, order: waiting }) });
       return shot(await open('refund', { orderId: waiting.orderId }), 'refund');
     },
   },
@@ -436,7 +436,7 @@ export const SCENARIOS: Scenario[] = [
         reviewKind: 'double_charge',
         reviewReason: 'money taken on 2 attempts (K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD: 2967, K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLDP2: 2967): refund all but one',
       });
-      stub(language, { merchantSummary: () => ({ ok: true, today: TODAY, recent: RECENT, order: doubleCharge }) });
+      stub(language, { merchantSummary: () => ({ ok: true, role: 'owner', today: TODAY, recent: RECENT, order: doubleCharge }) });
       return shot(await open('refund', { orderId: doubleCharge.orderId }), 'refund');
     },
   },

@@ -27,8 +27,8 @@ export function getMessages(): Messages {
   return messagesFor(currentLanguage());
 }
 
-/** The shop's name in the phone's language. */
-export function merchantName(names: { zh: string; en: string }): string {
+/** A text of config.ts (the shop's name, its line) in the phone's language. */
+export function inLanguage(names: { zh: string; en: string }): string {
   return currentLanguage() === 'en' ? names.en : names.zh;
 }
 

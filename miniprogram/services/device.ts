@@ -1,4 +1,4 @@
-/** The phone's own abilities a page uses: clipboard, phone calls, the screen. */
+/** The phone's own abilities a page uses: clipboard, phone calls, the privacy guide, the screen. */
 
 /** Copies text; WeChat itself confirms with "内容已复制" / "Copied"; false when it could not (the caller says so). */
 export function copyText(data: string): Promise<boolean> {
@@ -17,6 +17,17 @@ export function callPhone(phoneNumber: string): void {
   } catch {
     // the dialler cannot be opened here (e.g. on a computer); the number stays on screen
   }
+}
+
+/** Opens the privacy guide filled in on the admin console (base library 2.32.3); false when it could not (the caller says so). */
+export function openPrivacyGuide(): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      wx.openPrivacyContract({ success: () => resolve(true), fail: () => resolve(false) });
+    } catch {
+      resolve(false);
+    }
+  });
 }
 
 /** The brightness before brightScreen(), to give back. */

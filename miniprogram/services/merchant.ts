@@ -1,5 +1,5 @@
 import { callFunction, type CallResult } from './cloud';
-import type { CollectByQrEvent, RefundEvent } from './types';
+import type { CollectByQrEvent, MerchantStaffEvent, RefundEvent } from './types';
 
 /** Today's takings and orders; with an order number, that order too (any day). */
 export function getMerchantSummary(orderId?: string): Promise<CallResult<'merchantSummary'>> {
@@ -12,4 +12,9 @@ export function refundPayment(event: RefundEvent): Promise<CallResult<'refund'>>
 
 export function collectByQr(event: CollectByQrEvent): Promise<CallResult<'collectByQr'>> {
   return callFunction('collectByQr', event);
+}
+
+/** The staff list (owners only); with an action, the list after the change. */
+export function manageStaff(event: MerchantStaffEvent = {}): Promise<CallResult<'merchantStaff'>> {
+  return callFunction('merchantStaff', event);
 }

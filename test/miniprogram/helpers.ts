@@ -5,7 +5,7 @@ import type { CloudFunctions, DailyTakings, OrderView, StaffOrderView } from '..
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
 
 /** Loads a page (once per test file): miniprogram-simulate requires its index.ts through jest. */
-export type PageName = 'pay' | 'result' | 'history' | 'merchant' | 'refund' | 'collect' | 'qr';
+export type PageName = 'pay' | 'result' | 'history' | 'merchant' | 'refund' | 'collect' | 'qr' | 'staff';
 
 export function loadPage(name: PageName): string {
   return simulate.load(path.join(MINIPROGRAM_ROOT, 'pages', name, 'index'), { rootPath: MINIPROGRAM_ROOT });
@@ -175,6 +175,7 @@ interface WxMock {
   getDeviceInfo: jest.Mock;
   setClipboardData: jest.Mock;
   makePhoneCall: jest.Mock;
+  openPrivacyContract: jest.Mock;
   setKeepScreenOn: jest.Mock;
   getScreenBrightness: jest.Mock;
   setScreenBrightness: jest.Mock;
@@ -182,13 +183,13 @@ interface WxMock {
 
 /**
  * Gives the simulated wx what it lacks (wx.cloud) and records navigation. A function without a
- * handler answers FORBIDDEN for merchantSummary and RATE_UNAVAILABLE for exchangeRate, as for a payer.
+ * handler answers FORBIDDEN for merchantSummary and merchantStaff and RATE_UNAVAILABLE for exchangeRate, as for a payer.
  */
 export function installWx(handlers: Handlers, language = 'zh_CN'): WxMock {
   const callFunction = jest.fn(async ({ name, data }: { name: keyof CloudFunctions; data: unknown }) => {
     const handler = handlers[name] as ((event: unknown) => unknown) | undefined;
     if (handler) return { errMsg: 'cloud.callFunction:ok', result: await handler(data) };
-    if (name === 'merchantSummary') return { errMsg: 'cloud.callFunction:ok', result: { ok: false, code: 'FORBIDDEN', message: 'not staff' } };
+    if (name === 'merchantSummary' || name === 'merchantStaff') return { errMsg: 'cloud.callFunction:ok', result: { ok: false, code: 'FORBIDDEN', message: 'not staff' } };
     if (name === 'exchangeRate') return { errMsg: 'cloud.callFunction:ok', result: { ok: false, code: 'RATE_UNAVAILABLE', message: 'no rate' } };
     throw { errCode: -404011, errMsg: `cloud.callFunction:fail no handler for ${name}` };
   });
@@ -207,6 +208,7 @@ export function installWx(handlers: Handlers, language = 'zh_CN'): WxMock {
     getDeviceInfo: jest.fn(() => ({ platform: 'ios' })),
     setClipboardData: jest.fn((options: { success?: () => void }) => options.success?.()),
     makePhoneCall: jest.fn(),
+    openPrivacyContract: jest.fn((options: { success?: () => void }) => options.success?.()),
     setKeepScreenOn: jest.fn(),
     getScreenBrightness: jest.fn((options: { success?: (r: { value: number }) => void }) => options.success?.({ value: 0.4 })),
     setScreenBrightness: jest.fn(),

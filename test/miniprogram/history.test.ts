@@ -87,6 +87,14 @@ describe('history page', () => {
     expect(wxMock.reLaunch).toHaveBeenCalledWith({ url: '/pages/pay/index' });
   });
 
+  test('a new member of staff, not staff yet, reaches the merchant page (and their user id) from here', async () => {
+    const wxMock = installWx({ listPayments: () => ({ ok: true, orders: [] }) });
+    const page = await openPage(historyPage);
+    expect(text(page, '#staff-entry')).toBe('本店员工入口');
+    await tap(page, '#staff-entry');
+    expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/merchant/index' });
+  });
+
   test('a first load that fails says so with Retry, which loads', async () => {
     const wxMock = installWx({ listPayments: () => ({ ok: true, orders: [day(1)] }) });
     wxMock.cloud.callFunction.mockRejectedValueOnce({ errCode: -1, errMsg: 'cloud.callFunction:fail' });

@@ -12,6 +12,8 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   REQUEST_CONFLICT: true,
   NOT_FOUND: true,
   FORBIDDEN: true,
+  LAST_OWNER: true,
+  STAFF_LIST_FULL: true,
   PAYMENT_PENDING: true,
   PAYMENT_REJECTED: true,
   NOT_REFUNDABLE: true,

@@ -66,7 +66,7 @@ describe.each(['zh_CN', 'en'])('the refund form at 320×568 (%s)', (language) =>
   test.each([16, 24])('at %s px text, the order number and its Copy are whole on the first screen, clear of the keypad, with the amount', async (rootFontPx) => {
     const refund = { refundId: 'rf_0', orderId: ORDER_ID, amountCents: 1000, state: 'SUCCEEDED' as const, createdAt: '2024-05-01T18:30:00.000Z' };
     const paid = staffOrder({ orderId: ORDER_ID, state: 'PARTIALLY_REFUNDED', amountCents: 2580, tipCents: 387, totalCents: 2967, refundedCents: 1000, refunds: [refund] });
-    installWx({ merchantSummary: () => ({ ok: true, today: takings(), recent: [], order: paid }) }, language);
+    installWx({ merchantSummary: () => ({ ok: true, role: 'owner', today: takings(), recent: [], order: paid }) }, language);
     const page = await openPage(refundPage, { orderId: ORDER_ID });
     await typeKeys(page, '5');
     const phone = PHONES['320x568'];

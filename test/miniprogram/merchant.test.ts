@@ -9,7 +9,7 @@ const recent = [
   order({ orderId: 'ord_b', state: 'PARTIALLY_REFUNDED', totalCents: 1550, refundedCents: 500 }),
   order({ orderId: 'ord_c', state: 'PAYING', totalCents: 2500 }),
 ];
-const summary = (): MerchantSummaryResult => ({ ok: true, today, recent });
+const summary = (): MerchantSummaryResult => ({ ok: true, role: 'owner', today, recent });
 const oldOrder = staffOrder({ orderId: 'K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD', state: 'PAID', totalCents: 4200, createdAt: '2024-04-02T18:00:00.000Z', paidAt: '2024-04-02T18:00:09.000Z' });
 
 type Page = Awaited<ReturnType<typeof openPage>>;
@@ -23,7 +23,7 @@ describe('merchant page: takings', () => {
   test('non-staff see "staff only", their own user id to copy for the owner, and nothing else', async () => {
     const wxMock = installWx({ merchantSummary: () => ({ ok: false, code: 'FORBIDDEN', message: 'not staff', userId: 'o-new-staff-0001' }) });
     const page = await openPage(merchantPage);
-    expect(text(page, '#forbidden')).toContain('仅限本店员工使用请把下面的用户 ID 发给店主，店主将它加入员工名单后即可使用。');
+    expect(text(page, '#forbidden')).toContain('仅限本店员工使用请把下面的用户 ID 发给店主。店主在「商家管理 › 员工」中添加你后，重新打开本页即可使用。');
     expect(text(page, '#user-id')).toBe('o-new-staff-0001');
     await tap(page, '#copy-user-id');
     expect(wxMock.setClipboardData).toHaveBeenCalledWith(expect.objectContaining({ data: 'o-new-staff-0001' }));
@@ -54,7 +54,7 @@ describe('merchant page: takings', () => {
 
   test('orders in review are a line of their own, with the money held, for the owner; not added to the takings', async () => {
     const withReview = takings({ ...today, reviewCount: 2, reviewHeldCents: 4600 });
-    installWx({ merchantSummary: () => ({ ok: true, today: withReview, recent }) });
+    installWx({ merchantSummary: () => ({ ok: true, role: 'owner', today: withReview, recent }) });
     const page = await openPage(merchantPage);
     expect(text(page, '#review-line')).toBe('待核实：2 笔，已收 CAD 46.00');
     expect(text(page, '#in-review')).toContain('未计入上面的金额，需店主处理（ops review）。');
@@ -62,7 +62,7 @@ describe('merchant page: takings', () => {
     expect(text(page, '#net')).toBe('CAD 60.50');
     expect(text(page, '#paid-count')).toBe('3');
 
-    installWx({ merchantSummary: () => ({ ok: true, today: withReview, recent }) }, 'en');
+    installWx({ merchantSummary: () => ({ ok: true, role: 'owner', today: withReview, recent }) }, 'en');
     const english = await openPage(merchantPage);
     expect(text(english, '#review-line')).toBe('In review: 2, CAD 46.00 held');
     expect(text(english, '#in-review')).toContain('The shop owner settles these (ops review).');
@@ -74,7 +74,7 @@ describe('merchant page: takings', () => {
   test('a found order offers what the server allows: refund money held in review, or the status of a refund that waits', async () => {
     const inReview = staffOrder({ orderId: 'REVIEWORDER1', state: 'REVIEW', heldCents: 2500, refundableCents: 1250, reviewKind: 'double_charge' });
     const waiting = staffOrder({ orderId: 'WAITINGORDER1', refundableCents: 0, refunds: [{ refundId: 'rf_1', orderId: 'WAITINGORDER1', amountCents: 500, state: 'PENDING', createdAt: '2024-05-01T19:00:00.000Z' }] });
-    const wxMock = installWx({ merchantSummary: (event: MerchantSummaryEvent) => ({ ok: true, today, recent, order: event.orderId === inReview.orderId ? inReview : waiting }) });
+    const wxMock = installWx({ merchantSummary: (event: MerchantSummaryEvent) => ({ ok: true, role: 'owner', today, recent, order: event.orderId === inReview.orderId ? inReview : waiting }) });
     const page = await openPage(merchantPage);
     await typeOrderNumber(page, inReview.orderId);
     await tap(page, '#find');
@@ -109,7 +109,7 @@ describe('merchant page: takings', () => {
   test('an order is found by its number, whatever its day, and can be refunded from there', async () => {
     const wxMock = installWx({
       merchantSummary: (event: MerchantSummaryEvent) =>
-        event.orderId === oldOrder.orderId ? { ok: true, today, recent, order: oldOrder } : event.orderId ? { ok: false, code: 'NOT_FOUND', message: '' } : summary(),
+        event.orderId === oldOrder.orderId ? { ok: true, role: 'owner', today, recent, order: oldOrder } : event.orderId ? { ok: false, code: 'NOT_FOUND', message: '' } : summary(),
     });
     const page = await openPage(merchantPage);
 
@@ -158,5 +158,19 @@ describe('merchant page: takings', () => {
     installWx({}, 'en');
     const stranger = await openPage(merchantPage);
     expect(text(stranger, '#forbidden')).toContain('For shop staff only');
+  });
+});
+
+describe('merchant page: the staff list', () => {
+  test('an owner has a Staff button to the staff list; other staff do not', async () => {
+    const wxMock = installWx({ merchantSummary: summary });
+    const owner = await openPage(merchantPage);
+    await tap(owner, '#staff');
+    expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/staff/index' });
+
+    installWx({ merchantSummary: () => ({ ok: true, role: 'staff', today, recent }) });
+    const cashier = await openPage(merchantPage);
+    expect(exists(cashier, '#collect')).toBe(true);
+    expect(exists(cashier, '#staff')).toBe(false);
   });
 });

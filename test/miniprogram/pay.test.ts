@@ -1,4 +1,5 @@
 import type { OrderState } from '../../typings/payments';
+import { config } from '../../miniprogram/config';
 import {
   actionKey,
   attr,
@@ -50,7 +51,7 @@ describe('pay page', () => {
   test('happy path: the shop, the amount, a tip, Pay with the total, the wallet, then the Result page', async () => {
     const wxMock = installWx({ createPayment: () => created, exchangeRate: () => RATE });
     const page = await openPage(payPage);
-    expect(text(page, '#merchant-name')).toBe('枫叶咖啡');
+    expect(text(page, '#merchant-name')).toBe('枫叶咖啡示例');
     expect(actionKey(page)).toEqual({ text: '支付', disabled: true });
 
     await typeKeys(page, '19.99');
@@ -365,27 +366,51 @@ describe('pay page', () => {
     expect(actionKey(page).disabled).toBe(false);
   });
 
-  test('the merchant link appears for staff only', async () => {
-    installWx({});
-    const payer = await openPage(payPage);
-    expect(exists(payer, '#history-link')).toBe(true);
-    expect(exists(payer, '#merchant-link')).toBe(false);
-
-    const wxMock = installWx({
-      merchantSummary: () => ({ ok: true, today: { date: '2024-05-01', paidCount: 0, grossCents: 0, refundedCents: 0, netCents: 0, reviewCount: 0, reviewHeldCents: 0 }, recent: [] }),
-    });
-    const staff = await openPage(payPage);
-    await tap(staff, '#merchant-link');
-    expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/merchant/index' });
-    await tap(staff, '#history-link');
+  test('the first screen says who the shop is, how to reach it and where its privacy guide is; it asks no staff-only function', async () => {
+    const wxMock = installWx({});
+    const page = await openPage(payPage);
+    expect(text(page, '#about')).toBe('咖啡与烘焙 · 温哥华');
+    expect(text(page, '#sample')).toBe('示例');
+    expect(attr(page, '#contact', 'aria-label')).toBe('联系商家，电话 +1 604-555-0123');
+    await tap(page, '#contact');
+    expect(wxMock.makePhoneCall).toHaveBeenCalledWith({ phoneNumber: '+1 604-555-0123' });
+    await tap(page, '#privacy');
+    expect(wxMock.openPrivacyContract).toHaveBeenCalledTimes(1);
+    expect(wxMock.showToast).not.toHaveBeenCalled();
+    // a base library without the privacy API, or a refusal: the payer is told
+    wxMock.openPrivacyContract.mockImplementationOnce((options: { fail?: (r: unknown) => void }) => options.fail?.({ errMsg: 'openPrivacyContract:fail' }));
+    await tap(page, '#privacy');
+    expect(wxMock.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '暂时无法打开隐私指引，请稍后再试' }));
+    await tap(page, '#history-link');
     expect(wxMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/history/index' });
+    expect(calls(wxMock, 'merchantSummary')).toEqual([]);
+    // once an amount is typed the line above the keypad is the amount's
+    await typeKeys(page, '12');
+    expect(exists(page, '#privacy')).toBe(false);
+  });
+
+  test("a merchant's own configuration: no sample mark; WeChat customer service instead of a phone number", async () => {
+    const saved = { ...config, merchantName: { ...config.merchantName }, about: { ...config.about }, contact: { ...config.contact } };
+    Object.assign(config, { cloudEnv: 'shop-prod-1a2b3c', merchantName: { zh: '北岸面包', en: 'North Shore Bakery' }, about: { zh: '面包与咖啡', en: 'Bread & coffee' }, contact: { phone: '', customerService: true } });
+    try {
+      installWx({});
+      const page = await openPage(payPage);
+      expect(text(page, '#merchant-name')).toBe('北岸面包');
+      expect(exists(page, '#sample')).toBe(false);
+      expect(attr(page, '#contact', 'open-type')).toBe('contact');
+      expect(attr(page, '#contact', 'aria-label')).toBe('在微信中联系商家客服');
+    } finally {
+      Object.assign(config, saved);
+    }
   });
 
   test('in English', async () => {
     const wxMock = installWx({ exchangeRate: () => RATE, createPayment: () => ({ ok: false, code: 'SERVICE_UNAVAILABLE', message: '' }) }, 'en');
     const page = await openPage(payPage);
     expect(wxMock.setNavigationBarTitle).toHaveBeenCalledWith({ title: 'Pay' });
-    expect(text(page, '#merchant-name')).toBe('Maple Leaf Café');
+    expect(text(page, '#merchant-name')).toBe('Maple Leaf CaféSample');
+    expect(text(page, '#about')).toBe('Coffee & pastries · Vancouver');
+    expect(text(page, '#privacy')).toBe('Privacy');
     expect(text(page, '#tip-0')).toBe('No tip');
     expect(text(page, '#message-text')).toBe('Up to CAD 10,000.00, before tip');
     await typeKeys(page, '12.5');
@@ -400,7 +425,7 @@ describe('pay page', () => {
 
   test('every control has an aria-label, the keypad keys included', async () => {
     installWx({
-      merchantSummary: () => ({ ok: true, today: { date: '2024-05-01', paidCount: 0, grossCents: 0, refundedCents: 0, netCents: 0, reviewCount: 0, reviewHeldCents: 0 }, recent: [] }),
+      merchantSummary: () => ({ ok: true, role: 'owner', today: { date: '2024-05-01', paidCount: 0, grossCents: 0, refundedCents: 0, netCents: 0, reviewCount: 0, reviewHeldCents: 0 }, recent: [] }),
     });
     const page = await openPage(payPage);
     await tap(page, '#tip-custom');

@@ -8,7 +8,7 @@ const today = takings();
 const firstRefund: RefundView = { refundId: 'rf_0', orderId: 'ord_b', amountCents: 500, state: 'SUCCEEDED', createdAt: '2024-05-01T18:30:00.000Z' };
 const partlyRefunded = staffOrder({ orderId: 'ord_b', state: 'PARTIALLY_REFUNDED', amountCents: 1550, totalCents: 1550, refundedCents: 500, refunds: [firstRefund] });
 const lookup = (found: StaffOrderView | null) => (event: MerchantSummaryEvent) =>
-  found && event.orderId === found.orderId ? { ok: true as const, today, recent: [], order: found } : { ok: false as const, code: 'NOT_FOUND' as const, message: '' };
+  found && event.orderId === found.orderId ? { ok: true as const, role: 'owner' as const, today, recent: [], order: found } : { ok: false as const, code: 'NOT_FOUND' as const, message: '' };
 const confirmModal = (o: { success(r: unknown): void }) => o.success({ confirm: true, cancel: false });
 const refunded = (state: 'PENDING' | 'SUCCEEDED') => (event: RefundEvent) => ({
   ok: true as const,
@@ -124,7 +124,7 @@ describe('refund page', () => {
     const waiting = staffOrder({ ...partlyRefunded, refundedCents: 500, refundableCents: 0, refunds: [firstRefund, open] });
     const confirmed = staffOrder({ ...partlyRefunded, refundedCents: 800, refundableCents: 750, refunds: [firstRefund, { ...open, state: 'SUCCEEDED', lastCheckedAt: undefined }] });
     const answers = [waiting, confirmed];
-    const wxMock = installWx({ merchantSummary: () => ({ ok: true, today, recent: [], order: answers.shift()! }) });
+    const wxMock = installWx({ merchantSummary: () => ({ ok: true, role: 'owner', today, recent: [], order: answers.shift()! }) });
     const page = await openPage(refundPage, { orderId: 'ord_b' });
 
     expect(text(page, '#open-title')).toBe('退款 CAD 3.00 待确认');
@@ -165,7 +165,7 @@ describe('refund page', () => {
   test('no answer, then SERVICE_UNAVAILABLE: the same refund is sent again under the same requestId, its amount fixed; once the order shows it recorded, it is shown and nothing more is offered', async () => {
     const recorded = staffOrder({ ...partlyRefunded, refundableCents: 0, refunds: [firstRefund, { refundId: 'rf_2', orderId: 'ord_b', amountCents: 500, state: 'PENDING', createdAt: '2024-05-01T19:10:00.000Z' }] });
     const summaries = [partlyRefunded, partlyRefunded, recorded];
-    const wxMock = installWx({ merchantSummary: () => ({ ok: true, today, recent: [], order: summaries.shift() ?? recorded }) });
+    const wxMock = installWx({ merchantSummary: () => ({ ok: true, role: 'owner', today, recent: [], order: summaries.shift() ?? recorded }) });
     wxMock.showModal.mockImplementation(confirmModal);
     let refundCalls = 0;
     const callFunction = wxMock.cloud.callFunction.getMockImplementation()!;
@@ -196,7 +196,7 @@ describe('refund page', () => {
   });
 
   test('a retry clears the last "no answer" while it sends', async () => {
-    const wxMock = installWx({ merchantSummary: () => ({ ok: true, today, recent: [], order: partlyRefunded }) }, 'en');
+    const wxMock = installWx({ merchantSummary: () => ({ ok: true, role: 'owner', today, recent: [], order: partlyRefunded }) }, 'en');
     wxMock.showModal.mockImplementation(confirmModal);
     let answer: (result: unknown) => void = () => undefined;
     let refundCalls = 0;

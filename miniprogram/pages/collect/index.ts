@@ -1,5 +1,5 @@
 import { config } from '../../config';
-import { getMessages, merchantName } from '../../i18n/index';
+import { getMessages, inLanguage } from '../../i18n/index';
 import { amountEntry, pressAmountKey, type AmountEntryCopy } from '../../utils/amount-entry';
 import { isKey } from '../../utils/keypad';
 import { centsToInput, parseAmount } from '../../utils/money';
@@ -23,7 +23,7 @@ Component({
   lifetimes: {
     attached() {
       const t = getMessages();
-      this.setData({ t, merchantName: merchantName(config.merchantName) });
+      this.setData({ t, merchantName: inLanguage(config.merchantName) });
       wx.setNavigationBarTitle({ title: t.collect.title });
       this.setInput('');
     },

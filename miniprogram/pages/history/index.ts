@@ -93,5 +93,9 @@ Component({
     onGoPay() {
       goToPay();
     },
+
+    onStaffEntry() {
+      wx.navigateTo({ url: '/pages/merchant/index' });
+    },
   },
 });

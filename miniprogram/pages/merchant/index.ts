@@ -41,6 +41,8 @@ Component({
     find: { input: '', busy: false, error: '', found: null as Row | null },
     /** The caller's own user id, shown with Copy when they are not staff yet. */
     userId: '',
+    /** Owners also manage the staff list. */
+    isOwner: false,
   },
 
   lifetimes: {
@@ -102,7 +104,10 @@ Component({
     async load() {
       if (this.data.status !== 'staff') this.setData({ status: 'loading', errorText: '' });
       const result = await getMerchantSummary();
-      if (result.ok) this.showSummary(result.today, result.recent);
+      if (result.ok) {
+        this.showSummary(result.today, result.recent);
+        this.setData({ isOwner: result.role === 'owner' });
+      }
       else if (result.code === 'FORBIDDEN') this.setData({ status: 'forbidden', today: null, rows: [], userId: result.userId ?? '' });
       else this.setData({ status: this.data.status === 'staff' ? 'staff' : 'error', errorText: errorMessage(this.data.t, result.code) });
     },
@@ -145,6 +150,10 @@ Component({
 
     onCollect() {
       wx.navigateTo({ url: '/pages/collect/index' });
+    },
+
+    onStaff() {
+      wx.navigateTo({ url: '/pages/staff/index' });
     },
   },
 });

@@ -1,8 +1,8 @@
 import { config } from '../../config';
-import { errorMessage, format, getMessages, merchantName, type Messages } from '../../i18n/index';
+import { errorMessage, format, getMessages, inLanguage, type Messages } from '../../i18n/index';
 import { forgetAttempt, outcomeNow, pay, watchLatePayment } from '../../services/checkout';
+import { callPhone, openPrivacyGuide } from '../../services/device';
 import { confirmDialog, toast } from '../../services/dialog';
-import { getMerchantSummary } from '../../services/merchant';
 import { openResult } from '../../services/navigation';
 import { getExchangeRateE8 } from '../../services/rate';
 import { estimateFen } from '../../utils/cny';
@@ -10,6 +10,7 @@ import { perInstance } from '../../utils/instance-state';
 import { isKey, type KeyRefusal } from '../../utils/keypad';
 import { formatCents, formatMoneyUnbroken as money } from '../../utils/money';
 import { chooseTip, EMPTY_FORM, totalsOf, typeKey, type Field, type PayForm, type PayLimits, type TipSelection } from '../../utils/pay-form';
+import { sampleValueProblems } from '../../utils/sample-config';
 import { tipNeedsConfirmation, tipPercentOf } from '../../utils/tip';
 
 const LIMITS: PayLimits = { maxAmountCents: config.maxAmountCents, maxTipCents: config.maxAmountCents, tipPercents: config.tipPercents };
@@ -67,6 +68,12 @@ Component({
   data: {
     t: getMessages(),
     merchantName: '',
+    about: '',
+    /** WeChat customer service (open-type="contact") rather than the phone. */
+    contactService: false,
+    contactAria: '',
+    /** config.ts still holds this repository's sample shop: said on the page, so no one mistakes it for a real one. */
+    isSample: false,
     currency: config.currency,
     form: EMPTY_FORM,
     tipOptions: [] as TipOption[],
@@ -82,19 +89,26 @@ Component({
     busy: false,
     note: null as Note | null,
     message: { text: '', tone: 'hint' as Tone, link: false },
+    /** Contact and Privacy, on the line above the keypad until an amount is typed. */
+    shopLinks: true,
     rateE8: null as number | null,
     rateUnavailable: false,
-    isStaff: false,
   },
 
   lifetimes: {
     attached() {
       const t = getMessages();
-      this.setData({ t, merchantName: merchantName(config.merchantName) });
+      this.setData({
+        t,
+        merchantName: inLanguage(config.merchantName),
+        about: inLanguage(config.about),
+        contactService: config.contact.customerService,
+        contactAria: config.contact.customerService ? t.pay.contactServiceAria : format(t.pay.contactAria, { phone: config.contact.phone }),
+        isSample: sampleValueProblems(config).length > 0,
+      });
       wx.setNavigationBarTitle({ title: t.pay.title });
       this.refreshView();
       this.loadRate();
-      this.checkStaff();
     },
     detached() {
       pageState(this).watch++;
@@ -111,11 +125,6 @@ Component({
       const rateE8 = await getExchangeRateE8();
       this.setData({ rateE8, rateUnavailable: rateE8 === null });
       this.refreshView();
-    },
-
-    async checkStaff() {
-      const summary = await getMerchantSummary();
-      if (summary.ok) this.setData({ isStaff: true });
     },
 
     /** Recomputes everything shown from the form. */
@@ -140,6 +149,8 @@ Component({
         payAria: !totalText ? t.pay.payKey : withTip ? format(t.pay.payTipAria, { total: totalText, amount: cad(amountCents), tip: cad(tipCents) }) : format(t.pay.payAria, { amount: totalText }),
         canPay: totalCents !== null && !busy,
         message: busy ? { text: t.pay.paying, tone: 'hint', link: false } : note ?? hint,
+        // on the first screen, beside the limit hint: once an amount is typed, or a notice shows, the line is theirs
+        shopLinks: !busy && note === null && form.amountInput === '',
       });
     },
 
@@ -278,8 +289,12 @@ Component({
       wx.navigateTo({ url: '/pages/history/index' });
     },
 
-    onMerchant() {
-      wx.navigateTo({ url: '/pages/merchant/index' });
+    onContact() {
+      callPhone(config.contact.phone);
+    },
+
+    async onPrivacy() {
+      if (!(await openPrivacyGuide())) toast(this.data.t.pay.privacyFailed);
     },
   },
 });

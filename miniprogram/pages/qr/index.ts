@@ -1,5 +1,5 @@
 import { config } from '../../config';
-import { errorMessage, format, getMessages, merchantName } from '../../i18n/index';
+import { errorMessage, format, getMessages, inLanguage } from '../../i18n/index';
 import { brightScreen, releaseScreen } from '../../services/device';
 import { confirmDialog, toast } from '../../services/dialog';
 import { collectByQr } from '../../services/merchant';
@@ -48,7 +48,7 @@ Component({
   lifetimes: {
     attached() {
       const t = getMessages();
-      this.setData({ t, merchantName: merchantName(config.merchantName) });
+      this.setData({ t, merchantName: inLanguage(config.merchantName) });
       wx.setNavigationBarTitle({ title: t.qr.title });
     },
     detached() {

@@ -1,5 +1,5 @@
 import { config } from '../../config';
-import { errorMessage, format, getMessages, merchantName, type Messages } from '../../i18n/index';
+import { errorMessage, format, getMessages, inLanguage, type Messages } from '../../i18n/index';
 import { callPhone } from '../../services/device';
 import { goBack, goToPay, openHistory } from '../../services/navigation';
 import { pollOrder } from '../../services/poll';
@@ -68,7 +68,7 @@ Component({
       const t = getMessages();
       this.setData({
         t,
-        merchantName: merchantName(config.merchantName),
+        merchantName: inLanguage(config.merchantName),
         contactService: config.contact.customerService,
         contactAria: format(t.result.contactAria, { phone: config.contact.phone }),
       });
