@@ -32,7 +32,7 @@ it('keeps one data file per collection, made when the collection is', async () =
   expect(await readdir(dir)).toEqual([]);
   for (const name of Object.values(COLLECTIONS)) expect(await database.createCollection(name)).toBe(true);
   expect(await database.createCollection(COLLECTIONS.orders)).toBe(false);
-  expect((await readdir(dir)).sort()).toEqual(['orders.db', 'ott_callbacks.db', 'sweep_state.db']);
+  expect((await readdir(dir)).sort()).toEqual(['merchant_staff.db', 'orders.db', 'ott_callbacks.db', 'sweep_state.db']);
 });
 
 it('keeps every record across a restart', async () => {
