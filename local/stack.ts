@@ -17,6 +17,7 @@ import { controlDatabase, DatabaseControlError } from './cloudbase/control';
 import { localOrderStore, releaseInProcess } from './cloudbase/sdk-bindings';
 import { loadFunctions } from './cloud-runtime/function-registry';
 import { ControlRefusal, startCloudRuntime, type CloudRuntime, type FunctionsPlatform } from './cloud-runtime/server';
+import { LocalOpenApi } from './cloudbase/open-api';
 import { firstOwner } from '../server/staff/merchant-staff';
 import { startSweepScheduler } from './cloud-runtime/sweep-scheduler';
 import { acquireDataLock, type DataLock } from './data-lock';
@@ -51,6 +52,8 @@ export interface LocalStack {
   database: LocalCloudBaseDatabase;
   /** The orders as the stack's tools read them: the production adapter through node-sdk, in-process. */
   store: OrderStore;
+  /** WeChat's cloud call as the functions reach it: the shipping information uploaded, and its switches. */
+  openApi: LocalOpenApi;
   callbackUrl: string;
   setStoreAvailable(available: boolean): void;
   close(): Promise<void>;
@@ -155,6 +158,7 @@ async function startHoldingLock(
   if (built.length > 0) log(`[cloud] built ${built.join(', ')}`);
   // the stack's own tools (ops, the console) reach the database in-process through the real node-sdk
   const toolStore = localOrderStore(database);
+  const openApi = new LocalOpenApi();
   const owner = await firstOwner(toolStore, LOCAL_STAFF_OPENID, 'local stack', new Date().toISOString());
   if (owner.version === 1 && owner.members[0]?.openid === LOCAL_STAFF_OPENID) log(`[database] ${LOCAL_STAFF_OPENID} is the owner on the staff list`);
   const functionEnv: NodeJS.ProcessEnv = {
@@ -175,6 +179,7 @@ async function startHoldingLock(
     port: cloudPort,
     functions: loadFunctions(resolve(__dirname, '..', 'cloudfunctions')),
     database,
+    openApi,
     functionEnv: (runtimeUrl) => ({ ...functionEnv, OTT_CALLBACK_URL: callbackUrlOf(runtimeUrl) }),
     routes: { [CALLBACK_ROUTE]: 'paymentCallback', [SWEEP_ROUTE]: 'sweep' },
     appId: SANDBOX_CREDENTIALS.appId,
@@ -185,6 +190,17 @@ async function startHoldingLock(
         const available = (body as { available?: unknown }).available;
         if (typeof available === 'boolean') database.unavailable = !available;
         return { available: !database.unavailable };
+      },
+      // POST /local/open-api {"failNext": {"count": 2, "errcode": 10060001}}: WeChat refuses the next uploads
+      'open-api': (body) => {
+        const fail = (body as { failNext?: { count?: unknown; errcode?: unknown } }).failNext;
+        if (fail !== undefined) {
+          if (!Number.isSafeInteger(fail.count) || (fail.count as number) < 1) throw new ControlRefusal('failNext.count must be a whole number from 1');
+          const errcode = fail.errcode === undefined ? 10060001 : fail.errcode;
+          if (!Number.isSafeInteger(errcode)) throw new ControlRefusal('failNext.errcode must be a whole number');
+          openApi.switches.failNext = { count: fail.count as number, errcode: errcode as number, errmsg: errcode === 10060001 ? '支付单不存在' : 'refused by the local stand-in' };
+        }
+        return { failNext: openApi.switches.failNext, uploads: openApi.uploads.length };
       },
       database: (body) => {
         try {
@@ -222,6 +238,7 @@ async function startHoldingLock(
     runtime,
     database,
     store: toolStore,
+    openApi,
     callbackUrl,
     setStoreAvailable: (available) => {
       database.unavailable = !available;

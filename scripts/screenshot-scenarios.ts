@@ -383,6 +383,20 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    id: 'staff-list',
+    control: '#add-button',
+    async run(language) {
+      const owner = { userId: 'oX7Kd0f3Qy9tW2bLm5Rz8vN1cA4E', role: 'owner' as const, name: language === 'zh' ? '林老板' : 'Lin', addedAt: '2024-03-01T17:00:00.000Z' };
+      const cashier = { userId: 'oP3Lm8Qa2Zx7Wc5Vb1Nd9Kf4Hg6J', role: 'staff' as const, name: language === 'zh' ? '小王' : 'Sam', addedAt: '2024-04-20T16:30:00.000Z' };
+      const changes = [
+        { at: '2024-04-20T16:30:00.000Z', action: 'add' as const, userId: cashier.userId, role: 'staff' as const, name: cashier.name, by: owner.userId, byName: owner.name },
+        { at: '2024-03-01T17:00:00.000Z', action: 'add' as const, userId: owner.userId, role: 'owner' as const, name: owner.name, by: 'ops: Lin', byName: '' },
+      ];
+      stub(language, { merchantStaff: () => ({ ok: true, members: [owner, cashier], changes }) });
+      return shot(await open('staff'), 'staff');
+    },
+  },
+  {
     id: 'merchant-found',
     control: '#found',
     async run(language) {

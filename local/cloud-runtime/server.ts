@@ -7,6 +7,7 @@ import { randomUUID } from 'crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import type { LocalCloudBaseDatabase } from '../cloudbase/database';
+import { serveOpenApi, type LocalOpenApi } from '../cloudbase/open-api';
 import { serveDatabase } from '../cloudbase/http';
 import { dirname, join } from 'path';
 import { startFrameworkProcess } from './framework-process';
@@ -23,6 +24,8 @@ export interface CloudRuntimeOptions {
   functionEnv: (runtimeUrl: string) => NodeJS.ProcessEnv;
   /** The local CloudBase database the functions' SDK reaches at <url>/admin. */
   database: LocalCloudBaseDatabase;
+  /** WeChat's cloud call (云调用), which wx-server-sdk also reaches at <url>/admin. */
+  openApi?: LocalOpenApi;
   /** HTTP access routes: path (e.g. /ottpay/callback) → function name. */
   routes: Record<string, string>;
   envId?: string;
@@ -182,6 +185,11 @@ export async function startCloudRuntime(options: CloudRuntimeOptions): Promise<C
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}`);
     const body = await readBody(req);
+    const contentType = req.headers['content-type'] ?? '';
+    if (url.pathname === '/admin' && req.method === 'POST' && options.openApi && /^multipart\/form-data/i.test(contentType)) {
+      serveOpenApi(options.openApi, body, contentType, res);
+      return;
+    }
     if (url.pathname === '/admin' && req.method === 'POST') {
       await serveDatabase(options.database, req, body, res, platform === 'v2' ? LOCAL_API_KEY : undefined);
       return;

@@ -82,6 +82,13 @@ wx-input { display: block; height: 1.4rem; min-height: 1.4rem; overflow: hidden;
 wx-input .wxr-input { display: flex; align-items: center; height: 100%; }
 .wxr-placeholder { color: #808080; }
 wx-icon { display: inline-block; font-size: 0; }
+wx-switch { display: inline-block; vertical-align: middle; }
+wx-switch .wxr-switch { position: relative; display: inline-block; width: 52px; height: 32px; box-sizing: border-box; border: 1px solid #dfdfdf; border-radius: 16px; background-color: #dfdfdf; }
+wx-switch .wxr-switch::before { content: ' '; position: absolute; top: 0; left: 0; width: 50px; height: 30px; border-radius: 15px; background-color: #fdfdfd; }
+wx-switch .wxr-switch::after { content: ' '; position: absolute; top: 0; left: 0; width: 30px; height: 30px; border-radius: 15px; background-color: #ffffff; box-shadow: 0 1px 3px rgba(0, 0, 0, 0.4); }
+wx-switch[data-checked] .wxr-switch { border-color: #04be02; background-color: #04be02; }
+wx-switch[data-checked] .wxr-switch::before { transform: scale(0); }
+wx-switch[data-checked] .wxr-switch::after { transform: translateX(20px); }
 @media (prefers-color-scheme: dark) {
   wx-button { color: rgba(255, 255, 255, 0.8); background-color: rgba(255, 255, 255, 0.08); }
   wx-button[disabled] { color: rgba(255, 255, 255, 0.2); background-color: rgba(255, 255, 255, 0.08); }
@@ -171,6 +178,10 @@ function element(node: JsonNode | string, scope: Scope): string {
     attributes.push(`data-mode="${escape(String(attr('mode') ?? 'scaleToFill'))}"`);
     attributes.push(`style="background-image: url('${escape(String(attr('src') ?? ''))}')"`);
     return `<wx-image ${attributes.join(' ')}></wx-image>`;
+  }
+  if (tag === 'wx-switch') {
+    if (attr('checked') === true) attributes.push('data-checked');
+    return `<wx-switch ${attributes.join(' ')}><span class="wxr-switch"></span></wx-switch>`;
   }
   if (tag === 'wx-input') {
     const value = String(attr('value') ?? '');

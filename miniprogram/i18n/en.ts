@@ -183,7 +183,7 @@ export const en: Messages = {
     removeBody: 'They can no longer see takings, refund or collect by QR code, from now on.',
     addTitle: 'Add someone',
     userIdLabel: 'User ID',
-    userIdPlaceholder: 'Shown on their Shop admin page',
+    userIdPlaceholder: 'From their Shop admin page',
     nameLabel: 'Name',
     namePlaceholder: 'Optional, e.g. Sam',
     asOwner: 'Owner (can also manage staff)',

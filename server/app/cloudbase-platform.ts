@@ -8,7 +8,8 @@ import { loadInAppConfig } from './in-app-settings';
 import { CALLS_OTT, type Needs } from './configuration';
 import { jsonLineLogger } from './log';
 import type { Platform } from './platform';
-import { databaseAccess } from './database-access';
+import { databaseAccess, environmentId } from './database-access';
+import { cloudCallShippingApi } from '../wechat/shipping-api';
 import { loadPaymentSettings, type PaymentSettings } from './settings';
 import type { OrderStore } from '../orders/store';
 
@@ -45,6 +46,11 @@ export async function cloudBasePlatform(needs: Needs = CALLS_OTT): Promise<Platf
   if (!needs.ott) return withoutOtt(base);
   const ottConfig = loadOttConfig();
   const platform: Platform = { ...base, ottConfig, ott: new OttClient(ottConfig) };
+  // the cloud call needs wx-server-sdk initialised, also where the database goes through node-sdk
+  if (settings.shipping) {
+    if (databaseAccess(process.env).kind === 'apiKey') cloud.init({ env: environmentId(process.env) });
+    platform.shipping = cloudCallShippingApi(cloud.openapi as unknown as Parameters<typeof cloudCallShippingApi>[0]);
+  }
   if (needs.app) {
     const inApp = loadInAppConfig(process.env, ottConfig);
     platform.inApp = { pay: (request) => inAppPay(inApp, request) };

@@ -7,6 +7,7 @@ import type { OrderStore } from '../orders/store';
 import type { OttConfig } from '../ottpay/config';
 import type { OttApi } from '../ottpay/client';
 import type { InAppApi } from '../ottpay/in-app';
+import type { ShippingApi } from '../wechat/shipping-api';
 import type { Logger } from './log';
 import type { PaymentSettings } from './settings';
 
@@ -16,6 +17,8 @@ export interface Platform {
   ott: OttApi;
   /** OTT Pay's in-app payment request, for the functions that serve the merchant's native app. */
   inApp?: InAppApi;
+  /** WeChat's order-shipping management, where WECHAT_SHIPPING_UPLOAD is on (the sweep uploads). */
+  shipping?: ShippingApi;
   store: OrderStore;
   now(): Date;
   log: Logger;

@@ -51,6 +51,21 @@ export interface PaymentSettings {
   sweepStepOrders: number;
   /** SWEEP_SECRET: what a scheduler calling the sweep's HTTP route must send; null: the route refuses everyone. */
   sweepSecret: string | null;
+  /** WECHAT_SHIPPING_UPLOAD and its companions: what the sweep tells WeChat's order-shipping management; null: nothing. */
+  shipping: ShippingSettings | null;
+}
+
+/** How a mini-program payment is described to WeChat's order-shipping management (发货信息管理). */
+export interface ShippingSettings {
+  /** self-pickup: 用户自提 (logistics_type 4), the payer paid at the counter; virtual: 虚拟商品 (3). */
+  kind: 'self-pickup' | 'virtual';
+  /** SHIPPING_ITEM_DESC: the goods, as WeChat shows them to the payer (at most 120 characters). */
+  itemDesc: string;
+  /**
+   * SHIPPING_ORDER_KEY: how the payment is named to WeChat. transaction: WeChat's transaction id, as
+   * OTT Pay reports it (bizpay_order_id); out-trade-no: WECHAT_PAY_MCHID and OTT's order id.
+   */
+  orderKey: { by: 'transaction' } | { by: 'out-trade-no'; mchid: string };
 }
 
 /** The shortest SWEEP_SECRET accepted: it is all that stands between the internet and the sweep. */
@@ -118,6 +133,23 @@ function callbackSettles(env: NodeJS.ProcessEnv, problems: SettingProblem[]): 'd
   return 'direct';
 }
 
+function shippingSettings(env: NodeJS.ProcessEnv, problems: SettingProblem[]): ShippingSettings | null {
+  const kind = env.WECHAT_SHIPPING_UPLOAD?.trim() || 'off';
+  if (kind === 'off') return null;
+  if (kind !== 'self-pickup' && kind !== 'virtual') {
+    problems.push({ variable: 'WECHAT_SHIPPING_UPLOAD', problem: "must be 'off', 'self-pickup' or 'virtual'" });
+    return null;
+  }
+  const itemDesc = env.SHIPPING_ITEM_DESC?.trim() || '到店消费 In-store purchase';
+  if ([...itemDesc].length > 120) problems.push({ variable: 'SHIPPING_ITEM_DESC', problem: 'must be at most 120 characters' });
+  const by = env.SHIPPING_ORDER_KEY?.trim() || 'transaction';
+  if (by === 'transaction') return { kind, itemDesc, orderKey: { by } };
+  const mchid = env.WECHAT_PAY_MCHID?.trim() ?? '';
+  if (by !== 'out-trade-no') problems.push({ variable: 'SHIPPING_ORDER_KEY', problem: "must be 'transaction' or 'out-trade-no'" });
+  else if (!/^\d{6,32}$/.test(mchid)) problems.push({ variable: 'WECHAT_PAY_MCHID', problem: 'must be the WeChat Pay merchant id (digits) with SHIPPING_ORDER_KEY=out-trade-no' });
+  return { kind, itemDesc, orderKey: { by: 'out-trade-no', mchid } };
+}
+
 function sweepSecret(env: NodeJS.ProcessEnv, problems: SettingProblem[]): string | null {
   const value = env.SWEEP_SECRET?.trim() ?? '';
   if (value === '') return null;
@@ -156,6 +188,7 @@ export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): Payme
     rateCacheMs: 600_000,
     sweepStepOrders: number('SWEEP_STEP_ORDERS', 8, 0, 50),
     sweepSecret: sweepSecret(env, problems),
+    shipping: shippingSettings(env, problems),
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

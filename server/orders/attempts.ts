@@ -7,6 +7,7 @@ import type { AppPayRequest, PaymentChannel, WxPaymentParams } from '../../typin
 import { recordStateChange, withHistory, type ChangeContext } from './history';
 import {
   attemptIdFor,
+  awaitsShipping,
   type AttemptOutcome,
   type HistoryEntry,
   type Order,
@@ -190,6 +191,8 @@ function settleState(before: Order, order: Order, ctx: ChangeContext): Order {
     if (outcome === 'failed' || outcome === 'rejected') next = { ...order, state: isPending(order.state) ? 'FAILED' : 'CLOSED' };
     else if (outcome === 'closed' || outcome === 'expired') next = { ...order, state: 'CLOSED' };
   }
+  // in the same write as the payment, so that no payment's shipping information can be forgotten
+  if (typeof next.shippingDueAt !== 'string' && next.attempts.some((a) => awaitsShipping(next, a))) next = { ...next, shippingDueAt: ctx.at };
   return recordStateChange(before, next, ctx);
 }
 

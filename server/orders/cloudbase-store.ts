@@ -299,6 +299,9 @@ export function createCloudBaseStore(database: CloudBaseDatabaseLike, options: C
         return fetchOrders(_().and(conditions), [['createdAt', direction], ['orderId', direction]], page.limit);
       }),
 
+    listShippingDue: (dueBy: string, limit: number) =>
+      run('listShippingDue', () => fetchOrders({ shippingDueAt: _().lte(dueBy) }, [['shippingDueAt', 'asc'], ['orderId', 'asc']], limit)),
+
     listOrdersPaidBetween: (fromIso: string, toIso: string, page: Page<PaidPageCursor>) =>
       run('listOrdersPaidBetween', () => {
         const conditions: object[] = [{ paidAt: _().gte(fromIso) }, { paidAt: _().lt(toIso) }];

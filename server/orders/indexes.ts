@@ -24,6 +24,7 @@ export const CLOUDBASE_INDEXES: Readonly<Record<CollectionName, readonly IndexSp
     index('openRefundSince_orderId', ['openRefundSince', 'asc'], ['orderId', 'asc']),
     index('createdAt_orderId', ['createdAt', 'desc'], ['orderId', 'desc']),
     index('paidAt_orderId', ['paidAt', 'asc'], ['orderId', 'asc']),
+    index('shippingDueAt_orderId', ['shippingDueAt', 'asc'], ['orderId', 'asc']),
   ],
   ott_callbacks: [
     index('orderId_receivedAt_id', ['orderId', 'asc'], ['receivedAt', 'desc'], ['_id', 'desc']),

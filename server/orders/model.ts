@@ -41,6 +41,8 @@ export interface PaymentAttempt {
   /** How many STATUS_QUERY answers about it carried an order_status OTT does not document, and the last one verbatim. */
   unknownStatuses?: number;
   lastUnknownStatus?: string;
+  /** When WeChat's order-shipping management accepted this payment's shipping information. */
+  shippingUploadedAt?: string;
 }
 
 export type RefundState = RefundView['state'];
@@ -89,6 +91,8 @@ export type HistoryEvent =
   | 'refund.rejected'
   | 'refund.succeeded'
   | 'refund.failed'
+  /** WeChat's order-shipping management accepted a payment's shipping information, or said none is needed. */
+  | 'shipping.uploaded'
   /** A person settled something by hand (`ops`); detail names who and why. */
   | 'resolved';
 
@@ -144,6 +148,19 @@ export interface Order {
   reviewReason?: string;
   /** A person accepted money on this many attempts (a double charge kept): only more than that is a new review. */
   acceptedPaidAttempts?: number;
+  /**
+   * A mini-program payment on it awaits its shipping information at WeChat (发货信息管理): the sweep
+   * uploads it from this time on, when WECHAT_SHIPPING_UPLOAD is on; null once every one is accepted.
+   */
+  shippingDueAt?: string | null;
+  /** Uploads refused or unanswered since the last accepted one, and WeChat's last word. */
+  shippingFailures?: number;
+  shippingError?: string | null;
+}
+
+/** Whether a paid attempt of the order still needs its shipping information at WeChat: mini-program payments only. */
+export function awaitsShipping(order: Pick<Order, 'channel'>, attempt: PaymentAttempt): boolean {
+  return order.channel === 'MINIPROGRAM' && attempt.state === 'PAID' && attempt.shippingUploadedAt === undefined;
 }
 
 /** A call-back as OTT Pay delivered it, stored in `ott_callbacks` before anything acts on it. */

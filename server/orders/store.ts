@@ -80,6 +80,8 @@ export interface OrderStore {
    * until a page is empty.
    */
   listOrdersCreatedBetween(fromIso: string, toIso: string, page: Page<OrderPageCursor> & { newestFirst?: boolean }): Promise<Order[]>;
+  /** Orders whose shipping information is due at WeChat by `dueBy`, longest due first (shippingDueAt, then orderId). */
+  listShippingDue(dueBy: string, limit: number): Promise<Order[]>;
   /** paidAt in [fromIso, toIso), oldest first by (paidAt, orderId); paged like listOrdersCreatedBetween. */
   listOrdersPaidBetween(fromIso: string, toIso: string, page: Page<PaidPageCursor>): Promise<Order[]>;
   /** Returns the new record's id; resolves only once the record is written. */

@@ -8,6 +8,7 @@
 import { randomBytes } from 'crypto';
 import type { Platform } from '../app/platform';
 import type { SweepTrigger } from '../orders/store';
+import { uploadDueShipping, type ShippingReport } from './shipping-uploads';
 import { runBudgetMs, sweep, SWEEP_TIMEOUT_MS, type SweepReport } from './sweep';
 
 /** At most one step of traffic in this long, in the whole environment. */
@@ -17,7 +18,8 @@ export const STEP_BUDGET_MS = 1_000;
 /** The run's store calls after its last order: a claim, a result write, the lease's release. */
 const LEASE_MARGIN_MS = 5_000;
 
-export type SweepRun = { ran: true; report: SweepReport } | { ran: false; heldUntil: string | null };
+/** `shipping`: what the run uploaded to WeChat's order-shipping management (a timer or route run, with WECHAT_SHIPPING_UPLOAD on). */
+export type SweepRun = { ran: true; report: SweepReport; shipping?: ShippingReport } | { ran: false; heldUntil: string | null };
 
 function leaseMs(platform: Platform, by: SweepTrigger): number {
   if (by !== 'traffic') return SWEEP_TIMEOUT_MS + LEASE_MARGIN_MS;
@@ -45,7 +47,11 @@ export async function runSweep(platform: Platform, by: SweepTrigger): Promise<Sw
   let report: SweepReport | undefined;
   try {
     report = await sweep(platform, by === 'traffic' ? { budgetMs: STEP_BUDGET_MS, maxOrders: platform.settings.sweepStepOrders } : undefined);
-    return { ran: true, report };
+    if (by === 'traffic' || !platform.shipping) return { ran: true, report };
+    // the payments first; with what is left of the run's time, their shipping information
+    const deadline = start + runBudgetMs(platform);
+    const shipping = await uploadDueShipping(platform, () => platform.now().getTime() >= deadline);
+    return { ran: true, report, shipping };
   } finally {
     const record = {
       at: platform.now().toISOString(),

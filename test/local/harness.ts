@@ -85,9 +85,14 @@ export function newRequestId(label = 'req'): string {
 
 /** One run of the sweep, started as the platform starts it (V1's timer, or on V2 a scheduler calling its route); its report. */
 export async function sweepByTimer(stack: LocalStack): Promise<SweepReport> {
+  return (await sweepRunByTimer(stack)).report;
+}
+
+/** The whole run, its shipping uploads included. */
+export async function sweepRunByTimer(stack: LocalStack): Promise<Extract<SweepRun, { ran: true }>> {
   const run = stack.runtime.platform === 'v2' ? await sweepByRoute(stack) : ((await stack.runtime.invoke('sweep', { Type: 'Timer', TriggerName: 'sweepEveryFiveMinutes', Time: new Date().toISOString() })) as SweepRun);
   if (!run.ran) throw new Error(`the sweep did not run: another held its lease until ${run.heldUntil}`);
-  return run.report;
+  return run;
 }
 
 async function sweepByRoute(stack: LocalStack): Promise<SweepRun> {

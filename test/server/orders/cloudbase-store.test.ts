@@ -127,6 +127,7 @@ describe('cloudbase-store', () => {
       'openRefundSince:asc,orderId:asc',
       'createdAt:desc,orderId:desc',
       'paidAt:asc,orderId:asc',
+      'shippingDueAt:asc,orderId:asc',
     ]);
     expect(fields('ott_callbacks')).toEqual(['orderId:asc,receivedAt:desc,_id:desc', 'receivedAt:desc,_id:desc']);
   });

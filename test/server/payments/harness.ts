@@ -119,6 +119,7 @@ class ContendedStore implements OrderStore {
   claimSweepLease = (holder: string, claim: { now: string; until: string; startedBefore?: string }) => this.inner.claimSweepLease(holder, claim);
   endSweepRun = (holder: string, run: SweepRunRecord) => this.inner.endSweepRun(holder, run);
   getSweepState = () => this.inner.getSweepState();
+  listShippingDue = (dueBy: string, limit: number) => this.inner.listShippingDue(dueBy, limit);
   getStaff = () => this.inner.getStaff();
   replaceStaff = (next: StaffList, expectedVersion: number) => this.inner.replaceStaff(next, expectedVersion);
 }

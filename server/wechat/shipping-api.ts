@@ -1,0 +1,60 @@
+/**
+ * WeChat's order-shipping management (发货信息管理): the request that tells WeChat a mini-program
+ * payment's goods were handed over, through the cloud-call API wxa.sec.order.uploadShippingInfo
+ * (declared in the sweep's config.json permissions). Fields are WeChat's own, in snake case.
+ */
+
+export interface ShippingInfo {
+  order_key: { order_number_type: 2; transaction_id: string } | { order_number_type: 1; mchid: string; out_trade_no: string };
+  /** 4: picked up by the payer (用户自提); 3: a virtual good (虚拟商品). */
+  logistics_type: 3 | 4;
+  /** 1: everything in one delivery. */
+  delivery_mode: 1;
+  shipping_list: { item_desc: string }[];
+  /** RFC 3339, with its offset. */
+  upload_time: string;
+  payer: { openid: string };
+}
+
+export type UploadAnswer =
+  | { kind: 'accepted' }
+  /** WeChat answered with an errcode. */
+  | { kind: 'refused'; errcode: number; errmsg: string }
+  /** No answer from WeChat: the platform's own error, a timeout. */
+  | { kind: 'unanswered'; message: string };
+
+export interface ShippingApi {
+  uploadShippingInfo(info: ShippingInfo): Promise<UploadAnswer>;
+}
+
+/**
+ * WeChat's answers that mean nothing more is to be sent: 10060003, the payment already used its
+ * one re-delivery; 10060004, it cannot be shipped (refunded, or already shipped). Our reading of
+ * WeChat's error list and its developer community; every other errcode is tried again.
+ */
+export const SHIPPING_SETTLED_ERRCODES: ReadonlySet<number> = new Set([10060003, 10060004]);
+
+interface CloudCallOpenApi {
+  wxa: { sec: { order: { uploadShippingInfo(data: object): Promise<unknown> } } };
+}
+
+/**
+ * The upload through wx-server-sdk's cloud call. The SDK throws WeChat's errcode (positive) as
+ * errCode, and its own failures (no permission, no network) as negative codes.
+ */
+export function cloudCallShippingApi(openapi: CloudCallOpenApi): ShippingApi {
+  return {
+    async uploadShippingInfo(info) {
+      try {
+        await openapi.wxa.sec.order.uploadShippingInfo(info);
+        return { kind: 'accepted' };
+      } catch (error) {
+        const { errCode, errMsg, message } = (error ?? {}) as { errCode?: unknown; errMsg?: unknown; message?: unknown };
+        // the SDK puts "openapi.<name>:fail " before WeChat's own words
+        const text = (typeof errMsg === 'string' ? errMsg : typeof message === 'string' ? message : String(error)).replace(/^openapi\.[\w.]+:fail\s*/, '');
+        if (typeof errCode === 'number' && errCode > 0) return { kind: 'refused', errcode: errCode, errmsg: text };
+        return { kind: 'unanswered', message: errCode === undefined ? text : `${String(errCode)} ${text}` };
+      }
+    },
+  };
+}
