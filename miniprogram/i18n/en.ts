@@ -99,6 +99,7 @@ export const en: Messages = {
     privacyAria: "Read this mini-program's privacy guide",
     privacyFailed: "The privacy guide can't be opened right now. Try again later.",
     sample: 'Sample',
+    configTitle: 'For the developer: miniprogram/config.ts still holds sample values, and cannot be uploaded until they are replaced',
     sampleAria: 'Sample shop: edit miniprogram/config.ts before release',
     walletCancelled: "Payment cancelled. You haven't been charged, and the amount is kept: tap Pay when ready.",
     walletFailed: "WeChat Pay didn't finish. Tap Pay to try again; if you were charged, this page will show it.",

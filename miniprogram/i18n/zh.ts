@@ -108,6 +108,7 @@ export const zh = {
     privacyAria: '查看本小程序的隐私保护指引',
     privacyFailed: '暂时无法打开隐私指引，请稍后再试',
     sample: '示例',
+    configTitle: '开发者请注意：miniprogram/config.ts 仍是示例配置，改好前无法上传',
     sampleAria: '示例商家：上线前请修改 miniprogram/config.ts',
     walletCancelled: '已取消支付，没有扣款。金额已保留，可再点「支付」。',
     walletFailed: '微信支付没有完成。请再点「支付」重试；如已扣款，本页会显示结果。',

@@ -1,3 +1,6 @@
+import { config } from '../config';
+import { SAMPLE_VALUES } from '../utils/sample-config';
+import { inDevTools } from './device';
 import type { CloudFunctions, FunctionError } from './types';
 
 /** A failure on the phone's side: no answer from the function (offline, timeout, cloud not initialised). */
@@ -33,6 +36,17 @@ function isResult(value: unknown): boolean {
 }
 
 /**
+ * A call that failed in DevTools while config.ts still names the sample environment: no
+ * environment answers to it, so the developer (in the console and on the page) is told it is the
+ * configuration, not the network. The local stack answers whatever the id.
+ */
+function sampleEnvironment(name: string, error: unknown): FunctionError {
+  const message = `miniprogram/config.ts still holds the sample cloudEnv "${SAMPLE_VALUES.cloudEnv}": put your environment id there (${name}: ${describe(error)})`;
+  console.error(message);
+  return { ok: false, code: 'CONFIGURATION_ERROR', message };
+}
+
+/**
  * Calls a cloud function of the contract. Resolves, never rejects: to the function's own
  * result, or to a NETWORK failure when no result came back.
  */
@@ -54,6 +68,7 @@ export async function callFunction<N extends keyof CloudFunctions>(
       if (isResult(result)) return result as CloudFunctions[N]['result'];
       return { ok: false, code: 'SERVICE_UNAVAILABLE', message: `${name} returned no result` };
     } catch (error) {
+      if (config.cloudEnv === SAMPLE_VALUES.cloudEnv && inDevTools()) return sampleEnvironment(name, error);
       return networkFailure(describe(error));
     }
   })();

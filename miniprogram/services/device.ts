@@ -53,11 +53,21 @@ export function brightScreen(): void {
  * back would leave the screen fixed. -1 hands brightness back to the system there.
  */
 function brightnessToRestore(saved: number): number {
+  return devicePlatform() === 'android' ? -1 : saved;
+}
+
+/** 'ios', 'android', 'devtools' (WeChat DevTools), …; '' when the phone does not say. */
+function devicePlatform(): string {
   try {
-    return wx.getDeviceInfo().platform === 'android' ? -1 : saved;
+    return wx.getDeviceInfo().platform;
   } catch {
-    return saved;
+    return '';
   }
+}
+
+/** Running in WeChat DevTools: where the developer, not a payer, reads the page. */
+export function inDevTools(): boolean {
+  return devicePlatform() === 'devtools';
 }
 
 export function releaseScreen(): void {

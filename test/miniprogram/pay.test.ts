@@ -389,6 +389,18 @@ describe('pay page', () => {
     expect(exists(page, '#privacy')).toBe(false);
   });
 
+  test('in DevTools, a sample config.ts is listed for the developer above the form; on a phone it is not', async () => {
+    const wxMock = installWx({});
+    wxMock.getDeviceInfo.mockReturnValue({ platform: 'devtools' });
+    const page = await openPage(payPage);
+    expect(text(page, '#config-problems')).toContain('开发者请注意：miniprogram/config.ts 仍是示例配置');
+    expect(text(page, '#config-problems')).toContain('cloudEnv: put your Cloud Development environment id');
+    expect(text(page, '#config-problems')).toContain('about.en: ');
+
+    installWx({});
+    expect(exists(await openPage(payPage), '#config-problems')).toBe(false);
+  });
+
   test("a merchant's own configuration: no sample mark; WeChat customer service instead of a phone number", async () => {
     const saved = { ...config, merchantName: { ...config.merchantName }, about: { ...config.about }, contact: { ...config.contact } };
     Object.assign(config, { cloudEnv: 'shop-prod-1a2b3c', merchantName: { zh: '北岸面包', en: 'North Shore Bakery' }, about: { zh: '面包与咖啡', en: 'Bread & coffee' }, contact: { phone: '', customerService: true } });

@@ -41,6 +41,20 @@ describe('callFunction', () => {
     expect(result.ok === false && result.message).toContain('timeout');
   });
 
+  test('in DevTools, with the sample environment id still in config.ts, a failed call is the configuration, not the network', async () => {
+    const wxMock = installWx({});
+    wxMock.getDeviceInfo.mockReturnValue({ platform: 'devtools' });
+    wxMock.cloud.callFunction.mockRejectedValueOnce({ errCode: -501000, errMsg: 'cloud.callFunction:fail Environment not found' });
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const result = await queryPayment('ord_1');
+      expect(result).toMatchObject({ ok: false, code: 'CONFIGURATION_ERROR', message: expect.stringContaining('miniprogram/config.ts still holds the sample cloudEnv') });
+      expect(error).toHaveBeenCalledWith(expect.stringContaining('put your environment id there'));
+    } finally {
+      error.mockRestore();
+    }
+  });
+
   test('no wx.cloud is a NETWORK failure, not a crash', async () => {
     installWx({});
     const cloud = wx.cloud;

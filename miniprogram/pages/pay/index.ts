@@ -1,7 +1,7 @@
 import { config } from '../../config';
 import { errorMessage, format, getMessages, inLanguage, type Messages } from '../../i18n/index';
 import { forgetAttempt, outcomeNow, pay, watchLatePayment } from '../../services/checkout';
-import { callPhone, openPrivacyGuide } from '../../services/device';
+import { callPhone, inDevTools, openPrivacyGuide } from '../../services/device';
 import { confirmDialog, toast } from '../../services/dialog';
 import { openResult } from '../../services/navigation';
 import { getExchangeRateE8 } from '../../services/rate';
@@ -74,6 +74,8 @@ Component({
     contactAria: '',
     /** config.ts still holds this repository's sample shop: said on the page, so no one mistakes it for a real one. */
     isSample: false,
+    /** In DevTools, what config.ts still needs (check:miniprogram's words): the developer sees it before uploading. */
+    configProblems: [] as string[],
     currency: config.currency,
     form: EMPTY_FORM,
     tipOptions: [] as TipOption[],
@@ -105,6 +107,7 @@ Component({
         contactService: config.contact.customerService,
         contactAria: config.contact.customerService ? t.pay.contactServiceAria : format(t.pay.contactAria, { phone: config.contact.phone }),
         isSample: sampleValueProblems(config).length > 0,
+        configProblems: inDevTools() ? sampleValueProblems(config) : [],
       });
       wx.setNavigationBarTitle({ title: t.pay.title });
       this.refreshView();
