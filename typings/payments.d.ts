@@ -254,6 +254,34 @@ export type CollectByQrResult = FunctionResult<{
   qrDataUrl: string;
 }>;
 
+/**
+ * counterFeed (staff only): the payments verified since `after` (ISO time; the last ten minutes
+ * when absent). It answers at once when one is new to the caller (not in `known`), else waits for
+ * one, up to about 20 seconds, and answers what it has.
+ */
+export interface CounterFeedEvent {
+  after?: string;
+  /** Order numbers of payments the counter already shows, verified less than a minute before `after`. */
+  known?: string[];
+}
+/** A verified payment as a counter shows and says it; no payer identity. */
+export interface CounterPayment {
+  orderId: string;
+  amountCents: number;
+  tipCents: number;
+  totalCents: number;
+  currency: 'CAD';
+  /** When the product verified the payment (call-back or query), ISO 8601 UTC. */
+  paidAt: string;
+  channel: PaymentChannel;
+}
+export type CounterFeedResult = FunctionResult<{
+  /** Oldest first: every verified payment from a minute before `after` on, known ones included. */
+  payments: CounterPayment[];
+  /** The time to send as `after` next. */
+  cursor: string;
+}>;
+
 export type ExchangeRateEvent = Record<string, never>;
 export type ExchangeRateResult = FunctionResult<{
   currency: 'CAD';
@@ -272,6 +300,7 @@ export interface CloudFunctions {
   refund: { event: RefundEvent; result: RefundResult };
   merchantSummary: { event: MerchantSummaryEvent; result: MerchantSummaryResult };
   merchantStaff: { event: MerchantStaffEvent; result: MerchantStaffResult };
+  counterFeed: { event: CounterFeedEvent; result: CounterFeedResult };
   collectByQr: { event: CollectByQrEvent; result: CollectByQrResult };
   exchangeRate: { event: ExchangeRateEvent; result: ExchangeRateResult };
 }

@@ -51,6 +51,10 @@ export interface PaymentSettings {
   sweepStepOrders: number;
   /** SWEEP_SECRET: what a scheduler calling the sweep's HTTP route must send; null: the route refuses everyone. */
   sweepSecret: string | null;
+  /** COUNTER_HOLD_MS: how long counterFeed waits for a new payment before answering with none. */
+  counterHoldMs: number;
+  /** COUNTER_CHECK_MS: how often it looks meanwhile (one database read each time). */
+  counterCheckMs: number;
   /** WECHAT_SHIPPING_UPLOAD and its companions: what the sweep tells WeChat's order-shipping management; null: nothing. */
   shipping: ShippingSettings | null;
 }
@@ -189,6 +193,8 @@ export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): Payme
     sweepStepOrders: number('SWEEP_STEP_ORDERS', 8, 0, 50),
     sweepSecret: sweepSecret(env, problems),
     shipping: shippingSettings(env, problems),
+    counterHoldMs: number('COUNTER_HOLD_MS', 20_000, 0, 25_000),
+    counterCheckMs: number('COUNTER_CHECK_MS', 1_000, 200, 10_000),
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;
