@@ -257,7 +257,8 @@ export type CollectByQrResult = FunctionResult<{
 /**
  * counterFeed (staff only): the payments verified since `after` (ISO time; the last ten minutes
  * when absent). It answers at once when one is new to the caller (not in `known`), else waits for
- * one, up to about 20 seconds, and answers what it has.
+ * one up to COUNTER_HOLD_MS (15 s, inside the mini-program's 20-second call limit) and answers
+ * what it has.
  */
 export interface CounterFeedEvent {
   after?: string;

@@ -13,7 +13,7 @@ export { MINIPROGRAM_ROOT };
 
 type AnyObject = WechatMiniprogram.IAnyObject;
 export type Page = Simulate.RootComponent<AnyObject, AnyObject, AnyObject>;
-export type PageName = 'pay' | 'result' | 'history' | 'merchant' | 'refund' | 'collect' | 'qr' | 'staff';
+export type PageName = 'pay' | 'result' | 'history' | 'merchant' | 'refund' | 'collect' | 'qr' | 'staff' | 'counter';
 
 let loaded: typeof Simulate | undefined;
 

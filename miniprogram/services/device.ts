@@ -19,6 +19,15 @@ export function callPhone(phoneNumber: string): void {
   }
 }
 
+/** The screen stays on while a page needs it (the counter), or goes back to the phone's own timeout. */
+export function keepScreenOn(on: boolean): void {
+  try {
+    wx.setKeepScreenOn({ keepScreenOn: on });
+  } catch {
+    // the screen may dim; the page still works
+  }
+}
+
 /** Opens the privacy guide filled in on the admin console (base library 2.32.3); false when it could not (the caller says so). */
 export function openPrivacyGuide(): Promise<boolean> {
   return new Promise((resolve) => {

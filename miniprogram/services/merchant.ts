@@ -1,5 +1,5 @@
 import { callFunction, type CallResult } from './cloud';
-import type { CollectByQrEvent, MerchantStaffEvent, RefundEvent } from './types';
+import type { CollectByQrEvent, CounterFeedEvent, MerchantStaffEvent, RefundEvent } from './types';
 
 /** Today's takings and orders; with an order number, that order too (any day). */
 export function getMerchantSummary(orderId?: string): Promise<CallResult<'merchantSummary'>> {
@@ -17,4 +17,9 @@ export function collectByQr(event: CollectByQrEvent): Promise<CallResult<'collec
 /** The staff list (owners only); with an action, the list after the change. */
 export function manageStaff(event: MerchantStaffEvent = {}): Promise<CallResult<'merchantStaff'>> {
   return callFunction('merchantStaff', event);
+}
+
+/** Payments verified since the counter's cursor; the function waits for one up to about 15 seconds. */
+export function fetchCounterFeed(event: CounterFeedEvent): Promise<CallResult<'counterFeed'>> {
+  return callFunction('counterFeed', event);
 }

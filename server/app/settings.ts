@@ -193,7 +193,7 @@ export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): Payme
     sweepStepOrders: number('SWEEP_STEP_ORDERS', 8, 0, 50),
     sweepSecret: sweepSecret(env, problems),
     shipping: shippingSettings(env, problems),
-    counterHoldMs: number('COUNTER_HOLD_MS', 20_000, 0, 25_000),
+    counterHoldMs: number('COUNTER_HOLD_MS', 15_000, 0, 18_000),
     counterCheckMs: number('COUNTER_CHECK_MS', 1_000, 200, 10_000),
   };
   if (problems.length > 0) throw new SettingsError(problems);

@@ -29,7 +29,7 @@ test('app initialises wx.cloud with the configured environment', () => {
   expect(app.globalData).toEqual({ env: 'your-cloud-env-id', language: 'en', cloudReady: true });
 });
 
-const PAGES = ['pay', 'result', 'history', 'merchant', 'refund', 'collect', 'qr', 'staff'].map((name) => `pages/${name}/index`);
+const PAGES = ['pay', 'result', 'history', 'merchant', 'refund', 'collect', 'qr', 'staff', 'counter'].map((name) => `pages/${name}/index`);
 
 test('app.json lists the pay page first and every page has its four files; only Pay may be indexed', () => {
   const appJson = JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.json'), 'utf8')) as { pages: string[] };

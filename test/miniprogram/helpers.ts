@@ -5,7 +5,7 @@ import type { CloudFunctions, DailyTakings, OrderView, StaffOrderView } from '..
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
 
 /** Loads a page (once per test file): miniprogram-simulate requires its index.ts through jest. */
-export type PageName = 'pay' | 'result' | 'history' | 'merchant' | 'refund' | 'collect' | 'qr' | 'staff';
+export type PageName = 'pay' | 'result' | 'history' | 'merchant' | 'refund' | 'collect' | 'qr' | 'staff' | 'counter';
 
 export function loadPage(name: PageName): string {
   return simulate.load(path.join(MINIPROGRAM_ROOT, 'pages', name, 'index'), { rootPath: MINIPROGRAM_ROOT });
@@ -176,6 +176,10 @@ interface WxMock {
   setClipboardData: jest.Mock;
   makePhoneCall: jest.Mock;
   openPrivacyContract: jest.Mock;
+  setInnerAudioOption: jest.Mock;
+  createInnerAudioContext: jest.Mock;
+  /** Every clip an audio context played, in order. */
+  played: string[];
   setKeepScreenOn: jest.Mock;
   getScreenBrightness: jest.Mock;
   setScreenBrightness: jest.Mock;
@@ -189,10 +193,11 @@ export function installWx(handlers: Handlers, language = 'zh_CN'): WxMock {
   const callFunction = jest.fn(async ({ name, data }: { name: keyof CloudFunctions; data: unknown }) => {
     const handler = handlers[name] as ((event: unknown) => unknown) | undefined;
     if (handler) return { errMsg: 'cloud.callFunction:ok', result: await handler(data) };
-    if (name === 'merchantSummary' || name === 'merchantStaff') return { errMsg: 'cloud.callFunction:ok', result: { ok: false, code: 'FORBIDDEN', message: 'not staff' } };
+    if (name === 'merchantSummary' || name === 'merchantStaff' || name === 'counterFeed') return { errMsg: 'cloud.callFunction:ok', result: { ok: false, code: 'FORBIDDEN', message: 'not staff' } };
     if (name === 'exchangeRate') return { errMsg: 'cloud.callFunction:ok', result: { ok: false, code: 'RATE_UNAVAILABLE', message: 'no rate' } };
     throw { errCode: -404011, errMsg: `cloud.callFunction:fail no handler for ${name}` };
   });
+  const played: string[] = [];
   const mock: WxMock = {
     cloud: { callFunction },
     requestPayment: jest.fn((options: { success?: (r: unknown) => void }) => options.success?.({ errMsg: 'requestPayment:ok' })),
@@ -209,6 +214,26 @@ export function installWx(handlers: Handlers, language = 'zh_CN'): WxMock {
     setClipboardData: jest.fn((options: { success?: () => void }) => options.success?.()),
     makePhoneCall: jest.fn(),
     openPrivacyContract: jest.fn((options: { success?: () => void }) => options.success?.()),
+    setInnerAudioOption: jest.fn(),
+    createInnerAudioContext: jest.fn(() => {
+      let ended: () => void = () => undefined;
+      const context = {
+        src: '',
+        play: jest.fn(() => {
+          played.push(context.src);
+          // a clip ends a moment after it starts
+          Promise.resolve().then(() => ended());
+        }),
+        stop: jest.fn(),
+        destroy: jest.fn(),
+        onEnded: (fn: () => void) => {
+          ended = fn;
+        },
+        onError: jest.fn(),
+      };
+      return context;
+    }),
+    played,
     setKeepScreenOn: jest.fn(),
     getScreenBrightness: jest.fn((options: { success?: (r: { value: number }) => void }) => options.success?.({ value: 0.4 })),
     setScreenBrightness: jest.fn(),

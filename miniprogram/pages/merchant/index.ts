@@ -152,6 +152,10 @@ Component({
       wx.navigateTo({ url: '/pages/collect/index' });
     },
 
+    onCounter() {
+      wx.navigateTo({ url: '/pages/counter/index' });
+    },
+
     onStaff() {
       wx.navigateTo({ url: '/pages/staff/index' });
     },
