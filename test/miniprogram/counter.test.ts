@@ -1,6 +1,6 @@
 import type { CounterFeedResult, CounterPayment } from '../../typings/payments';
 import { CLIPS, spoken } from '../../miniprogram/utils/speech';
-import { elapse, exists, flush, installWx, loadPage, openPage, tap, text, useFakeClock, useRealClock } from './helpers';
+import { elapse, exists, installWx, loadPage, openPage, tap, text, useFakeClock, useRealClock } from './helpers';
 
 const counterPage = loadPage('counter');
 
