@@ -10,6 +10,7 @@ import { queryPayment } from '../miniprogram/services/payments';
 import { connectToRunningStack, sandboxTransaction, setCallbackDrop, startDemoStack, type DemoStack } from './demo/local-stack';
 import { exists, openPage, parsePageUrl, prepareSimulator, tap, tapInside, text, typeOnKeypad, type Page } from './demo/simulator';
 import { installWxBridge, type CallRecord } from './demo/wx-bridge';
+import { runCounterDemo } from './counter-demo';
 
 const USAGE = `Usage: npm run demo -- [options]
 
@@ -20,6 +21,8 @@ Options:
   --cancel         the payer cancels in the WeChat wallet: back on the Pay page with the
                    amount kept, and the order not paid
   --drop-callback  the sandbox drops OTT Pay's call-back; the order must be settled by query
+  --counter        instead: the real counter page open as the shop's owner while three customers
+                   pay; each payment as it shows and the words it says (written out)
   --use-running    use the stack of a running "npm start" (ports LOCAL_CLOUD_PORT and
                    OTT_SANDBOX_PORT, default 8701 and 8700) instead of starting one in-process
                    with the sandbox credentials and a fresh data folder
@@ -37,6 +40,7 @@ const STEP_LIMIT_MS = 15_000;
 const CALLBACK_WAIT_MS = 5_000;
 
 interface Options {
+  counter: boolean;
   cancel: boolean;
   dropCallback: boolean;
   useRunning: boolean;
@@ -48,14 +52,15 @@ class DemoFailure extends Error {}
 
 let verbose = false;
 
-const FLAGS = ['cancel', 'drop-callback', 'use-running', 'verbose'] as const;
+const FLAGS = ['counter', 'cancel', 'drop-callback', 'use-running', 'verbose'] as const;
 
 function parseOptions(args: string[]): Options {
   refuseFlagsNpmTook(FLAGS);
   const { values, positionals, help } = readCommandLine(args, Object.fromEntries(FLAGS.map((flag) => [flag, { type: 'boolean', default: false }])) as Record<(typeof FLAGS)[number], { type: 'boolean'; default: false }>);
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const flag = (name: (typeof FLAGS)[number]) => (values as Record<string, unknown>)[name] === true;
-  const options: Options = { cancel: flag('cancel'), dropCallback: flag('drop-callback'), useRunning: flag('use-running'), verbose: flag('verbose'), help };
+  const options: Options = { counter: flag('counter'), cancel: flag('cancel'), dropCallback: flag('drop-callback'), useRunning: flag('use-running'), verbose: flag('verbose'), help };
+  if (options.counter && (options.cancel || options.dropCallback)) throw new UsageError('--counter goes alone');
   if (options.cancel && options.dropCallback) throw new UsageError('--cancel and --drop-callback do not go together: a cancelled payment has no call-back');
   return options;
 }
@@ -266,7 +271,7 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  say('Demo: a payment on the real Pay page (miniprogram-simulate) through the local stack');
+  say(options.counter ? 'Demo: the counter page (miniprogram-simulate) hears three payments through the local stack' : 'Demo: a payment on the real Pay page (miniprogram-simulate) through the local stack');
   const stack = options.useRunning ? await connectToRunningStack() : await startDemoStack({ verbose: options.verbose });
   process.once('SIGINT', () => void stack.close().finally(() => process.exit(130)));
   detail(`stack ${stack.description}`);
@@ -279,7 +284,8 @@ async function main(): Promise<number> {
       detail('fault: the sandbox drops the next call-back');
     }
     prepareSimulator();
-    await run(stack, options);
+    if (options.counter) await runCounterDemo(stack, say);
+    else await run(stack, options);
     return 0;
   } finally {
     await restoreDrop?.().catch(() => undefined);

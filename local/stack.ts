@@ -43,6 +43,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** Readings and latency of the local CloudBase database. */
   database?: Partial<DatabaseSwitches>;
+  /** Told of every request to the local database (the benchmark counts reads). */
+  onDatabaseRequest?: (op: string, collection: string) => void;
 }
 
 export interface LocalStack {
@@ -149,6 +151,7 @@ async function startHoldingLock(
   const database = new LocalCloudBaseDatabase({
     dir: join(dataDir, 'cloud'),
     switches: options.database,
+    onRequest: options.onDatabaseRequest,
     onRefusedQuery: (collection, reason) => log(`[database] refused a query on ${collection}: ${reason}`),
   });
   for (const name of Object.values(COLLECTIONS)) {

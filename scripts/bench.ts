@@ -7,6 +7,7 @@
  *                                       (simulated time), bundle sizes and load times
  *   npm run bench -- --latency 50       the round trips with another round-trip time (ms)
  *   npm run bench -- --scale            also the local stack with 1k, 10k and 100k stored orders
+ *   npm run bench -- --counter          also the counter's push: 3 counters, 100 payments, an idle minute
  *   npm run bench -- --scale --sizes 1000,5000  … with these sizes
  *   npm run bench -- --json             the same figures as one JSON object
  */
@@ -22,16 +23,19 @@ import { measureCodec } from './bench/codec';
 import type { FunctionsPlatform } from '../local/cloud-runtime/server';
 import { measureRoundTrips, type LatencyReport } from './bench/latency';
 import { measureScale } from './bench/scale';
+import { measureCounter } from './bench/counter';
 import { DEFAULT_BACKLOG, measureSweepBacklog } from './bench/sweep-backlog';
 import { buildFunction, FUNCTIONS_DIR, functionNames } from './build-functions';
 
-const USAGE = `usage: npm run bench -- [--latency MS] [--platforms v1,v2] [--scale [--sizes N,N,...]] [--json]
+const USAGE = `usage: npm run bench -- [--latency MS] [--platforms v1,v2] [--scale [--sizes N,N,...]] [--counter] [--json]
 
   --latency MS   round-trip time injected between the functions and OTT Pay, and before each store call (default 20)
   --platforms    the CloudBase function platforms the local runtime imitates for the round trips and the
                  payments end to end, side by side (default v1,v2)
   --scale        also the local stack with 1k, 10k and 100k stored orders
   --sizes N,N    … with these numbers of orders instead
+  --counter      also the counter's push on each platform: 3 counters long-polling, 100 payments (time from the
+                 call-back's acknowledgement to each counter), then an idle minute in invocations and reads
   --json         every figure as one JSON object
 `;
 
@@ -106,13 +110,14 @@ function latencyTable(report: LatencyReport): string {
 }
 
 async function main(): Promise<void> {
-  refuseFlagsNpmTook(['json', 'latency', 'platforms', 'scale', 'sizes']);
+  refuseFlagsNpmTook(['json', 'latency', 'platforms', 'scale', 'sizes', 'counter']);
   const { values, positionals, help } = readCommandLine(process.argv.slice(2), {
     json: { type: 'boolean', default: false },
     latency: { type: 'string', default: '20' },
     platforms: { type: 'string', default: 'v1,v2' },
     scale: { type: 'boolean', default: false },
     sizes: { type: 'string', default: '1000,10000,100000' },
+    counter: { type: 'boolean', default: false },
   });
   if (help) {
     console.log(USAGE);
@@ -175,6 +180,17 @@ async function main(): Promise<void> {
       say(`  ${String(s.orders).padEnd(9)} ${String(s.file_mb).padStart(8)} ${String(s.start_ms).padStart(10)} ${String(s.rss_mb).padStart(8)} ${String(s.export_rows).padStart(10)} ${String(s.export_ms).padStart(11)}`);
     }
     figures.scale = scale;
+  }
+  if (values.counter === true) {
+    say('the counter: 3 counters long-polling counterFeed, 100 payments, then an idle minute (local stack)');
+    say('  platform   p50 ms   p95 ms   max ms   each once   idle invocations/h   idle reads/h   (per counter)');
+    const counter = [];
+    for (const platform of platforms as FunctionsPlatform[]) {
+      const c = await measureCounter(platform);
+      counter.push(c);
+      say(`  ${platform.padEnd(8)} ${String(c.p50_ms).padStart(8)} ${String(c.p95_ms).padStart(8)} ${String(c.max_ms).padStart(8)} ${String(c.each_once).padStart(11)} ${String(c.idle_invocations_per_hour_per_counter).padStart(20)} ${String(c.idle_reads_per_hour_per_counter).padStart(14)}`);
+    }
+    figures.counter = counter;
   }
   if (values.json) console.log(JSON.stringify(figures, null, 2));
 }

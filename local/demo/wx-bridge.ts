@@ -1,7 +1,8 @@
 /**
- * The wx APIs the Pay and Result pages use, bridged to the local stack: cloud functions go to the
- * local cloud runtime as the payer, wx.requestPayment goes to the sandbox's simulated wallet.
- * Everything else is a stand-in that only reports what a page asked for.
+ * The wx APIs the Pay, Result and counter pages use, bridged to the local stack: cloud functions go
+ * to the local cloud runtime as the caller, wx.requestPayment goes to the sandbox's simulated
+ * wallet. Everything else is a stand-in that only reports what a page asked for (sound: which
+ * file, each ending a moment after it starts).
  */
 import type { CloudFunctions, WxPaymentParams } from '../../typings/payments';
 
@@ -39,6 +40,8 @@ export interface BridgeOptions {
   /** Toasts, dialogs and other things a page shows the person outside its own view. */
   onNotice?(text: string): void;
   onTitle?(title: string): void;
+  /** Each sound file a page plays, in order (the counter's clips). */
+  onSound?(src: string): void;
 }
 
 export interface WxBridge {
@@ -171,6 +174,26 @@ export function installWxBridge(options: BridgeOptions): WxBridge {
     reLaunch: navigation('reLaunch'),
     navigateBack: navigation('navigateBack'),
     getAppBaseInfo: () => ({ language: options.language, SDKVersion: '3.8.0', theme: 'light' }),
+    getDeviceInfo: () => ({ platform: 'ios' }),
+    setKeepScreenOn: () => undefined,
+    setInnerAudioOption: () => undefined,
+    createInnerAudioContext: () => {
+      let ended: () => void = () => undefined;
+      const audio = {
+        src: '',
+        play() {
+          options.onSound?.(audio.src);
+          setTimeout(() => ended(), 5);
+        },
+        stop: () => undefined,
+        destroy: () => undefined,
+        onEnded(fn: () => void) {
+          ended = fn;
+        },
+        onError: () => undefined,
+      };
+      return audio;
+    },
     setNavigationBarTitle: (call: { title: string } & Callbacks<{ errMsg: string }, never>) => {
       options.onTitle?.(call.title);
       answer(call, { ok: true, value: { errMsg: 'setNavigationBarTitle:ok' } });

@@ -43,11 +43,13 @@ function closedPort(): Promise<number> {
 let paid: Promise<Run>;
 let cancelled: Promise<Run>;
 let dropped: Promise<Run>;
+let counter: Promise<Run>;
 
 beforeAll(() => {
   paid = runDemo([]);
   cancelled = runDemo(['--cancel']);
   dropped = runDemo(['--drop-callback']);
+  counter = runDemo(['--counter']);
 });
 
 describe('npm run demo', () => {
@@ -69,6 +71,19 @@ describe('npm run demo', () => {
     expect(out).toContain(`Done: order ${orderId} is PAID, settled by the call-back.`);
     expect(out).not.toMatch(/\[(sandbox|cloud)\]/);
     expectNoSecrets(run);
+  }, 60_000);
+
+  test('--counter: the counter page shows three payments as they are verified and says each, tip included', async () => {
+    const run = await counter;
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const out = run.stdout;
+    expect(out).toContain('1. Opened the counter page as o-local-staff (owner): "实时接收中", 0 payments so far');
+    expect(out).toContain('it says "收款播报已开启"');
+    expect(out).toMatch(/the counter shows "CAD 29\.67 · 含小费 CAD 3\.87 · \d\d:\d\d · 尾号 \w{4}"\n {3}and says: "微信收款二十九点六七加元含小费三点八七"/);
+    expect(out).toContain('and says: "微信收款十二加元"');
+    expect(out).toContain('and says: "微信收款五百一十七点五加元含小费六十七点五"');
+    expect(out).toContain('Done: 3 payments on the counter, each shown and said once.');
   }, 60_000);
 
   test('--cancel: the wallet cancels, the payer is back on Pay with the amount kept, and the order is not paid', async () => {
