@@ -14,6 +14,11 @@ export const config = {
    * customer service (enable it in the mini-program admin console); otherwise `phone` is dialled.
    */
   contact: { phone: '+1 604-555-0123', customerService: false },
+  /**
+   * The payment notice's subscription-message template (订阅消息), the same as the functions'
+   * RECEIPT_TEMPLATE_ID; '' asks nobody and sends nothing.
+   */
+  receiptTemplateId: '',
   /** Largest amount (and largest tip) one payment may carry, in cents. Must equal the functions' MAX_AMOUNT_CENTS. */
   maxAmountCents: 1_000_000,
   /** Tip choices offered on the pay page, in percent of the amount; 0 means "no tip". */

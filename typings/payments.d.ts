@@ -119,6 +119,8 @@ export interface CreatePaymentEvent {
   tipCents?: number;
   /** Client-generated idempotency key, 8–64 characters of [A-Za-z0-9_-]; reused on retry. */
   requestId: string;
+  /** The payer agreed, on the Pay tap, to a payment notice (wx.requestSubscribeMessage). */
+  receipt?: boolean;
 }
 export type CreatePaymentResult = FunctionResult<{ orderId: string; payment: WxPaymentParams }>;
 

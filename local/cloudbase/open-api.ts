@@ -6,41 +6,52 @@
  */
 import type { ServerResponse } from 'http';
 
-export interface ShippingUpload {
+/** One cloud call as the function sent it, and WeChat's errcode. */
+export interface CloudCallRecord {
   at: string;
   /** The arguments as the function sent them. */
   body: Record<string, unknown>;
   errcode: number;
 }
 
+export type ShippingUpload = CloudCallRecord;
+
 export interface OpenApiSwitches {
-  /** The next uploads are refused with this errcode (10060001 "支付单不存在" by default). */
+  /** The next calls are refused with this errcode (10060001 "支付单不存在" by default). */
   failNext: { count: number; errcode: number; errmsg: string } | null;
 }
 
 const UPLOAD_API = 'wxa.sec.order.uploadShippingInfo';
+const MESSAGE_API = 'subscribeMessage.send';
 
 export class LocalOpenApi {
   readonly uploads: ShippingUpload[] = [];
+  /** Subscription messages sent (subscribeMessage.send): the payment notices. */
+  readonly messages: CloudCallRecord[] = [];
   switches: OpenApiSwitches = { failNext: null };
   /** Payments already given shipping information, by their order key. */
   private readonly shipped = new Set<string>();
 
   /** WeChat's answer to one call. */
   call(apiName: string, args: Record<string, unknown>): { errcode: number; errmsg: string } {
-    if (apiName !== UPLOAD_API) return { errcode: 48001, errmsg: `api unauthorized: the local stand-in knows only ${UPLOAD_API}` };
-    const answer = this.answerUpload(args);
-    this.uploads.push({ at: new Date().toISOString(), body: args, errcode: answer.errcode });
-    return answer;
+    const known = { [UPLOAD_API]: [this.uploads, () => this.answerUpload(args)], [MESSAGE_API]: [this.messages, () => answerMessage(args)] } as const;
+    const api = known[apiName as keyof typeof known];
+    if (!api) return { errcode: 48001, errmsg: `api unauthorized: the local stand-in knows ${Object.keys(known).join(' and ')}` };
+    const [records, answer] = api;
+    const reply = this.refusal() ?? answer();
+    records.push({ at: new Date().toISOString(), body: args, errcode: reply.errcode });
+    return reply;
+  }
+
+  private refusal(): { errcode: number; errmsg: string } | null {
+    const fail = this.switches.failNext;
+    if (!fail || fail.count <= 0) return null;
+    fail.count -= 1;
+    if (fail.count === 0) this.switches.failNext = null;
+    return { errcode: fail.errcode, errmsg: fail.errmsg };
   }
 
   private answerUpload(args: Record<string, unknown>): { errcode: number; errmsg: string } {
-    const fail = this.switches.failNext;
-    if (fail && fail.count > 0) {
-      fail.count -= 1;
-      if (fail.count === 0) this.switches.failNext = null;
-      return { errcode: fail.errcode, errmsg: fail.errmsg };
-    }
     const key = JSON.stringify(args.order_key ?? null);
     const payer = (args.payer as { openid?: unknown } | undefined)?.openid;
     const items = args.shipping_list as { item_desc?: unknown }[] | undefined;
@@ -51,6 +62,15 @@ export class LocalOpenApi {
     this.shipped.add(key);
     return { errcode: 0, errmsg: 'ok' };
   }
+}
+
+/** subscribeMessage.send: a message needs its payer, its template and values that are text. */
+function answerMessage(args: Record<string, unknown>): { errcode: number; errmsg: string } {
+  const data = args.data as Record<string, { value?: unknown }> | undefined;
+  if (typeof args.touser !== 'string' || typeof args.template_id !== 'string' || !data || Object.values(data).some((v) => typeof v?.value !== 'string')) {
+    return { errcode: 47003, errmsg: 'argument invalid!' };
+  }
+  return { errcode: 0, errmsg: 'ok' };
 }
 
 // --- the wire: multipart form-data in, protobuf both ways -------------------------------------

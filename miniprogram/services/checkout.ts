@@ -23,12 +23,12 @@ export const LATE_PAYMENT_BACKOFF: Backoff = { initialMs: 2000, factor: 1.5, cap
 
 const attempts = perInstance<{ current?: Attempt }>(() => ({}));
 
-/** Pays the amounts; `owner` (the page) keeps the attempt for a retry. */
-export async function pay(owner: object, amountCents: number, tipCents: number): Promise<PayStep> {
+/** Pays the amounts; `owner` (the page) keeps the attempt for a retry. `receipt`: the payer agreed to a payment notice. */
+export async function pay(owner: object, amountCents: number, tipCents: number, receipt = false): Promise<PayStep> {
   const state = attempts(owner);
   const attempt = attemptFor(state.current, `${amountCents}+${tipCents}`);
   state.current = attempt;
-  const created = await createPayment({ amountCents, tipCents, requestId: attempt.requestId });
+  const created = await createPayment({ amountCents, tipCents, requestId: attempt.requestId, ...(receipt ? { receipt: true } : {}) });
   if (!created.ok) {
     state.current = keptAfter(attempt, created.code);
     return { kind: 'failed', code: created.code };

@@ -10,6 +10,7 @@ import { jsonLineLogger } from './log';
 import type { Platform } from './platform';
 import { databaseAccess, environmentId } from './database-access';
 import { cloudCallShippingApi } from '../wechat/shipping-api';
+import { cloudCallMessageApi, type CloudCallOpenApi } from '../wechat/cloud-call';
 import { loadPaymentSettings, type PaymentSettings } from './settings';
 import type { OrderStore } from '../orders/store';
 
@@ -47,9 +48,11 @@ export async function cloudBasePlatform(needs: Needs = CALLS_OTT): Promise<Platf
   const ottConfig = loadOttConfig();
   const platform: Platform = { ...base, ottConfig, ott: new OttClient(ottConfig) };
   // the cloud call needs wx-server-sdk initialised, also where the database goes through node-sdk
-  if (settings.shipping) {
+  if (settings.shipping || settings.receipt) {
     if (databaseAccess(process.env).kind === 'apiKey') cloud.init({ env: environmentId(process.env) });
-    platform.shipping = cloudCallShippingApi(cloud.openapi as unknown as Parameters<typeof cloudCallShippingApi>[0]);
+    const openapi = cloud.openapi as unknown as CloudCallOpenApi;
+    if (settings.shipping) platform.shipping = cloudCallShippingApi(openapi);
+    if (settings.receipt) platform.messages = cloudCallMessageApi(openapi);
   }
   if (needs.app) {
     const inApp = loadInAppConfig(process.env, ottConfig);

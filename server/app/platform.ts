@@ -8,6 +8,7 @@ import type { OttConfig } from '../ottpay/config';
 import type { OttApi } from '../ottpay/client';
 import type { InAppApi } from '../ottpay/in-app';
 import type { ShippingApi } from '../wechat/shipping-api';
+import type { MessageApi } from '../wechat/cloud-call';
 import type { Logger } from './log';
 import type { PaymentSettings } from './settings';
 
@@ -19,6 +20,8 @@ export interface Platform {
   inApp?: InAppApi;
   /** WeChat's order-shipping management, where WECHAT_SHIPPING_UPLOAD is on (the sweep uploads). */
   shipping?: ShippingApi;
+  /** WeChat's subscription messages, where RECEIPT_TEMPLATE_ID is set (the payment notice). */
+  messages?: MessageApi;
   store: OrderStore;
   now(): Date;
   log: Logger;

@@ -51,12 +51,30 @@ export interface PaymentSettings {
   sweepStepOrders: number;
   /** SWEEP_SECRET: what a scheduler calling the sweep's HTTP route must send; null: the route refuses everyone. */
   sweepSecret: string | null;
+  /** RECEIPT_TEMPLATE_ID and its companions: the payment notice; null: none is sent. */
+  receipt: ReceiptSettings | null;
   /** COUNTER_HOLD_MS: how long counterFeed waits for a new payment before answering with none. */
   counterHoldMs: number;
   /** COUNTER_CHECK_MS: how often it looks meanwhile (one database read each time). */
   counterCheckMs: number;
   /** WECHAT_SHIPPING_UPLOAD and its companions: what the sweep tells WeChat's order-shipping management; null: nothing. */
   shipping: ShippingSettings | null;
+}
+
+/** The parts of a receipt, each put into the template's keyword the merchant names. */
+export const RECEIPT_PARTS = ['amount', 'tip', 'time', 'shop', 'order'] as const;
+export type ReceiptPart = (typeof RECEIPT_PARTS)[number];
+
+/** The payment notice a payer who asked for one receives (subscribeMessage.send). */
+export interface ReceiptSettings {
+  /** RECEIPT_TEMPLATE_ID: the subscription-message template chosen in the admin console. */
+  templateId: string;
+  /** RECEIPT_FIELDS, e.g. "amount:amount1,time:time2,shop:thing3,order:character_string4": which keyword holds which part. */
+  fields: Partial<Record<ReceiptPart, string>>;
+  /** RECEIPT_SHOP_NAME: the shop as the notice names it (at most 20 characters: a `thing` keyword's limit). */
+  shopName: string;
+  /** RECEIPT_PAGE: the page a tap on the notice opens. */
+  page: string;
 }
 
 /** How a mini-program payment is described to WeChat's order-shipping management (发货信息管理). */
@@ -137,6 +155,25 @@ function callbackSettles(env: NodeJS.ProcessEnv, problems: SettingProblem[]): 'd
   return 'direct';
 }
 
+function receiptSettings(env: NodeJS.ProcessEnv, problems: SettingProblem[]): ReceiptSettings | null {
+  const templateId = env.RECEIPT_TEMPLATE_ID?.trim() ?? '';
+  if (templateId === '') return null;
+  if (!/^[A-Za-z0-9_-]{10,64}$/.test(templateId)) problems.push({ variable: 'RECEIPT_TEMPLATE_ID', problem: 'must be the template id from the admin console (订阅消息 → 我的模板)' });
+  const fields: Partial<Record<ReceiptPart, string>> = {};
+  for (const pair of (env.RECEIPT_FIELDS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [part, keyword] = pair.split(':').map((s) => s.trim());
+    if (!(RECEIPT_PARTS as readonly string[]).includes(part) || !/^[a-z_]+\d+$/.test(keyword ?? '')) {
+      problems.push({ variable: 'RECEIPT_FIELDS', problem: `"${pair}" is not PART:keyword with PART one of ${RECEIPT_PARTS.join(', ')} and a keyword like amount1` });
+      continue;
+    }
+    fields[part as ReceiptPart] = keyword;
+  }
+  if (fields.amount === undefined) problems.push({ variable: 'RECEIPT_FIELDS', problem: 'must name the keyword of at least the amount (amount:amountN)' });
+  const shopName = env.RECEIPT_SHOP_NAME?.trim() ?? '';
+  if (fields.shop !== undefined && (shopName === '' || [...shopName].length > 20)) problems.push({ variable: 'RECEIPT_SHOP_NAME', problem: 'must be the shop name, at most 20 characters, when RECEIPT_FIELDS names shop' });
+  return { templateId, fields, shopName, page: env.RECEIPT_PAGE?.trim() || 'pages/history/index' };
+}
+
 function shippingSettings(env: NodeJS.ProcessEnv, problems: SettingProblem[]): ShippingSettings | null {
   const kind = env.WECHAT_SHIPPING_UPLOAD?.trim() || 'off';
   if (kind === 'off') return null;
@@ -193,6 +230,7 @@ export function loadPaymentSettings(env: NodeJS.ProcessEnv = process.env): Payme
     sweepStepOrders: number('SWEEP_STEP_ORDERS', 8, 0, 50),
     sweepSecret: sweepSecret(env, problems),
     shipping: shippingSettings(env, problems),
+    receipt: receiptSettings(env, problems),
     counterHoldMs: number('COUNTER_HOLD_MS', 15_000, 0, 18_000),
     counterCheckMs: number('COUNTER_CHECK_MS', 1_000, 200, 10_000),
   };

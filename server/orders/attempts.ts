@@ -14,7 +14,7 @@ import {
   type PaymentAttempt,
   type ReviewKind,
 } from './model';
-import { isPending } from './state-machine';
+import { isPaidState, isPending } from './state-machine';
 
 /** An order may have at most this many attempts at OTT Pay. */
 export const MAX_ATTEMPTS = 10;
@@ -27,6 +27,8 @@ export interface NewOrderFields {
   channel: PaymentChannel;
   amountCents: number;
   tipCents: number;
+  /** The payer asked for a payment notice. */
+  receiptWanted?: boolean;
 }
 
 function startedAttempt(ottOrderId: string, at: string): PaymentAttempt {
@@ -191,8 +193,9 @@ function settleState(before: Order, order: Order, ctx: ChangeContext): Order {
     if (outcome === 'failed' || outcome === 'rejected') next = { ...order, state: isPending(order.state) ? 'FAILED' : 'CLOSED' };
     else if (outcome === 'closed' || outcome === 'expired') next = { ...order, state: 'CLOSED' };
   }
-  // in the same write as the payment, so that no payment's shipping information can be forgotten
+  // in the same write as the payment, so that no payment's shipping information, or notice, can be forgotten
   if (typeof next.shippingDueAt !== 'string' && next.attempts.some((a) => awaitsShipping(next, a))) next = { ...next, shippingDueAt: ctx.at };
+  if (next.receiptWanted === true && next.receiptDueAt === undefined && isPaidState(next.state)) next = { ...next, receiptDueAt: ctx.at };
   return recordStateChange(before, next, ctx);
 }
 

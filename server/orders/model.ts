@@ -156,6 +156,11 @@ export interface Order {
   /** Uploads refused or unanswered since the last accepted one, and WeChat's last word. */
   shippingFailures?: number;
   shippingError?: string | null;
+  /** The payer asked for a payment notice (a one-time subscription, on the Pay tap). */
+  receiptWanted?: boolean;
+  /** The notice is owed: set with the payment, cleared (null) by the one send that claims it. */
+  receiptDueAt?: string | null;
+  receiptSentAt?: string;
 }
 
 /** Whether a paid attempt of the order still needs its shipping information at WeChat: mini-program payments only. */

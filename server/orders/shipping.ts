@@ -3,6 +3,7 @@
  * send for a payment, and how WeChat's answers change the order. Pure: the sweep does the asking.
  */
 import type { ShippingSettings } from '../app/settings';
+import { describeCloudCall } from '../wechat/cloud-call';
 import { SHIPPING_SETTLED_ERRCODES, type ShippingInfo, type UploadAnswer } from '../wechat/shipping-api';
 import { withHistory, type ChangeContext } from './history';
 import { awaitsShipping, type HistoryEntry, type Order, type PaymentAttempt } from './model';
@@ -36,10 +37,6 @@ export function answerSettles(answer: UploadAnswer): boolean {
   return answer.kind === 'accepted' || (answer.kind === 'refused' && SHIPPING_SETTLED_ERRCODES.has(answer.errcode));
 }
 
-export function describeAnswer(answer: UploadAnswer): string {
-  if (answer.kind === 'accepted') return 'accepted';
-  return answer.kind === 'refused' ? `errcode ${answer.errcode}: ${answer.errmsg}` : `no answer: ${answer.message}`;
-}
 
 /**
  * The order once WeChat's answers (by OTT order id) are recorded: settled attempts are marked,
@@ -63,5 +60,5 @@ export function recordShippingAnswers(order: Order, answers: ReadonlyMap<string,
   const failures = (order.shippingFailures ?? 0) + 1;
   const wait = SHIPPING_RETRY_MS[Math.min(failures, SHIPPING_RETRY_MS.length) - 1];
   const dueAt = failures >= SHIPPING_GIVE_UP_AFTER ? null : new Date(Date.parse(ctx.at) + wait).toISOString();
-  return { ...next, shippingDueAt: dueAt, shippingFailures: failures, shippingError: describeAnswer(failed) };
+  return { ...next, shippingDueAt: dueAt, shippingFailures: failures, shippingError: describeCloudCall(failed) };
 }

@@ -22,6 +22,8 @@ export interface PaymentRequest {
   amountCents: number;
   tipCents: number;
   requestId: string;
+  /** The payer asked for a payment notice (createPayment's `receipt`). */
+  receiptWanted?: true;
 }
 
 export function readPaymentRequest(event: Record<string, unknown>, platform: Platform): PaymentRequest {
@@ -132,7 +134,10 @@ export async function obtainPayableAttempt<T>(
 
 export async function createPayment(event: Record<string, unknown>, caller: Caller, platform: Platform): Promise<CreatePaymentResult> {
   if (caller.kind !== 'miniprogram') throw new FunctionFailure('FORBIDDEN', 'createPayment is for the mini-program; the app uses createAppPayment.');
-  const request = readPaymentRequest(event, platform);
+  if (event.receipt !== undefined && typeof event.receipt !== 'boolean') throw new FunctionFailure('INVALID_REQUEST', 'receipt must be true or false');
+  // a notice is sent only where one is configured, and only to a payer who agreed to one
+  const receipt = event.receipt === true && platform.settings.receipt !== null;
+  const request = { ...readPaymentRequest(event, platform), ...(receipt ? { receiptWanted: true as const } : {}) };
   const { order, attempt } = await obtainPayableAttempt(
     platform,
     caller,

@@ -10,6 +10,7 @@ import type { Platform } from '../app/platform';
 import { StoreUnavailableError } from '../orders/store';
 import { CallbackRejected, readCallbackEnvelope, verifyCallback, type VerifiedCallback } from '../ottpay/callback';
 import { OrderBusyError, OrderNotFoundError } from './order-updates';
+import { sendDueReceipt } from './receipts';
 import { applyCallback, directPayment, OttUnansweredError, settleByQuery } from './settlement';
 
 export interface HttpRequestEvent {
@@ -77,6 +78,7 @@ export async function handlePaymentCallback(event: HttpRequestEvent, platform: P
     const payment = platform.settings.callbackSettles === 'direct' ? directPayment(verified) : null;
     const { order, changed } = payment ? await applyCallback(platform, payment, callbackId) : await settleByQuery(platform, ottOrderId);
     log.info('callback.applied', { callbackId, ottOrderId, orderId: order.orderId, changed, state: order.state, amountCents: verified.amountCents ?? null, by: payment ? 'callback' : 'query' });
+    await sendDueReceipt(platform, order, 'callback');
   } catch (error) {
     if (error instanceof OrderNotFoundError) {
       log.warn('callback.unknown_order', { callbackId, ottOrderId });

@@ -15,6 +15,7 @@ import type { StatusQueryResult } from '../ottpay/client';
 import { isPaidStatus, mapOrderStatus } from '../ottpay/status';
 import { chargedCents } from '../ottpay/tip-reading';
 import { OrderNotFoundError, updateOrder, type UpdateResult } from './order-updates';
+import { sendDueReceipt } from './receipts';
 
 /** What STATUS_QUERY told about one attempt. */
 export type AttemptAnswer =
@@ -201,6 +202,7 @@ export async function inspectOrder(platform: Platform, start: Order, cause: Chan
     if (abandoned) next = closeAbandoned(next, notPaid, ctx) ?? next;
     return next === current ? null : next;
   });
+  await sendDueReceipt(platform, order, cause);
   return order;
 }
 

@@ -6,7 +6,8 @@
  */
 import type { Platform } from '../app/platform';
 import { awaitsShipping, type Order } from '../orders/model';
-import { describeAnswer, answerSettles, recordShippingAnswers, shippingInfo, SHIPPING_GIVE_UP_AFTER } from '../orders/shipping';
+import { answerSettles, recordShippingAnswers, shippingInfo, SHIPPING_GIVE_UP_AFTER } from '../orders/shipping';
+import { describeCloudCall } from '../wechat/cloud-call';
 import type { UploadAnswer } from '../wechat/shipping-api';
 import { updateOrder } from './order-updates';
 
@@ -29,7 +30,7 @@ async function uploadOrder(platform: Platform, order: Order, report: ShippingRep
     const info = shippingInfo(order, attempt, settings, platform.now());
     const answer: UploadAnswer = 'missing' in info ? { kind: 'unanswered', message: info.missing } : await platform.shipping!.uploadShippingInfo(info);
     answers.set(attempt.ottOrderId, answer);
-    const fields = { orderId: order.orderId, attempt: attempt.ottOrderId, answer: describeAnswer(answer) };
+    const fields = { orderId: order.orderId, attempt: attempt.ottOrderId, answer: describeCloudCall(answer) };
     if (answerSettles(answer)) {
       report.uploaded++;
       platform.log.info('shipping.uploaded', fields);

@@ -3,6 +3,7 @@
  * payment's goods were handed over, through the cloud-call API wxa.sec.order.uploadShippingInfo
  * (declared in the sweep's config.json permissions). Fields are WeChat's own, in snake case.
  */
+import { cloudCall, type CloudCallAnswer, type CloudCallOpenApi } from './cloud-call';
 
 export interface ShippingInfo {
   order_key: { order_number_type: 2; transaction_id: string } | { order_number_type: 1; mchid: string; out_trade_no: string };
@@ -16,12 +17,7 @@ export interface ShippingInfo {
   payer: { openid: string };
 }
 
-export type UploadAnswer =
-  | { kind: 'accepted' }
-  /** WeChat answered with an errcode. */
-  | { kind: 'refused'; errcode: number; errmsg: string }
-  /** No answer from WeChat: the platform's own error, a timeout. */
-  | { kind: 'unanswered'; message: string };
+export type UploadAnswer = CloudCallAnswer;
 
 export interface ShippingApi {
   uploadShippingInfo(info: ShippingInfo): Promise<UploadAnswer>;
@@ -34,27 +30,7 @@ export interface ShippingApi {
  */
 export const SHIPPING_SETTLED_ERRCODES: ReadonlySet<number> = new Set([10060003, 10060004]);
 
-interface CloudCallOpenApi {
-  wxa: { sec: { order: { uploadShippingInfo(data: object): Promise<unknown> } } };
-}
-
-/**
- * The upload through wx-server-sdk's cloud call. The SDK throws WeChat's errcode (positive) as
- * errCode, and its own failures (no permission, no network) as negative codes.
- */
+/** The upload through wx-server-sdk's cloud call. */
 export function cloudCallShippingApi(openapi: CloudCallOpenApi): ShippingApi {
-  return {
-    async uploadShippingInfo(info) {
-      try {
-        await openapi.wxa.sec.order.uploadShippingInfo(info);
-        return { kind: 'accepted' };
-      } catch (error) {
-        const { errCode, errMsg, message } = (error ?? {}) as { errCode?: unknown; errMsg?: unknown; message?: unknown };
-        // the SDK puts "openapi.<name>:fail " before WeChat's own words
-        const text = (typeof errMsg === 'string' ? errMsg : typeof message === 'string' ? message : String(error)).replace(/^openapi\.[\w.]+:fail\s*/, '');
-        if (typeof errCode === 'number' && errCode > 0) return { kind: 'refused', errcode: errCode, errmsg: text };
-        return { kind: 'unanswered', message: errCode === undefined ? text : `${String(errCode)} ${text}` };
-      }
-    },
-  };
+  return { uploadShippingInfo: (info) => cloudCall(() => openapi.wxa.sec.order.uploadShippingInfo(info)) };
 }

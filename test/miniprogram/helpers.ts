@@ -176,6 +176,7 @@ interface WxMock {
   setClipboardData: jest.Mock;
   makePhoneCall: jest.Mock;
   openPrivacyContract: jest.Mock;
+  requestSubscribeMessage: jest.Mock;
   setInnerAudioOption: jest.Mock;
   createInnerAudioContext: jest.Mock;
   /** Every clip an audio context played, in order. */
@@ -214,6 +215,9 @@ export function installWx(handlers: Handlers, language = 'zh_CN'): WxMock {
     setClipboardData: jest.fn((options: { success?: () => void }) => options.success?.()),
     makePhoneCall: jest.fn(),
     openPrivacyContract: jest.fn((options: { success?: () => void }) => options.success?.()),
+    requestSubscribeMessage: jest.fn((options: { tmplIds: string[]; success?: (r: Record<string, string>) => void }) =>
+      options.success?.({ errMsg: 'requestSubscribeMessage:ok', ...Object.fromEntries(options.tmplIds.map((id) => [id, 'accept'])) }),
+    ),
     setInnerAudioOption: jest.fn(),
     createInnerAudioContext: jest.fn(() => {
       let ended: () => void = () => undefined;

@@ -401,6 +401,42 @@ describe('pay page', () => {
     expect(exists(await openPage(payPage), '#config-problems')).toBe(false);
   });
 
+  test('with a notice template: asked once on the Pay tap, before the wallet; a yes goes with the payment, a retry asks nothing', async () => {
+    const saved = config.receiptTemplateId;
+    config.receiptTemplateId = 'tmpl-payment-notice-0001';
+    try {
+      const wxMock = installWx({ createPayment: () => ({ ok: false, code: 'PAYMENT_PENDING', message: '' }), exchangeRate: () => RATE });
+      const page = await openPage(payPage);
+      await typeKeys(page, '12');
+      await tapAction(page);
+      expect(wxMock.requestSubscribeMessage).toHaveBeenCalledWith(expect.objectContaining({ tmplIds: ['tmpl-payment-notice-0001'] }));
+      expect(wxMock.requestSubscribeMessage.mock.invocationCallOrder[0]).toBeLessThan(wxMock.cloud.callFunction.mock.invocationCallOrder.at(-1)!);
+      expect((calls(wxMock, 'createPayment') as CreateEvent[])[0]).toMatchObject({ amountCents: 1200, receipt: true });
+      // the same payment tried again: not asked again, still wanted
+      await tapAction(page);
+      expect(wxMock.requestSubscribeMessage).toHaveBeenCalledTimes(1);
+      expect((calls(wxMock, 'createPayment') as CreateEvent[])[1]).toMatchObject({ receipt: true });
+
+      // a payer who says no pays all the same, with no notice
+      wxMock.requestSubscribeMessage.mockImplementationOnce((options: { tmplIds: string[]; success?: (r: Record<string, string>) => void }) => options.success?.({ [options.tmplIds[0]]: 'reject' }));
+      await typeKeys(page, '5');
+      await tapAction(page);
+      expect(wxMock.requestSubscribeMessage).toHaveBeenCalledTimes(2);
+      expect((calls(wxMock, 'createPayment') as CreateEvent[]).at(-1)).not.toHaveProperty('receipt');
+    } finally {
+      config.receiptTemplateId = saved;
+    }
+  });
+
+  test('without a notice template nobody is asked', async () => {
+    const wxMock = installWx({ createPayment: () => created, exchangeRate: () => RATE });
+    const page = await openPage(payPage);
+    await typeKeys(page, '12');
+    await tapAction(page);
+    expect(wxMock.requestSubscribeMessage).not.toHaveBeenCalled();
+    expect((calls(wxMock, 'createPayment') as CreateEvent[])[0]).not.toHaveProperty('receipt');
+  });
+
   test("a merchant's own configuration: no sample mark; WeChat customer service instead of a phone number", async () => {
     const saved = { ...config, merchantName: { ...config.merchantName }, about: { ...config.about }, contact: { ...config.contact } };
     Object.assign(config, { cloudEnv: 'shop-prod-1a2b3c', merchantName: { zh: '北岸面包', en: 'North Shore Bakery' }, about: { zh: '面包与咖啡', en: 'Bread & coffee' }, contact: { phone: '', customerService: true } });

@@ -3,6 +3,7 @@ import { errorMessage, format, getMessages, inLanguage, type Messages } from '..
 import { forgetAttempt, outcomeNow, pay, watchLatePayment } from '../../services/checkout';
 import { callPhone, inDevTools, openPrivacyGuide } from '../../services/device';
 import { confirmDialog, toast } from '../../services/dialog';
+import { askForReceipt } from '../../services/subscription';
 import { openResult } from '../../services/navigation';
 import { getExchangeRateE8 } from '../../services/rate';
 import { estimateFen } from '../../utils/cny';
@@ -42,6 +43,8 @@ interface LastPayment {
 
 interface PageState {
   submitting: boolean;
+  /** The payer's answer to the payment notice, for these amounts: asked once, not again on a retry. */
+  receipt?: { amounts: string; wanted: boolean };
   /** Bumped to stop a watch for a late payment. */
   watch: number;
   last?: LastPayment;
@@ -229,6 +232,11 @@ Component({
       const t = this.data.t;
 
       state.submitting = true;
+      // WeChat asks about the notice only from the tap itself: first, before any other dialog
+      const amounts = `${totals.amountCents}+${totals.tipCents}`;
+      if (config.receiptTemplateId && state.receipt?.amounts !== amounts) {
+        state.receipt = { amounts, wanted: await askForReceipt(config.receiptTemplateId) };
+      }
       if (!(await this.tipConfirmed(totals.amountCents, totals.tipCents, totals.totalCents))) {
         state.submitting = false;
         return;
@@ -237,7 +245,7 @@ Component({
       this.setData({ busy: true, note: null });
       this.refreshView();
       try {
-        const step = await pay(this, totals.amountCents, totals.tipCents);
+        const step = await pay(this, totals.amountCents, totals.tipCents, state.receipt?.amounts === amounts && state.receipt.wanted);
         if (step.kind === 'walletPaid') {
           state.last = { orderId: step.orderId, form, totalText };
           this.setForm(EMPTY_FORM);

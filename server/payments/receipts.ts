@@ -1,0 +1,59 @@
+/**
+ * The payment notice (订阅消息) a payer asked for on the Pay tap: sent once, by whichever function
+ * verified the payment, right after. Claimed by a compare-and-set before it is sent, so a
+ * call-back that comes three times sends one; a refused or failed send is logged once and never
+ * touches the payment.
+ */
+import type { Platform } from '../app/platform';
+import type { ReceiptPart, ReceiptSettings } from '../app/settings';
+import type { ChangeCause, Order } from '../orders/model';
+import { merchantTimeZone } from '../app/settings';
+import { describeCloudCall } from '../wechat/cloud-call';
+import { updateOrder } from './order-updates';
+
+export interface ReceiptMessage {
+  touser: string;
+  template_id: string;
+  page: string;
+  data: Record<string, { value: string }>;
+}
+
+function cad(cents: number): string {
+  return `${(cents / 100).toFixed(2)} CAD`;
+}
+
+/** "2026-12-03 14:05" in the merchant's zone (a `time` keyword's form). */
+function localTime(iso: string, zone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/** The notice of a paid order, with each configured part in its keyword. */
+export function receiptMessage(order: Order, settings: ReceiptSettings, zone: string): ReceiptMessage {
+  const values: Record<ReceiptPart, string> = {
+    amount: cad(order.amountCents + order.tipCents),
+    tip: cad(order.tipCents),
+    time: localTime(order.paidAt ?? order.updatedAt, zone),
+    shop: settings.shopName,
+    order: order.orderId,
+  };
+  const data: Record<string, { value: string }> = {};
+  for (const [part, keyword] of Object.entries(settings.fields)) data[keyword!] = { value: values[part as ReceiptPart] };
+  return { touser: order.openid, template_id: settings.templateId, page: settings.page, data };
+}
+
+/** Sends the order's notice if it is owed and this caller wins the claim; never throws. */
+export async function sendDueReceipt(platform: Platform, order: Order, cause: ChangeCause): Promise<void> {
+  const settings = platform.settings.receipt;
+  if (!settings || !platform.messages || typeof order.receiptDueAt !== 'string') return;
+  try {
+    const claim = await updateOrder(platform, order, cause, (current, ctx) => (typeof current.receiptDueAt === 'string' ? { ...current, receiptDueAt: null, receiptSentAt: ctx.at } : null));
+    if (!claim.changed) return;
+    const answer = await platform.messages.send(receiptMessage(claim.order, settings, merchantTimeZone(platform.settings)));
+    if (answer.kind === 'accepted') platform.log.info('receipt.sent', { orderId: order.orderId });
+    else platform.log.warn('receipt.failed', { orderId: order.orderId, answer: describeCloudCall(answer) });
+  } catch (error) {
+    platform.log.warn('receipt.failed', { orderId: order.orderId, answer: (error as Error).message });
+  }
+}
