@@ -93,6 +93,8 @@ export type HistoryEvent =
   | 'refund.failed'
   /** WeChat's order-shipping management accepted a payment's shipping information, or said none is needed. */
   | 'shipping.uploaded'
+  /** The payment notice was claimed for sending (at most once; whether WeChat took it is in the log). */
+  | 'receipt.sent'
   /** A person settled something by hand (`ops`); detail names who and why. */
   | 'resolved';
 

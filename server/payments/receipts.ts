@@ -9,6 +9,7 @@ import type { ReceiptPart, ReceiptSettings } from '../app/settings';
 import type { ChangeCause, Order } from '../orders/model';
 import { merchantTimeZone } from '../app/settings';
 import { describeCloudCall } from '../wechat/cloud-call';
+import { withHistory } from '../orders/history';
 import { updateOrder } from './order-updates';
 
 export interface ReceiptMessage {
@@ -48,7 +49,9 @@ export async function sendDueReceipt(platform: Platform, order: Order, cause: Ch
   const settings = platform.settings.receipt;
   if (!settings || !platform.messages || typeof order.receiptDueAt !== 'string') return;
   try {
-    const claim = await updateOrder(platform, order, cause, (current, ctx) => (typeof current.receiptDueAt === 'string' ? { ...current, receiptDueAt: null, receiptSentAt: ctx.at } : null));
+    const claim = await updateOrder(platform, order, cause, (current, ctx) =>
+      typeof current.receiptDueAt === 'string' ? withHistory({ ...current, receiptDueAt: null, receiptSentAt: ctx.at }, { at: ctx.at, cause: ctx.cause, event: 'receipt.sent' }) : null,
+    );
     if (!claim.changed) return;
     const answer = await platform.messages.send(receiptMessage(claim.order, settings, merchantTimeZone(platform.settings)));
     if (answer.kind === 'accepted') platform.log.info('receipt.sent', { orderId: order.orderId });

@@ -43,7 +43,9 @@ describe('the payment notice: sent once to a payer who asked, never in the way o
           character_string4: { value: orderId },
         },
       });
-      expect(await stack.store.getOrder(orderId)).toMatchObject({ state: 'PAID', receiptDueAt: null, receiptSentAt: expect.any(String) });
+      const order = await stack.store.getOrder(orderId);
+      expect(order).toMatchObject({ state: 'PAID', receiptDueAt: null, receiptSentAt: expect.any(String) });
+      expect(order!.history.filter((h) => h.event === 'receipt.sent')).toHaveLength(1);
     } finally {
       stack.sandbox.faults.reset();
     }
