@@ -110,3 +110,26 @@ describe('the counter feed: payments the product verified, for staff, each once'
     for (const answer of await Promise.all(waiting)) expect(answer.payments.filter((p) => !shown.has(p.orderId)).map((p) => p.orderId)).toEqual([order.orderId]);
   });
 });
+
+describe('the counter feed when nothing comes', () => {
+  it('holds each call until COUNTER_HOLD_MS, also just after a busy minute (the payments it already has do not wake it)', async () => {
+    const stack = await startTestStack({ env: { COUNTER_HOLD_MS: '1500', COUNTER_CHECK_MS: '200' } });
+    try {
+      const shown: string[] = [];
+      for (const cents of [300, 400, 500]) {
+        const order = await created(stack, cents);
+        await stack.wallet(order.payment, 'success');
+        await stack.sandbox.waitForDeliveries(order.orderId, (d) => d.some((c) => c.state === 'delivered'));
+        shown.push(order.orderId);
+      }
+      const first = await feed(stack, {});
+      expect(ids(first.payments)).toEqual(shown);
+      const started = Date.now();
+      const idle = await feed(stack, { after: first.cursor, known: shown });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1200);
+      expect(idle.payments.filter((p) => !shown.includes(p.orderId))).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  });
+});
