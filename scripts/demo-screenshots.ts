@@ -29,7 +29,7 @@ const USAGE = `Usage: npm run screenshots -- [--out DIR] [--update-docs] [--only
 const DOCS = {
   folder: 'docs/screenshots',
   phone: '375x667',
-  scenarios: ['pay-filled', 'result-paid', 'result-pending', 'history-list', 'merchant-home', 'staff-list', 'refund-form', 'collect-amount', 'qr-waiting'],
+  scenarios: ['pay-filled', 'result-paid', 'result-pending', 'history-list', 'merchant-home', 'staff-list', 'counter-live', 'refund-form', 'collect-amount', 'qr-waiting'],
 };
 
 interface Options {

@@ -383,6 +383,21 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    id: 'counter-live',
+    control: '#sound',
+    async run(language) {
+      const paid = (orderId: string, totalCents: number, tipCents: number, time: string) => ({ orderId, amountCents: totalCents - tipCents, tipCents, totalCents, currency: 'CAD' as const, paidAt: at(time), channel: 'MINIPROGRAM' as const });
+      const payments = [paid('H3J6K9L2Z5X8C1V4B7N0M3QWE7DP', 1450, 0, '18:20:38'), paid('Q8W3E6R1T9Y4U7I2O5P0A8S3K5YA', 5175, 675, '18:31:02'), paid('K7Q2M9X4C1VB8N3T6R5W0ZJ4HPLD', 2967, 387, '18:42:09')];
+      let answered = false;
+      // one answer, then a call that waits as counterFeed does when nothing comes
+      stub(language, { counterFeed: () => (answered ? new Promise<never>(() => undefined) : ((answered = true), { ok: true, payments, cursor: at('18:42:10') })) });
+      const page = await open('counter');
+      await tap(page, '#sound');
+      await settle();
+      return shot(page, 'counter');
+    },
+  },
+  {
     id: 'staff-list',
     control: '#add-button',
     async run(language) {

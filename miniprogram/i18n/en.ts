@@ -181,7 +181,7 @@ export const en: Messages = {
     soundOff: 'Sound off',
     soundOn: 'Announcements on',
     turnOn: 'Turn sound on',
-    turnOff: 'Sound off',
+    turnOff: 'Mute',
     turnOnAria: 'Turn on announcements: every payment received is read out',
     turnOffAria: 'Turn off announcements',
     empty: 'Keep this page open: every payment received shows here and is read out.',
