@@ -131,5 +131,5 @@ describe('the counter feed when nothing comes', () => {
     } finally {
       await stack.close();
     }
-  });
+  }, 30_000);
 });

@@ -14,7 +14,7 @@ describe('npm run build', () => {
   });
 
   it('bundles every function', () => {
-    expect(names).toEqual(['collectByQr', 'createAppPayment', 'createPayment', 'exchangeRate', 'listPayments', 'merchantStaff', 'merchantSummary', 'paymentCallback', 'queryPayment', 'refund', 'sweep']);
+    expect(names).toEqual(['collectByQr', 'counterFeed', 'createAppPayment', 'createPayment', 'exchangeRate', 'listPayments', 'merchantStaff', 'merchantSummary', 'paymentCallback', 'queryPayment', 'refund', 'sweep']);
     for (const { bytes } of built) expect(bytes).toBeGreaterThan(1000);
   });
 
@@ -69,7 +69,7 @@ describe('npm run build', () => {
     const run = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
     expect(run.status).toBe(0);
     const logged = run.stderr.trim().split('\n').map((line) => JSON.parse(line) as { event: string; function: string; problems: string });
-    expect(logged.map((l) => l.function).sort()).toEqual(['collectByQr', 'createAppPayment', 'createPayment', 'exchangeRate', 'listPayments', 'merchantStaff', 'merchantSummary', 'paymentCallback', 'queryPayment', 'refund', 'sweep']);
+    expect(logged.map((l) => l.function).sort()).toEqual(['collectByQr', 'counterFeed', 'createAppPayment', 'createPayment', 'exchangeRate', 'listPayments', 'merchantStaff', 'merchantSummary', 'paymentCallback', 'queryPayment', 'refund', 'sweep']);
     expect(logged.every((l) => l.event === 'config.invalid')).toBe(true);
     const listPayments = logged.find((l) => l.function === 'listPayments')!;
     expect(listPayments.problems).toBe('MAX_AMOUNT_CENTS must be a whole number from 1 to 100000000');
