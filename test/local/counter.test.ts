@@ -72,13 +72,15 @@ describe('the counter feed: payments the product verified, for staff, each once'
     }
   });
 
-  it('the wallet\'s "success" alone is never heard: an order OTT has not reported paid does not come', async () => {
+  it('the wallet\'s "success" alone is never heard: the payment comes only once the product has verified it', async () => {
     stack.sandbox.faults.set({ drop: 'all' });
     try {
       const order = await created(stack, 4400);
-      // the phone says paid, but nobody has asked OTT yet
-      expect(await stack.wallet(order.payment, 'cancel')).toMatchObject({ status: 200 });
+      // the wallet says paid; OTT's call-back is lost and nobody has asked OTT yet
+      expect(await stack.wallet(order.payment, 'success')).toMatchObject({ status: 200 });
       expect(await next()).toEqual([]);
+      expect(await stack.call('queryPayment', { orderId: order.orderId }, PAYER)).toMatchObject({ ok: true, order: { state: 'PAID' } });
+      expect(ids(await next())).toEqual([order.orderId]);
     } finally {
       stack.sandbox.faults.reset();
     }
