@@ -36,6 +36,7 @@ export async function staffCommand(store: Store, params: string[], values: Recor
   try {
     const after = await changeStaff(store, (list) =>
       sub === 'add' ? addMember(list, { openid: userId, role: values.owner === true ? 'owner' : 'staff', name }, change) : removeMember(list, userId, change),
+      before,
     );
     if (after.version === before.version) out(sub === 'add' ? `${userId} is already on the list as that\n` : `${userId} is not on the list\n`);
     printList(after, out);

@@ -15,6 +15,13 @@ function partsIn(timeZone: string, instant: Date): { year: number; month: number
   return { year: read('year'), month: read('month'), day: read('day'), hour: read('hour'), minute: read('minute'), second: read('second') };
 }
 
+/** "2026-12-03 14:05": the instant on the zone's clock, to the minute. */
+export function localDateTime(timeZone: string, instant: Date): string {
+  const p = partsIn(timeZone, instant);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}`;
+}
+
 /** Milliseconds the zone is ahead of UTC at that instant. */
 function offsetAt(timeZone: string, instant: Date): number {
   const p = partsIn(timeZone, instant);

@@ -4,6 +4,7 @@
  * call-back that comes three times sends one; a refused or failed send is logged once and never
  * touches the payment.
  */
+import { localDateTime } from '../app/calendar';
 import type { Platform } from '../app/platform';
 import type { ReceiptPart, ReceiptSettings } from '../app/settings';
 import type { ChangeCause, Order } from '../orders/model';
@@ -23,19 +24,13 @@ function cad(cents: number): string {
   return `${(cents / 100).toFixed(2)} CAD`;
 }
 
-/** "2026-12-03 14:05" in the merchant's zone (a `time` keyword's form). */
-function localTime(iso: string, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
-}
-
 /** The notice of a paid order, with each configured part in its keyword. */
 export function receiptMessage(order: Order, settings: ReceiptSettings, zone: string): ReceiptMessage {
   const values: Record<ReceiptPart, string> = {
     amount: cad(order.amountCents + order.tipCents),
     tip: cad(order.tipCents),
-    time: localTime(order.paidAt ?? order.updatedAt, zone),
+    // a `time` keyword's form, on the merchant's clock
+    time: localDateTime(zone, new Date(order.paidAt ?? order.updatedAt)),
     shop: settings.shopName,
     order: order.orderId,
   };

@@ -17,12 +17,14 @@ const ATTEMPTS = 3;
 export type StaffEdit = (list: StaffList) => StaffList | StaffRefusal | null;
 
 /**
- * Applies `edit` to the list as stored now, retrying when another change landed first; the list
- * as it stands after. Used by the function and by `ops staff`.
+ * Applies `edit` to the list as stored now (`read`, when the caller has just read it), retrying
+ * when another change landed first; the list as it stands after. Used by the function and by `ops staff`.
  */
-export async function changeStaff(store: Pick<OrderStore, 'getStaff' | 'replaceStaff'>, edit: StaffEdit): Promise<StaffList> {
+export async function changeStaff(store: Pick<OrderStore, 'getStaff' | 'replaceStaff'>, edit: StaffEdit, read?: StaffList): Promise<StaffList> {
+  let known = read;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const current = await store.getStaff();
+    const current = known ?? (await store.getStaff());
+    known = undefined;
     const next = edit(current);
     if (next === null) return current;
     if (isRefusal(next)) throw new FunctionFailure(next.refused.code, next.refused.message);
@@ -62,21 +64,29 @@ export function firstOwner(store: Pick<OrderStore, 'getStaff' | 'replaceStaff'>,
   return changeStaff(store, (list) => (list.members.length > 0 ? null : addMember(list, { openid, role: 'owner', name: '' }, { by, at })));
 }
 
+function requireOwner(list: StaffList, caller: Caller): void {
+  if (roleOf(list, caller.openid) !== 'owner') throw new FunctionFailure('FORBIDDEN', 'Only the shop’s owner can manage staff.', undefined, caller.openid);
+}
+
 export async function merchantStaff(event: Record<string, unknown>, caller: Caller, platform: Platform): Promise<MerchantStaffResult> {
   const action = event.action ?? 'list';
   if (action !== 'list' && action !== 'add' && action !== 'remove') throw new FunctionFailure('INVALID_REQUEST', 'action must be "list", "add" or "remove"');
   const current = await platform.store.getStaff();
-  if (roleOf(current, caller.openid) !== 'owner') throw new FunctionFailure('FORBIDDEN', 'Only the shop’s owner can manage staff.', undefined, caller.openid);
+  requireOwner(current, caller);
   if (action === 'list') return { ok: true, ...staffView(current) };
 
   const userId = textField(event, 'userId', STAFF_ID, STAFF_ID_SHAPE);
   const change = { by: caller.openid, at: platform.now().toISOString() };
   const member = action === 'add' ? { openid: userId, role: staffRole(event), name: staffName(event) } : null;
-  const after = await changeStaff(platform.store, (list) => {
-    // the caller must still be an owner of the list the change is written over
-    if (roleOf(list, caller.openid) !== 'owner') throw new FunctionFailure('FORBIDDEN', 'Only the shop’s owner can manage staff.', undefined, caller.openid);
-    return member ? addMember(list, member, change) : removeMember(list, userId, change);
-  });
+  const after = await changeStaff(
+    platform.store,
+    (list) => {
+      // the caller must still be an owner of the list the change is written over
+      requireOwner(list, caller);
+      return member ? addMember(list, member, change) : removeMember(list, userId, change);
+    },
+    current,
+  );
   platform.log.info('staff.changed', { action, userId, role: member?.role ?? null, by: caller.openid });
   return { ok: true, ...staffView(after) };
 }
