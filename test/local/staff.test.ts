@@ -42,7 +42,10 @@ describe('staff: added and removed in one place, from the phone or the command l
   });
 
   it('a removed member is refused by every staff-only function at once', async () => {
-    expect(await stack.call('merchantStaff', { action: 'remove', userId: NEWCOMER }, STAFF)).toMatchObject({ ok: true, members: [{ userId: STAFF }] });
+    const removed = await stack.call('merchantStaff', { action: 'remove', userId: NEWCOMER }, STAFF);
+    expect(removed).toMatchObject({ ok: true, members: [{ userId: STAFF }] });
+    if (!removed.ok) throw new Error(removed.code);
+    expect(removed.changes[0]).toMatchObject({ action: 'remove', userId: NEWCOMER, name: 'Ana Li', by: STAFF });
     expect(await stack.call('refund', { orderId: paidId, amountCents: 100, requestId: newRequestId('staff') }, NEWCOMER)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await stack.call('collectByQr', { amountCents: 100, requestId: newRequestId('staff') }, NEWCOMER)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await stack.call('merchantSummary', {}, NEWCOMER)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
@@ -78,7 +81,8 @@ describe('staff: added and removed in one place, from the phone or the command l
     const env = { LOCAL_DATA_DIR: stack.dataDir };
     const listedNow = await ops(['--local', 'staff', 'list'], env);
     expect(listedNow).toMatch(new RegExp(`^owner  ${STAFF}  -  since `, 'm'));
-    expect(listedNow).toMatch(new RegExp(`removed staff ${NEWCOMER} \\(Ana Li\\)  by ${STAFF}`));
+    // removed earlier: not on the list (ops prints only the ten latest changes, which the rush above filled)
+    expect(listedNow).not.toMatch(new RegExp(`^\\w+ +${NEWCOMER} `, 'm'));
     const added = await ops(['--local', 'staff', 'add', NEWCOMER, '--name', 'Ana', '--by', 'Lin'], env);
     expect(added).toMatch(new RegExp(`added staff ${NEWCOMER} \\(Ana\\)  by ops: Lin`));
     expect(await stack.call('merchantSummary', {}, NEWCOMER)).toMatchObject({ ok: true });
